@@ -1,0 +1,146 @@
+//! Storage of C-7 rule checks with the thing they checked, and their override by 街道工作组.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::audit::{self, Change};
+use crate::auth::Ctx;
+use crate::db::{Db, Q, Tx};
+use crate::domain::rules::{CheckRecord, Override, RuleCheck};
+use crate::error::{AppError, AppResult};
+use crate::routes::{Access, RouteDef, get, post};
+use crate::state::AppState;
+
+/// This module's routes.
+pub fn routes() -> Vec<RouteDef> {
+    use axum::routing as r;
+    vec![
+        get("/api/v1/checks", Access::Street, r::get(api_list)),
+        post("/api/v1/checks/{id}/override", Access::Street, r::post(api_override)),
+    ]
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    rule: String,
+    passed: bool,
+    numbers: String,
+    source: String,
+    message: String,
+    override_by: Option<i64>,
+    override_at: Option<DateTime<Utc>>,
+    override_reason: Option<String>,
+    override_honour: Option<String>,
+}
+
+impl Row {
+    fn record(self) -> (i64, CheckRecord) {
+        let check = RuleCheck { rule: self.rule, passed: self.passed, numbers: serde_json::from_str(&self.numbers).unwrap_or_default(), source: self.source, message: self.message };
+        let override_ = match (self.override_by, self.override_at, self.override_reason) {
+            (Some(by), Some(at), Some(reason)) => Some(Override { by, at, reason, honour: self.override_honour }),
+            _ => None,
+        };
+        (self.id, CheckRecord { check, override_ })
+    }
+}
+
+/// Stores (or refreshes) a check for a subject; a refreshed check that still fails keeps its
+/// override, one whose outcome changed loses it.
+pub async fn save(tx: &mut Tx, subject_type: &str, subject_id: i64, check: &RuleCheck) -> AppResult<()> {
+    let numbers = serde_json::to_string(&check.numbers).map_err(|e| AppError::internal(e.to_string()))?;
+    Q::new(
+        "insert into rule_checks (subject_type, subject_id, rule, passed, numbers, source, message, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8) \
+         on conflict (subject_type, subject_id, rule) do update set passed = excluded.passed, numbers = excluded.numbers, source = excluded.source, \
+         message = excluded.message",
+    )
+    .bind(subject_type)
+    .bind(subject_id)
+    .bind(&check.rule)
+    .bind(check.passed)
+    .bind(numbers)
+    .bind(&check.source)
+    .bind(&check.message)
+    .bind(crate::now())
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// The checks of a subject.
+pub async fn of(db: &Db, subject_type: &str, subject_id: i64) -> AppResult<Vec<(i64, CheckRecord)>> {
+    let rows: Vec<Row> = Q::new(
+        "select id, rule, passed, numbers, source, message, override_by, override_at, override_reason, override_honour from rule_checks \
+         where subject_type = $1 and subject_id = $2 order by id",
+    )
+    .bind(subject_type)
+    .bind(subject_id)
+    .all(db)
+    .await?;
+    Ok(rows.into_iter().map(Row::record).collect())
+}
+
+/// Records an override of a failed check (street only; a reason is required).
+pub async fn override_check(state: &AppState, ctx: &Ctx, id: i64, reason: &str, honour: Option<&str>) -> AppResult<CheckRecord> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("理由", "放宽规则必须写明理由"));
+    }
+    let mut tx = state.db.begin().await?;
+    let row: Row = Q::new(
+        "select id, rule, passed, numbers, source, message, override_by, override_at, override_reason, override_honour from rule_checks where id = $1",
+    )
+    .bind(id)
+    .optional(&mut tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let (_, before) = row.record();
+    if before.check.passed {
+        return Err(AppError::conflict("该项检查已通过，无需放宽。"));
+    }
+    let user = ctx.user()?;
+    let at = crate::now();
+    Q::new("update rule_checks set override_by = $1, override_at = $2, override_reason = $3, override_honour = $4 where id = $5")
+        .bind(user.id)
+        .bind(at)
+        .bind(reason)
+        .bind(honour.map(str::trim).filter(|h| !h.is_empty()))
+        .bind(id)
+        .execute(&mut tx)
+        .await?;
+    let after = CheckRecord { override_: Some(Override { by: user.id, at, reason: reason.into(), honour: honour.map(str::to_string) }), ..before.clone() };
+    audit::append(
+        &mut tx,
+        &ctx.actor(),
+        Change { scope: audit::STREET.into(), action: "override", entity: "rule_check", entity_id: id.to_string(), before: Some(json!(before)), after: Some(json!(after)) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+#[derive(Deserialize)]
+struct Subject {
+    subject_type: String,
+    subject_id: i64,
+}
+
+async fn api_list(State(state): State<AppState>, Query(s): Query<Subject>) -> AppResult<Json<serde_json::Value>> {
+    let list: Vec<_> = of(&state.db, &s.subject_type, s.subject_id).await?.into_iter().map(|(id, r)| json!({"id": id, "record": r, "satisfied": r.satisfied()})).collect();
+    Ok(Json(json!({ "checks": list })))
+}
+
+#[derive(Deserialize)]
+struct OverrideInput {
+    reason: String,
+    #[serde(default)]
+    honour: Option<String>,
+}
+
+async fn api_override(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<OverrideInput>) -> AppResult<Json<serde_json::Value>> {
+    let r = override_check(&state, &ctx, id, &f.reason, f.honour.as_deref()).await?;
+    Ok(Json(json!({ "record": r, "satisfied": r.satisfied() })))
+}

@@ -1,0 +1,100 @@
+//! Configuration, read once from environment variables (and `.env` in development).
+
+use std::fmt;
+
+/// Settings of one server process. `Debug` redacts secrets.
+#[derive(Clone)]
+pub struct Config {
+    /// `sqlite:data/huanjie.db` by default, or `postgres://…`.
+    pub database_url: String,
+    /// Listening address.
+    pub bind: String,
+    /// Mark session cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Inactivity expiry of sessions, in minutes.
+    pub session_minutes: i64,
+    /// Password of the first `admin` account, if given (else random, printed once).
+    pub admin_password: Option<String>,
+    /// Login throttling: failures per account within the window.
+    pub login_max_account_failures: i64,
+    /// Login throttling: failures per address within the window.
+    pub login_max_address_failures: i64,
+    /// Login throttling window, in minutes.
+    pub login_window_minutes: i64,
+    /// Name of the street, used when the database is created.
+    pub street_name: String,
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_string())
+}
+
+fn env_num(name: &str, default: i64) -> i64 {
+    env_or(name, &default.to_string()).parse().unwrap_or(default)
+}
+
+impl Config {
+    /// Reads the configuration from the environment.
+    pub fn from_env() -> Config {
+        Config {
+            database_url: env_or("DATABASE_URL", "sqlite:data/huanjie.db"),
+            bind: env_or("HUANJIE_BIND", "127.0.0.1:3000"),
+            secure_cookies: env_or("HUANJIE_SECURE_COOKIES", "false") == "true",
+            session_minutes: env_num("HUANJIE_SESSION_MINUTES", 8 * 60),
+            admin_password: std::env::var("HUANJIE_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()),
+            login_max_account_failures: env_num("HUANJIE_LOGIN_MAX_ACCOUNT_FAILURES", 5),
+            login_max_address_failures: env_num("HUANJIE_LOGIN_MAX_ADDRESS_FAILURES", 50),
+            login_window_minutes: env_num("HUANJIE_LOGIN_WINDOW_MINUTES", 15),
+            street_name: env_or("HUANJIE_STREET_NAME", "舜耕街道"),
+        }
+    }
+
+    /// Defaults for tests: the given database, everything else as in production.
+    pub fn for_database(url: &str) -> Config {
+        Config { database_url: url.to_string(), admin_password: None, ..Config::from_defaults() }
+    }
+
+    fn from_defaults() -> Config {
+        Config {
+            database_url: "sqlite:data/huanjie.db".into(),
+            bind: "127.0.0.1:3000".into(),
+            secure_cookies: false,
+            session_minutes: 8 * 60,
+            admin_password: None,
+            login_max_account_failures: 5,
+            login_max_address_failures: 50,
+            login_window_minutes: 15,
+            street_name: "舜耕街道".into(),
+        }
+    }
+}
+
+/// Hides the password in a database URL.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_minutes", &self.session_minutes)
+            .field("admin_password", &self.admin_password.as_ref().map(|_| "***"))
+            .field("login_max_account_failures", &self.login_max_account_failures)
+            .field("login_max_address_failures", &self.login_max_address_failures)
+            .field("login_window_minutes", &self.login_window_minutes)
+            .field("street_name", &self.street_name)
+            .finish()
+    }
+}

@@ -1,0 +1,186 @@
+//! C-7: the record of a rule check — pass or fail, the numbers, the rule's source — and its
+//! override (who, when, why). Every check of every step is one of these; the thresholds of
+//! C-3 and C-4 live here, in one place.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::person::{EDUCATION, education_rank};
+
+/// One rule applied to one thing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleCheck {
+    /// Stable rule id, e.g. `C-3.age`.
+    pub rule: String,
+    /// Whether the rule holds.
+    pub passed: bool,
+    /// The numbers the decision used (by name), for display and re-checking by hand.
+    pub numbers: BTreeMap<String, Value>,
+    /// Where the rule comes from (statute, the street's plan).
+    pub source: String,
+    /// One Chinese sentence saying what was checked and the outcome.
+    pub message: String,
+}
+
+/// An authorised override of a failed check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Override {
+    /// User id of the 街道工作组 member who overrode.
+    pub by: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Why (required, non-empty).
+    pub reason: String,
+    /// The honour relied on, where the rule names one (C-3's 55 limit).
+    pub honour: Option<String>,
+}
+
+/// A check with its override, as stored with the thing it checked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckRecord {
+    /// The check.
+    pub check: RuleCheck,
+    /// The override, if any.
+    pub override_: Option<Override>,
+}
+
+impl CheckRecord {
+    /// True when the check passed or a failure was overridden: the step may go on.
+    pub fn satisfied(&self) -> bool {
+        self.check.passed || self.override_.is_some()
+    }
+}
+
+impl RuleCheck {
+    /// Builds a check from its parts.
+    pub fn new(rule: &str, passed: bool, source: &str, message: String, numbers: &[(&str, Value)]) -> RuleCheck {
+        RuleCheck {
+            rule: rule.into(),
+            passed,
+            numbers: numbers.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            source: source.into(),
+            message,
+        }
+    }
+}
+
+/// C-3 age limits in completed years: leading posts (书记, 主任), other members, new entrants.
+pub const AGE_LIMIT_LEADER: i32 = 55;
+/// C-3: other members.
+pub const AGE_LIMIT_MEMBER: i32 = 50;
+/// C-3: new entrants (not incumbent members).
+pub const AGE_LIMIT_NEW: i32 = 40;
+/// C-4: minimum education rank for members (高中/中专).
+pub const EDU_MIN_MEMBER: usize = 2;
+/// C-4: minimum education rank for new entrants (大专).
+pub const EDU_MIN_NEW: usize = 3;
+/// Source of C-3/C-4.
+pub const SOURCE_QUALIFICATION: &str = "街道社区“两委”换届选举工作安排方案（任职条件）";
+
+/// Age in completed years (周岁) on `at`.
+pub fn age_on(birth: NaiveDate, at: NaiveDate) -> i32 {
+    let mut age = at.year() - birth.year();
+    if (at.month(), at.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+/// C-3: the age check for a candidate for `post`.
+pub fn check_age(post: &str, incumbent: bool, birth: NaiveDate, reference: NaiveDate) -> RuleCheck {
+    let age = age_on(birth, reference);
+    let leader = matches!(post, "书记" | "主任");
+    let base = if leader { AGE_LIMIT_LEADER } else { AGE_LIMIT_MEMBER };
+    let limit = if incumbent { base } else { base.min(AGE_LIMIT_NEW) };
+    let who = if incumbent { "连任人选" } else { "新进人选" };
+    let passed = age <= limit;
+    let message = format!(
+        "年龄：{reference} 时 {age} 周岁，{who}任{post}的上限为 {limit} 周岁，{}",
+        if passed { "符合" } else { "超出" }
+    );
+    RuleCheck::new(
+        "C-3.age",
+        passed,
+        SOURCE_QUALIFICATION,
+        message,
+        &[("age", age.into()), ("limit", limit.into()), ("incumbent", incumbent.into()), ("reference_date", reference.to_string().into())],
+    )
+}
+
+/// C-4: the education check.
+pub fn check_education(incumbent: bool, education: Option<&str>) -> RuleCheck {
+    let min = if incumbent { EDU_MIN_MEMBER } else { EDU_MIN_NEW };
+    let rank = education.and_then(education_rank);
+    let passed = rank.is_some_and(|r| r >= min);
+    let shown = education.unwrap_or("未填");
+    let message = format!(
+        "文化程度：{shown}，{}要求{}及以上，{}",
+        if incumbent { "连任人选" } else { "新进人选" },
+        EDUCATION[min],
+        if passed { "符合" } else { "不符合" }
+    );
+    RuleCheck::new(
+        "C-4.education",
+        passed,
+        SOURCE_QUALIFICATION,
+        message,
+        &[("education", shown.into()), ("required", EDUCATION[min].into())],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn age_counts_completed_years_turning_on_the_birthday() {
+        assert_eq!(age_on(d(1971, 4, 1), d(2026, 4, 1)), 55);
+        assert_eq!(age_on(d(1971, 4, 2), d(2026, 4, 1)), 54);
+    }
+
+    #[test]
+    fn an_incumbent_secretary_of_exactly_55_passes_and_one_day_older_fails() {
+        assert!(check_age("书记", true, d(1971, 4, 1), d(2026, 4, 1)).passed);
+        let c = check_age("书记", true, d(1970, 3, 31), d(2026, 4, 1));
+        assert!(!c.passed);
+        assert_eq!(c.numbers["age"], 56);
+        assert_eq!(c.numbers["limit"], 55);
+    }
+
+    #[test]
+    fn a_new_entrant_is_held_to_40_even_for_a_leading_post() {
+        assert!(check_age("主任", false, d(1986, 4, 1), d(2026, 4, 1)).passed);
+        assert!(!check_age("主任", false, d(1985, 4, 1), d(2026, 4, 1)).passed);
+    }
+
+    #[test]
+    fn a_member_over_50_fails() {
+        assert!(check_age("委员", true, d(1976, 4, 1), d(2026, 4, 1)).passed);
+        assert!(!check_age("委员", true, d(1975, 4, 1), d(2026, 4, 1)).passed);
+    }
+
+    #[test]
+    fn new_entrants_need_college_and_members_high_school() {
+        assert!(check_education(true, Some("高中/中专")).passed);
+        assert!(!check_education(false, Some("高中/中专")).passed);
+        assert!(check_education(false, Some("大专")).passed);
+        assert!(!check_education(true, Some("初中")).passed);
+        assert!(!check_education(true, None).passed);
+    }
+
+    #[test]
+    fn an_override_satisfies_a_failed_check() {
+        let check = check_education(true, Some("初中"));
+        let mut rec = CheckRecord { check, override_: None };
+        assert!(!rec.satisfied());
+        rec.override_ = Some(Override { by: 1, at: Utc::now(), reason: "经街道批准".into(), honour: None });
+        assert!(rec.satisfied());
+    }
+}

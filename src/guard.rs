@@ -1,0 +1,170 @@
+//! The guard every route passes: who is asking, may their role use the route, may they see the
+//! community in the path, is the CSRF token right, and is this create a repeat.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{RawPathParams, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use subtle::ConstantTimeEq;
+use tower_sessions::Session;
+
+use crate::auth::{self, Ctx};
+use crate::error::AppError;
+use crate::routes::Access;
+use crate::state::AppState;
+
+/// Limit for buffered request bodies (imports included).
+pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// What the guard knows about the route it stands in front of.
+#[derive(Debug)]
+pub struct RouteMeta {
+    /// Who may use it.
+    pub access: Access,
+    /// JSON API route.
+    pub api: bool,
+    /// Check the CSRF token.
+    pub csrf: bool,
+    /// Creates: idempotency key required.
+    pub creates: bool,
+    /// `METHOD /path` for idempotency records and logs.
+    pub route: String,
+}
+
+/// The guard middleware.
+pub async fn guard(
+    State((state, meta)): State<(AppState, Arc<RouteMeta>)>,
+    session: Session,
+    params: RawPathParams,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    match check(&state, &meta, &session, &params, req).await {
+        Ok((req, ctx)) => {
+            if meta.creates {
+                crate::idempotency::run(&state, &meta, &ctx, req, next).await
+            } else {
+                next.run(req).await
+            }
+        }
+        Err(e) => {
+            if !meta.api && matches!(e, AppError::Unauthorized) {
+                let next: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+                return Redirect::to(&format!("/login?next={next}")).into_response();
+            }
+            if matches!(e, AppError::Forbidden | AppError::NotFound | AppError::Csrf) {
+                tracing::warn!(route = %meta.route, status = %e.status_code(), "access refused");
+            }
+            e.into_response()
+        }
+    }
+}
+
+async fn check(
+    state: &AppState,
+    meta: &RouteMeta,
+    session: &Session,
+    params: &RawPathParams,
+    mut req: Request,
+) -> Result<(Request, Ctx), AppError> {
+    let user = auth::session_user(state, session).await?;
+    let csrf = match &user {
+        Some(_) => session.get::<String>(auth::CSRF_KEY).await.ok().flatten().unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut ctx = Ctx { user, community: None, csrf, api: meta.api };
+    if meta.access != Access::Public {
+        let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+        if !meta.access.roles().contains(&user.role()) {
+            return Err(AppError::Forbidden);
+        }
+        if let Some((_, code)) = params.iter().find(|(k, _)| *k == "code") {
+            let c = crate::communities::by_code(&state.db, code).await?.ok_or(AppError::NotFound)?;
+            if !user.sees_community(c.id) {
+                return Err(AppError::NotFound);
+            }
+            ctx.community = Some(c);
+        }
+    }
+    let mut form_fields = Vec::new();
+    if meta.csrf || meta.creates {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::bad_request("请求内容过大。"))?;
+        form_fields = form_fields_of(&parts.headers, &bytes).await;
+        req = Request::from_parts(parts, Body::from(bytes));
+    }
+    if meta.csrf {
+        let sent = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| form_fields.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.clone()));
+        let ok = match sent {
+            Some(s) if !ctx.csrf.is_empty() => bool::from(s.as_bytes().ct_eq(ctx.csrf.as_bytes())),
+            _ => false,
+        };
+        if !ok {
+            return Err(AppError::Csrf);
+        }
+    }
+    if meta.creates {
+        let key = req
+            .headers()
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| form_fields.iter().find(|(k, _)| k == "_idem").map(|(_, v)| v.clone()))
+            .filter(|k| !k.trim().is_empty() && k.len() <= 200);
+        match key {
+            Some(k) => {
+                req.extensions_mut().insert(crate::idempotency::Key(k));
+            }
+            None => return Err(AppError::bad_request("缺少幂等键（Idempotency-Key 请求头或表单字段 _idem）。")),
+        }
+    }
+    req.extensions_mut().insert(ctx.clone());
+    Ok((req, ctx))
+}
+
+/// The small text fields of a form body (urlencoded or multipart), for `_csrf` and `_idem`.
+async fn form_fields_of(headers: &HeaderMap, bytes: &Bytes) -> Vec<(String, String)> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if ct.starts_with("application/x-www-form-urlencoded") {
+        return form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    }
+    if ct.starts_with("multipart/form-data")
+        && let Ok(boundary) = multer::parse_boundary(ct)
+    {
+        let data = bytes.clone();
+        let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(data) });
+        let mut mp = multer::Multipart::new(stream, boundary);
+        let mut out = Vec::new();
+        while let Ok(Some(field)) = mp.next_field().await {
+            let name = field.name().unwrap_or("").to_string();
+            if name == "_csrf" || name == "_idem" {
+                if let Ok(text) = field.text().await {
+                    out.push((name, text));
+                }
+            }
+        }
+        return out;
+    }
+    Vec::new()
+}
+
+/// Adds a header value, ignoring values that cannot be headers.
+pub fn set_header(resp: &mut Response, name: header::HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        resp.headers_mut().insert(name, v);
+    }
+}
+
+/// A bare status response (used by replays).
+pub fn status_only(status: StatusCode) -> Response {
+    status.into_response()
+}

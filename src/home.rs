@@ -1,0 +1,78 @@
+//! The home page: for the street, every community side by side with its campaign's steps and
+//! what is overdue (S-4); for community staff, their community; for scrutineers and counters,
+//! where to go on counting day.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use tower_sessions::Session;
+
+use crate::auth::{Ctx, Role};
+use crate::campaigns::{self, Campaign, Step};
+use crate::communities::{self, Community};
+use crate::db::Q;
+use crate::error::AppResult;
+use crate::routes::{Access, RouteDef, get};
+use crate::state::AppState;
+use crate::web::Layout;
+
+/// This module's routes.
+pub fn routes() -> Vec<RouteDef> {
+    use axum::routing as r;
+    vec![get("/", Access::Login, r::get(home_get))]
+}
+
+/// One community's line on the dashboard.
+pub struct Line {
+    /// The community.
+    pub community: Community,
+    /// Its latest campaign, if any.
+    pub campaign: Option<Campaign>,
+    /// Steps done / total.
+    pub done: usize,
+    /// Total steps.
+    pub total: usize,
+    /// Overdue steps.
+    pub overdue: Vec<Step>,
+    /// People on record.
+    pub people: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    lines: Vec<Line>,
+    counting_role: bool,
+}
+
+async fn home_get(State(state): State<AppState>, ctx: Ctx, session: Session) -> AppResult<HomePage> {
+    let role = ctx.user()?.role();
+    let mut lines = Vec::new();
+    if matches!(role, Role::Street | Role::Community) {
+        for community in communities::visible(&state.db, &ctx).await? {
+            let campaign: Option<Campaign> = Q::new(
+                "select id, community_id, term, year, reference_date, party_election_day, residents_election_day from campaigns \
+                 where community_id = $1 order by year desc, id desc limit 1",
+            )
+            .bind(community.id)
+            .optional(&state.db)
+            .await?;
+            let steps = match &campaign {
+                Some(c) => campaigns::steps(&state.db, c.id).await?,
+                None => Vec::new(),
+            };
+            let people = Q::new("select count(*) from people where residence_community_id = $1").bind(community.id).scalar(&state.db).await?;
+            lines.push(Line {
+                done: steps.iter().filter(|s| s.done_at.is_some()).count(),
+                total: steps.len(),
+                overdue: steps.iter().filter(|s| s.overdue()).cloned().collect(),
+                community,
+                campaign,
+                people,
+            });
+        }
+    }
+    let counting_role = matches!(role, Role::Scrutineer | Role::Counter);
+    Ok(HomePage { layout: Layout::new(&ctx, &session, "首页").await, lines, counting_role })
+}

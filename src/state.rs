@@ -1,0 +1,15 @@
+//! The application state shared by every handler.
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::Db;
+
+/// Cheap to clone: a pool and shared configuration.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The configuration.
+    pub config: Arc<Config>,
+}

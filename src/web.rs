@@ -1,0 +1,140 @@
+//! Page plumbing shared by every screen: the layout context (user, navigation, CSRF token,
+//! flash message), flash messages across the POST → 303 redirect, and fresh idempotency keys.
+
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::auth::{Ctx, Role};
+
+const FLASH_KEY: &str = "flash";
+
+/// A one-time message shown after a redirect.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Flash {
+    /// `ok` or `error`.
+    pub kind: String,
+    /// The message, in Chinese.
+    pub message: String,
+}
+
+/// A navigation link.
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    /// Link target.
+    pub href: String,
+    /// Label.
+    pub label: &'static str,
+}
+
+/// What `base.html` needs.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Page title.
+    pub title: String,
+    /// Logged-in user's label, empty when anonymous.
+    pub user: String,
+    /// Role label.
+    pub role: String,
+    /// Navigation for the role.
+    pub nav: Vec<NavItem>,
+    /// CSRF token for forms.
+    pub csrf: String,
+    /// Flash message, if any.
+    pub flash: Option<Flash>,
+}
+
+impl Layout {
+    /// Builds the layout for a page, taking any pending flash message.
+    pub async fn new(ctx: &Ctx, session: &Session, title: impl Into<String>) -> Layout {
+        let flash = session.remove::<Flash>(FLASH_KEY).await.ok().flatten();
+        let (user, role, nav) = match &ctx.user {
+            Some(u) => (u.label(), u.role().label().to_string(), nav_for(u.role(), u.community_id, ctx)),
+            None => (String::new(), String::new(), Vec::new()),
+        };
+        Layout { title: title.into(), user, role, nav, csrf: ctx.csrf.clone(), flash }
+    }
+
+    /// A fresh idempotency key for a create form.
+    pub fn idem(&self) -> String {
+        new_key()
+    }
+}
+
+fn nav_for(role: Role, _community: Option<i64>, _ctx: &Ctx) -> Vec<NavItem> {
+    let item = |href: &str, label| NavItem { href: href.to_string(), label };
+    match role {
+        Role::Street => vec![
+            item("/", "首页"),
+            item("/communities", "社区"),
+            item("/people", "人员"),
+            item("/campaigns", "换届工作"),
+            item("/plan", "工作方案"),
+            item("/users", "用户"),
+            item("/audit", "审计日志"),
+        ],
+        Role::Community => vec![item("/", "首页"), item("/communities", "本社区"), item("/campaigns", "换届工作")],
+        Role::Scrutineer | Role::Counter => vec![item("/", "首页")],
+    }
+}
+
+/// A random key (hex of 16 bytes) for idempotency and tokens.
+pub fn new_key() -> String {
+    let b: [u8; 16] = rand::random();
+    hex::encode(b)
+}
+
+/// Stores a flash message for the next page.
+pub async fn flash(session: &Session, kind: &str, message: impl Into<String>) {
+    let f = Flash { kind: kind.into(), message: message.into() };
+    if let Err(e) = session.insert(FLASH_KEY, f).await {
+        tracing::warn!(error = %e, "flash not stored");
+    }
+}
+
+/// Masks an ID number for lists: first four and last four characters kept.
+pub fn mask_id(id: &str) -> String {
+    mask(id, 4, 4)
+}
+
+/// Masks a phone number for lists: first three and last four kept.
+pub fn mask_phone(p: &str) -> String {
+    mask(p, 3, 4)
+}
+
+fn mask(s: &str, head: usize, tail: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= head + tail {
+        return "*".repeat(chars.len());
+    }
+    let mut out: String = chars[..head].iter().collect();
+    out.push_str(&"*".repeat(chars.len() - head - tail));
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_number_is_masked_to_its_first_and_last_four_characters() {
+        assert_eq!(mask_id("370102199001011234"), "3701**********1234");
+    }
+
+    #[test]
+    fn a_phone_number_keeps_three_and_four_digits() {
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+    }
+}
+
+/// POST → 303 See Other.
+pub fn see_other(to: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    axum::response::Redirect::to(to).into_response()
+}
+
+/// Answers a form's validation error: the message as a flash, and back to the form.
+pub async fn back_with_error(session: &Session, to: &str, e: crate::error::AppError) -> Result<axum::response::Response, crate::error::AppError> {
+    flash(session, "error", e.message()).await;
+    Ok(see_other(to))
+}
