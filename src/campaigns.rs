@@ -29,14 +29,38 @@ pub fn routes() -> Vec<RouteDef> {
     vec![
         get("/campaigns", Access::Community, r::get(list_get)),
         create("/campaigns", Access::Community, r::post(create_post)),
-        get("/communities/{code}/campaigns/{id}", Access::Community, r::get(show_get)),
-        post("/communities/{code}/campaigns/{id}", Access::Community, r::post(update_post)),
-        post("/communities/{code}/campaigns/{id}/steps/{step}", Access::Community, r::post(step_post)),
+        get(
+            "/communities/{code}/campaigns/{campaign}",
+            Access::Community,
+            r::get(show_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}",
+            Access::Community,
+            r::post(update_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/steps/{step}",
+            Access::Community,
+            r::post(step_post),
+        ),
         get("/api/v1/campaigns", Access::Community, r::get(api_list)),
         create("/api/v1/campaigns", Access::Community, r::post(api_create)),
-        get("/api/v1/campaigns/{id}", Access::Community, r::get(api_show)),
-        put("/api/v1/campaigns/{id}", Access::Community, r::put(api_update)),
-        put("/api/v1/campaigns/{id}/steps/{step}", Access::Community, r::put(api_step)),
+        get(
+            "/api/v1/campaigns/{campaign}",
+            Access::Community,
+            r::get(api_show),
+        ),
+        put(
+            "/api/v1/campaigns/{campaign}",
+            Access::Community,
+            r::put(api_update),
+        ),
+        put(
+            "/api/v1/campaigns/{campaign}/steps/{step}",
+            Access::Community,
+            r::put(api_step),
+        ),
     ]
 }
 
@@ -85,15 +109,22 @@ impl Step {
     }
 }
 
-const COLS: &str = "id, community_id, term, year, reference_date, party_election_day, residents_election_day";
+const COLS: &str =
+    "id, community_id, term, year, reference_date, party_election_day, residents_election_day";
 
 /// Loads a campaign, 404 when absent or not visible to the user.
 pub async fn load_visible(db: &Db, ctx: &Ctx, id: i64) -> AppResult<(Campaign, Community)> {
-    let c: Campaign = Q::new(format!("select {COLS} from campaigns where id = $1")).bind(id).optional(db).await?.ok_or(AppError::NotFound)?;
+    let c: Campaign = Q::new(format!("select {COLS} from campaigns where id = $1"))
+        .bind(id)
+        .optional(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !ctx.user()?.sees_community(c.community_id) {
         return Err(AppError::NotFound);
     }
-    let community = communities::by_id(db, c.community_id).await?.ok_or(AppError::NotFound)?;
+    let community = communities::by_id(db, c.community_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((c, community))
 }
 
@@ -121,8 +152,11 @@ pub struct NewCampaign {
 
 /// Creates a campaign with the plan's steps applied to its year.
 pub async fn create_campaign(state: &AppState, ctx: &Ctx, f: &NewCampaign) -> AppResult<Campaign> {
-    let community = communities::by_code(&state.db, f.community.trim()).await?.filter(|c| ctx.user().is_ok_and(|u| u.sees_community(c.id)));
-    let community = community.ok_or_else(|| AppError::invalid("社区", "社区不存在或无权操作"))?;
+    let community = communities::by_code(&state.db, f.community.trim())
+        .await?
+        .filter(|c| ctx.user().is_ok_and(|u| u.sees_community(c.id)));
+    // Another community's (or an unknown) code answers 404: existence is not revealed.
+    let community = community.ok_or(AppError::NotFound)?;
     let term = f.term.trim().to_string();
     if term.is_empty() || term.chars().count() > 20 {
         return Err(AppError::invalid("届次", "不能为空，最多 20 字"));
@@ -134,17 +168,25 @@ pub async fn create_campaign(state: &AppState, ctx: &Ctx, f: &NewCampaign) -> Ap
     let mut tx = state.db.begin().await?;
     let plan = crate::plan::steps(&mut tx).await?;
     let y = year as i32;
-    let s2_start = plan.iter().find(|s| s.code == "S-2").and_then(|s| on_year(&s.start_md, y));
+    let s2_start = plan
+        .iter()
+        .find(|s| s.code == "S-2")
+        .and_then(|s| on_year(&s.start_md, y));
     let reference = match f.reference_date.trim() {
         "" => s2_start.ok_or_else(|| AppError::internal("plan without S-2"))?,
-        s => parse_date(s).ok_or_else(|| AppError::invalid("年龄计算基准日", format!("“{s}”不是有效日期")))?,
+        s => parse_date(s)
+            .ok_or_else(|| AppError::invalid("年龄计算基准日", format!("“{s}”不是有效日期")))?,
     };
-    let day = |code: &str, end: bool| plan.iter().find(|s| s.code == code).and_then(|s| on_year(if end { &s.end_md } else { &s.start_md }, y));
+    let day = |code: &str, end: bool| {
+        plan.iter()
+            .find(|s| s.code == code)
+            .and_then(|s| on_year(if end { &s.end_md } else { &s.start_md }, y))
+    };
     let now = crate::now();
-    let id = Q::new(format!(
+    let id = Q::new(
         "insert into campaigns (community_id, term, year, reference_date, party_election_day, residents_election_day, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $7) returning id"
-    ))
+         values ($1, $2, $3, $4, $5, $6, $7, $7) returning id",
+    )
     .bind(community.id)
     .bind(&term)
     .bind(year)
@@ -156,7 +198,9 @@ pub async fn create_campaign(state: &AppState, ctx: &Ctx, f: &NewCampaign) -> Ap
     .await
     .map_err(|e| if is_unique_violation(&e) { AppError::invalid("届次", format!("{}已有“{term}”的换届工作", community.name)) } else { e.into() })?;
     for s in &plan {
-        let (Some(start), Some(end)) = (on_year(&s.start_md, y), on_year(&s.end_md, y)) else { continue };
+        let (Some(start), Some(end)) = (on_year(&s.start_md, y), on_year(&s.end_md, y)) else {
+            continue;
+        };
         Q::new("insert into campaign_steps (campaign_id, code, phase, title, start_date, end_date, sort, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
             .bind(id)
             .bind(&s.code)
@@ -169,11 +213,21 @@ pub async fn create_campaign(state: &AppState, ctx: &Ctx, f: &NewCampaign) -> Ap
             .execute(&mut tx)
             .await?;
     }
-    let c: Campaign = Q::new(format!("select {COLS} from campaigns where id = $1")).bind(id).one(&mut tx).await?;
+    let c: Campaign = Q::new(format!("select {COLS} from campaigns where id = $1"))
+        .bind(id)
+        .one(&mut tx)
+        .await?;
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: community.scope(), action: "create", entity: "campaign", entity_id: id.to_string(), before: None, after: Some(json!(c)) },
+        Change {
+            scope: community.scope(),
+            action: "create",
+            entity: "campaign",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!(c)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -192,19 +246,39 @@ pub struct CampaignUpdate {
     pub residents_election_day: Option<String>,
 }
 
-fn date_field(field: &str, v: &Option<String>, old: Option<NaiveDate>) -> AppResult<Option<NaiveDate>> {
+fn date_field(
+    field: &str,
+    v: &Option<String>,
+    old: Option<NaiveDate>,
+) -> AppResult<Option<NaiveDate>> {
     match v.as_deref().map(str::trim) {
         None => Ok(old),
         Some("") => Ok(None),
-        Some(s) => parse_date(s).map(Some).ok_or_else(|| AppError::invalid(field, format!("“{s}”不是有效日期"))),
+        Some(s) => parse_date(s)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid(field, format!("“{s}”不是有效日期"))),
     }
 }
 
-async fn update_campaign(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community, f: &CampaignUpdate) -> AppResult<Campaign> {
+async fn update_campaign(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    f: &CampaignUpdate,
+) -> AppResult<Campaign> {
     let reference = date_field("年龄计算基准日", &f.reference_date, Some(c.reference_date))?
         .ok_or_else(|| AppError::invalid("年龄计算基准日", "不能为空"))?;
-    let party = date_field("党员大会选举日", &f.party_election_day, c.party_election_day)?;
-    let residents = date_field("居委会选举日", &f.residents_election_day, c.residents_election_day)?;
+    let party = date_field(
+        "党员大会选举日",
+        &f.party_election_day,
+        c.party_election_day,
+    )?;
+    let residents = date_field(
+        "居委会选举日",
+        &f.residents_election_day,
+        c.residents_election_day,
+    )?;
     let mut tx = state.db.begin().await?;
     Q::new("update campaigns set reference_date = $1, party_election_day = $2, residents_election_day = $3, updated_at = $4 where id = $5")
         .bind(reference)
@@ -214,11 +288,21 @@ async fn update_campaign(state: &AppState, ctx: &Ctx, c: &Campaign, community: &
         .bind(c.id)
         .execute(&mut tx)
         .await?;
-    let after: Campaign = Q::new(format!("select {COLS} from campaigns where id = $1")).bind(c.id).one(&mut tx).await?;
+    let after: Campaign = Q::new(format!("select {COLS} from campaigns where id = $1"))
+        .bind(c.id)
+        .one(&mut tx)
+        .await?;
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: community.scope(), action: "update", entity: "campaign", entity_id: c.id.to_string(), before: Some(json!(c)), after: Some(json!(after)) },
+        Change {
+            scope: community.scope(),
+            action: "update",
+            entity: "campaign",
+            entity_id: c.id.to_string(),
+            before: Some(json!(c)),
+            after: Some(json!(after)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -235,7 +319,14 @@ pub struct StepUpdate {
     pub end_date: Option<String>,
 }
 
-async fn update_step(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community, code: &str, f: &StepUpdate) -> AppResult<Step> {
+async fn update_step(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    code: &str,
+    f: &StepUpdate,
+) -> AppResult<Step> {
     let mut tx = state.db.begin().await?;
     let before: Step = Q::new("select code, phase, title, start_date, end_date, sort, done_at from campaign_steps where campaign_id = $1 and code = $2")
         .bind(c.id)
@@ -243,8 +334,10 @@ async fn update_step(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Comm
         .optional(&mut tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    let start = date_field("开始日期", &f.start_date, Some(before.start_date))?.ok_or_else(|| AppError::invalid("开始日期", "不能为空"))?;
-    let end = date_field("结束日期", &f.end_date, Some(before.end_date))?.ok_or_else(|| AppError::invalid("结束日期", "不能为空"))?;
+    let start = date_field("开始日期", &f.start_date, Some(before.start_date))?
+        .ok_or_else(|| AppError::invalid("开始日期", "不能为空"))?;
+    let end = date_field("结束日期", &f.end_date, Some(before.end_date))?
+        .ok_or_else(|| AppError::invalid("结束日期", "不能为空"))?;
     if end < start {
         return Err(AppError::invalid("结束日期", "不能早于开始日期"));
     }
@@ -256,11 +349,22 @@ async fn update_step(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Comm
         .bind(code)
         .execute(&mut tx)
         .await?;
-    let after = Step { start_date: start, end_date: end, ..before.clone() };
+    let after = Step {
+        start_date: start,
+        end_date: end,
+        ..before.clone()
+    };
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: community.scope(), action: "update", entity: "campaign_step", entity_id: format!("{}:{code}", c.id), before: Some(json!(before)), after: Some(json!(after)) },
+        Change {
+            scope: community.scope(),
+            action: "update",
+            entity: "campaign_step",
+            entity_id: format!("{}:{code}", c.id),
+            before: Some(json!(before)),
+            after: Some(json!(after)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -270,7 +374,12 @@ async fn update_step(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Comm
 async fn visible_campaigns(db: &Db, ctx: &Ctx) -> AppResult<Vec<(Campaign, Community)>> {
     let mut out = Vec::new();
     for community in communities::visible(db, ctx).await? {
-        let list: Vec<Campaign> = Q::new(format!("select {COLS} from campaigns where community_id = $1 order by year desc, id desc")).bind(community.id).all(db).await?;
+        let list: Vec<Campaign> = Q::new(format!(
+            "select {COLS} from campaigns where community_id = $1 order by year desc, id desc"
+        ))
+        .bind(community.id)
+        .all(db)
+        .await?;
         out.extend(list.into_iter().map(|c| (c, community.clone())));
     }
     Ok(out)
@@ -285,17 +394,35 @@ struct ListPage {
     year: i32,
 }
 
-async fn list_get(State(state): State<AppState>, ctx: Ctx, session: Session) -> AppResult<ListPage> {
+async fn list_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+) -> AppResult<ListPage> {
     let rows = visible_campaigns(&state.db, &ctx).await?;
     let communities = communities::visible(&state.db, &ctx).await?;
-    Ok(ListPage { layout: Layout::new(&ctx, &session, "换届工作").await, rows, communities, year: crate::today().year() + 1 })
+    Ok(ListPage {
+        layout: Layout::new(&ctx, &session, "换届工作").await,
+        rows,
+        communities,
+        year: crate::today().year() + 1,
+    })
 }
 
-async fn create_post(State(state): State<AppState>, ctx: Ctx, session: Session, Form(f): Form<NewCampaign>) -> AppResult<Response> {
+async fn create_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Form(f): Form<NewCampaign>,
+) -> AppResult<Response> {
     match create_campaign(&state, &ctx, &f).await {
         Ok(c) => {
             web::flash(&session, "ok", format!("已创建{}换届工作。", c.term)).await;
-            Ok(web::see_other(&format!("/communities/{}/campaigns/{}", f.community.trim(), c.id)))
+            Ok(web::see_other(&format!(
+                "/communities/{}/campaigns/{}",
+                f.community.trim(),
+                c.id
+            )))
         }
         Err(e @ AppError::Validation(_)) => web::back_with_error(&session, "/campaigns", e).await,
         Err(e) => Err(e),
@@ -320,14 +447,35 @@ async fn from_path(state: &AppState, ctx: &Ctx, id: i64) -> AppResult<(Campaign,
     Ok((c, community))
 }
 
-async fn show_get(State(state): State<AppState>, ctx: Ctx, session: Session, Path((_, id)): Path<(String, i64)>) -> AppResult<ShowPage> {
+async fn show_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((_, id)): Path<(String, i64)>,
+) -> AppResult<ShowPage> {
     let (c, community) = from_path(&state, &ctx, id).await?;
     let steps = steps(&state.db, c.id).await?;
-    let layout = Layout::new(&ctx, &session, format!("{} {}换届工作", community.name, c.term)).await;
-    Ok(ShowPage { layout, c, community, steps })
+    let layout = Layout::new(
+        &ctx,
+        &session,
+        format!("{} {}换届工作", community.name, c.term),
+    )
+    .await;
+    Ok(ShowPage {
+        layout,
+        c,
+        community,
+        steps,
+    })
 }
 
-async fn update_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path((code, id)): Path<(String, i64)>, Form(f): Form<CampaignUpdate>) -> AppResult<Response> {
+async fn update_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<CampaignUpdate>,
+) -> AppResult<Response> {
     let (c, community) = from_path(&state, &ctx, id).await?;
     let back = format!("/communities/{code}/campaigns/{id}");
     match update_campaign(&state, &ctx, &c, &community, &f).await {
@@ -340,7 +488,13 @@ async fn update_post(State(state): State<AppState>, ctx: Ctx, session: Session, 
     }
 }
 
-async fn step_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path((code, id, step)): Path<(String, i64, String)>, Form(f): Form<StepUpdate>) -> AppResult<Response> {
+async fn step_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((code, id, step)): Path<(String, i64, String)>,
+    Form(f): Form<StepUpdate>,
+) -> AppResult<Response> {
     let (c, community) = from_path(&state, &ctx, id).await?;
     let back = format!("/communities/{code}/campaigns/{id}");
     match update_step(&state, &ctx, &c, &community, &step, &f).await {
@@ -355,28 +509,59 @@ async fn step_post(State(state): State<AppState>, ctx: Ctx, session: Session, Pa
 
 async fn api_list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<serde_json::Value>> {
     let rows = visible_campaigns(&state.db, &ctx).await?;
-    let list: Vec<_> = rows.into_iter().map(|(c, community)| json!({"campaign": c, "community": community.code})).collect();
+    let list: Vec<_> = rows
+        .into_iter()
+        .map(|(c, community)| json!({"campaign": c, "community": community.code}))
+        .collect();
     Ok(Json(json!({ "campaigns": list })))
 }
 
-async fn api_create(State(state): State<AppState>, ctx: Ctx, Json(f): Json<NewCampaign>) -> AppResult<Response> {
+async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(f): Json<NewCampaign>,
+) -> AppResult<Response> {
     let c = create_campaign(&state, &ctx, &f).await?;
     let steps = steps(&state.db, c.id).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "campaign": c, "steps": steps }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "campaign": c, "steps": steps })),
+    )
+        .into_response())
 }
 
-async fn api_show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<serde_json::Value>> {
+async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Json<serde_json::Value>> {
     let (c, community) = load_visible(&state.db, &ctx, id).await?;
     let steps = steps(&state.db, c.id).await?;
-    Ok(Json(json!({ "campaign": c, "community": community.code, "steps": steps })))
+    Ok(Json(
+        json!({ "campaign": c, "community": community.code, "steps": steps }),
+    ))
 }
 
-async fn api_update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<CampaignUpdate>) -> AppResult<Json<serde_json::Value>> {
+async fn api_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<CampaignUpdate>,
+) -> AppResult<Json<serde_json::Value>> {
     let (c, community) = load_visible(&state.db, &ctx, id).await?;
-    Ok(Json(json!({ "campaign": update_campaign(&state, &ctx, &c, &community, &f).await? })))
+    Ok(Json(
+        json!({ "campaign": update_campaign(&state, &ctx, &c, &community, &f).await? }),
+    ))
 }
 
-async fn api_step(State(state): State<AppState>, ctx: Ctx, Path((id, step)): Path<(i64, String)>, Json(f): Json<StepUpdate>) -> AppResult<Json<serde_json::Value>> {
+async fn api_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, step)): Path<(i64, String)>,
+    Json(f): Json<StepUpdate>,
+) -> AppResult<Json<serde_json::Value>> {
     let (c, community) = load_visible(&state.db, &ctx, id).await?;
-    Ok(Json(json!({ "step": update_step(&state, &ctx, &c, &community, &step, &f).await? })))
+    Ok(Json(
+        json!({ "step": update_step(&state, &ctx, &c, &community, &step, &f).await? }),
+    ))
 }

@@ -19,7 +19,11 @@ pub fn routes() -> Vec<RouteDef> {
     use axum::routing as r;
     vec![
         get("/api/v1/checks", Access::Street, r::get(api_list)),
-        post("/api/v1/checks/{id}/override", Access::Street, r::post(api_override)),
+        post(
+            "/api/v1/checks/{id}/override",
+            Access::Street,
+            r::post(api_override),
+        ),
     ]
 }
 
@@ -39,9 +43,20 @@ struct Row {
 
 impl Row {
     fn record(self) -> (i64, CheckRecord) {
-        let check = RuleCheck { rule: self.rule, passed: self.passed, numbers: serde_json::from_str(&self.numbers).unwrap_or_default(), source: self.source, message: self.message };
+        let check = RuleCheck {
+            rule: self.rule,
+            passed: self.passed,
+            numbers: serde_json::from_str(&self.numbers).unwrap_or_default(),
+            source: self.source,
+            message: self.message,
+        };
         let override_ = match (self.override_by, self.override_at, self.override_reason) {
-            (Some(by), Some(at), Some(reason)) => Some(Override { by, at, reason, honour: self.override_honour }),
+            (Some(by), Some(at), Some(reason)) => Some(Override {
+                by,
+                at,
+                reason,
+                honour: self.override_honour,
+            }),
             _ => None,
         };
         (self.id, CheckRecord { check, override_ })
@@ -50,8 +65,14 @@ impl Row {
 
 /// Stores (or refreshes) a check for a subject; a refreshed check that still fails keeps its
 /// override, one whose outcome changed loses it.
-pub async fn save(tx: &mut Tx, subject_type: &str, subject_id: i64, check: &RuleCheck) -> AppResult<()> {
-    let numbers = serde_json::to_string(&check.numbers).map_err(|e| AppError::internal(e.to_string()))?;
+pub async fn save(
+    tx: &mut Tx,
+    subject_type: &str,
+    subject_id: i64,
+    check: &RuleCheck,
+) -> AppResult<()> {
+    let numbers =
+        serde_json::to_string(&check.numbers).map_err(|e| AppError::internal(e.to_string()))?;
     Q::new(
         "insert into rule_checks (subject_type, subject_id, rule, passed, numbers, source, message, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8) \
          on conflict (subject_type, subject_id, rule) do update set passed = excluded.passed, numbers = excluded.numbers, source = excluded.source, \
@@ -71,7 +92,11 @@ pub async fn save(tx: &mut Tx, subject_type: &str, subject_id: i64, check: &Rule
 }
 
 /// The checks of a subject.
-pub async fn of(db: &Db, subject_type: &str, subject_id: i64) -> AppResult<Vec<(i64, CheckRecord)>> {
+pub async fn of(
+    db: &Db,
+    subject_type: &str,
+    subject_id: i64,
+) -> AppResult<Vec<(i64, CheckRecord)>> {
     let rows: Vec<Row> = Q::new(
         "select id, rule, passed, numbers, source, message, override_by, override_at, override_reason, override_honour from rule_checks \
          where subject_type = $1 and subject_id = $2 order by id",
@@ -84,7 +109,13 @@ pub async fn of(db: &Db, subject_type: &str, subject_id: i64) -> AppResult<Vec<(
 }
 
 /// Records an override of a failed check (street only; a reason is required).
-pub async fn override_check(state: &AppState, ctx: &Ctx, id: i64, reason: &str, honour: Option<&str>) -> AppResult<CheckRecord> {
+pub async fn override_check(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    reason: &str,
+    honour: Option<&str>,
+) -> AppResult<CheckRecord> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::invalid("理由", "放宽规则必须写明理由"));
@@ -111,11 +142,26 @@ pub async fn override_check(state: &AppState, ctx: &Ctx, id: i64, reason: &str, 
         .bind(id)
         .execute(&mut tx)
         .await?;
-    let after = CheckRecord { override_: Some(Override { by: user.id, at, reason: reason.into(), honour: honour.map(str::to_string) }), ..before.clone() };
+    let after = CheckRecord {
+        override_: Some(Override {
+            by: user.id,
+            at,
+            reason: reason.into(),
+            honour: honour.map(str::to_string),
+        }),
+        ..before.clone()
+    };
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: audit::STREET.into(), action: "override", entity: "rule_check", entity_id: id.to_string(), before: Some(json!(before)), after: Some(json!(after)) },
+        Change {
+            scope: audit::STREET.into(),
+            action: "override",
+            entity: "rule_check",
+            entity_id: id.to_string(),
+            before: Some(json!(before)),
+            after: Some(json!(after)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -128,8 +174,15 @@ struct Subject {
     subject_id: i64,
 }
 
-async fn api_list(State(state): State<AppState>, Query(s): Query<Subject>) -> AppResult<Json<serde_json::Value>> {
-    let list: Vec<_> = of(&state.db, &s.subject_type, s.subject_id).await?.into_iter().map(|(id, r)| json!({"id": id, "record": r, "satisfied": r.satisfied()})).collect();
+async fn api_list(
+    State(state): State<AppState>,
+    Query(s): Query<Subject>,
+) -> AppResult<Json<serde_json::Value>> {
+    let list: Vec<_> = of(&state.db, &s.subject_type, s.subject_id)
+        .await?
+        .into_iter()
+        .map(|(id, r)| json!({"id": id, "record": r, "satisfied": r.satisfied()}))
+        .collect();
     Ok(Json(json!({ "checks": list })))
 }
 
@@ -140,7 +193,12 @@ struct OverrideInput {
     honour: Option<String>,
 }
 
-async fn api_override(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<OverrideInput>) -> AppResult<Json<serde_json::Value>> {
+async fn api_override(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<OverrideInput>,
+) -> AppResult<Json<serde_json::Value>> {
     let r = override_check(&state, &ctx, id, &f.reason, f.honour.as_deref()).await?;
     Ok(Json(json!({ "record": r, "satisfied": r.satisfied() })))
 }

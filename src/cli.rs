@@ -80,12 +80,15 @@ enum AuditCommand {
 
 fn read_password() -> Result<String, String> {
     let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s).map_err(|e| format!("读取密码失败: {e}"))?;
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| format!("读取密码失败: {e}"))?;
     Ok(s.trim_end_matches(['\n', '\r']).to_string())
 }
 
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "huanjie=info,tower_http=warn".into());
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "huanjie=info,tower_http=warn".into());
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
 
@@ -115,25 +118,46 @@ pub fn main() -> ExitCode {
 
 async fn state(config: Config) -> Result<AppState, String> {
     let db = crate::open(&config).await.map_err(|e| e.to_string())?;
-    Ok(AppState { db, config: Arc::new(config) })
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+    })
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {
     let config = Config::from_env();
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => crate::serve(config).await.map(|_| ExitCode::SUCCESS).map_err(|e| e.to_string()),
+        Command::Serve => crate::serve(config)
+            .await
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(|e| e.to_string()),
         Command::User { command } => {
             let state = state(config).await?;
             match command {
-                UserCommand::Add { name, role, community, .. } => {
+                UserCommand::Add {
+                    name,
+                    role,
+                    community,
+                    ..
+                } => {
                     let password = read_password()?;
-                    let input = crate::users::NewUser { username: name, display_name: String::new(), role, community: community.unwrap_or_default(), password };
-                    let (u, _) = crate::users::create_user(&state.db, &Actor::system(), &input).await.map_err(|e| e.message())?;
+                    let input = crate::users::NewUser {
+                        username: name,
+                        display_name: String::new(),
+                        role,
+                        community: community.unwrap_or_default(),
+                        password,
+                    };
+                    let (u, _) = crate::users::create_user(&state.db, &Actor::system(), &input)
+                        .await
+                        .map_err(|e| e.message())?;
                     println!("已创建用户 {}（{}）", u.username, u.role().label());
                 }
                 UserCommand::Passwd { name, .. } => {
                     let password = read_password()?;
-                    crate::users::set_password_by_name(&state, &name, &password).await.map_err(|e| e.message())?;
+                    crate::users::set_password_by_name(&state, &name, &password)
+                        .await
+                        .map_err(|e| e.message())?;
                     println!("已修改 {name} 的密码");
                 }
             }
@@ -141,21 +165,34 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Demo => {
             let state = state(config).await?;
-            if let Some(pw) = crate::users::ensure_admin(&state.db, state.config.admin_password.as_deref()).await.map_err(|e| e.to_string())? {
+            if let Some(pw) =
+                crate::users::ensure_admin(&state.db, state.config.admin_password.as_deref())
+                    .await
+                    .map_err(|e| e.to_string())?
+            {
                 println!("已创建街道工作组账号 admin，密码：{pw}");
             }
             let r = crate::demo::load(&state).await.map_err(|e| e.to_string())?;
-            println!("演示数据已载入：新增社区 {} 个，新增人员 {} 人。", r.communities, r.people);
+            println!(
+                "演示数据已载入：新增社区 {} 个，新增人员 {} 人。",
+                r.communities, r.people
+            );
             println!("演示账号（密码只显示这一次）：");
             for (name, role, pw) in r.accounts {
                 println!("  {role:<8} {name:<10} {pw}");
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let state = state(config).await?;
-            let breaks = crate::audit::verify(&state.db).await.map_err(|e| e.to_string())?;
-            let heads = crate::audit::heads(&state.db).await.map_err(|e| e.to_string())?;
+            let breaks = crate::audit::verify(&state.db)
+                .await
+                .map_err(|e| e.to_string())?;
+            let heads = crate::audit::heads(&state.db)
+                .await
+                .map_err(|e| e.to_string())?;
             if breaks.is_empty() {
                 println!("审计日志完整：{} 条链全部校验通过。", heads.len());
                 for h in heads {
@@ -164,7 +201,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 Ok(ExitCode::SUCCESS)
             } else {
                 for b in &breaks {
-                    let entry = b.entry_id.map(|id| format!("（记录 id {id}）")).unwrap_or_default();
+                    let entry = b
+                        .entry_id
+                        .map(|id| format!("（记录 id {id}）"))
+                        .unwrap_or_default();
                     println!("链 {} 第 {} 条{}：{}", b.scope, b.seq, entry, b.problem);
                 }
                 println!("审计日志校验失败：{} 条链被破坏。", breaks.len());
@@ -196,7 +236,7 @@ fn tally(file: &str) -> ExitCode {
 }
 
 fn tally_text(text: &str) -> ExitCode {
-    match crate::domain::tally_pending(text) {
+    match crate::domain::tally::tally_json(text) {
         Ok(out) => {
             println!("{out}");
             ExitCode::SUCCESS

@@ -26,11 +26,16 @@ pub struct Config {
 }
 
 fn env_or(name: &str, default: &str) -> String {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_string())
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_string())
 }
 
 fn env_num(name: &str, default: i64) -> i64 {
-    env_or(name, &default.to_string()).parse().unwrap_or(default)
+    env_or(name, &default.to_string())
+        .parse()
+        .unwrap_or(default)
 }
 
 impl Config {
@@ -41,7 +46,9 @@ impl Config {
             bind: env_or("HUANJIE_BIND", "127.0.0.1:3000"),
             secure_cookies: env_or("HUANJIE_SECURE_COOKIES", "false") == "true",
             session_minutes: env_num("HUANJIE_SESSION_MINUTES", 8 * 60),
-            admin_password: std::env::var("HUANJIE_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()),
+            admin_password: std::env::var("HUANJIE_ADMIN_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty()),
             login_max_account_failures: env_num("HUANJIE_LOGIN_MAX_ACCOUNT_FAILURES", 5),
             login_max_address_failures: env_num("HUANJIE_LOGIN_MAX_ADDRESS_FAILURES", 50),
             login_window_minutes: env_num("HUANJIE_LOGIN_WINDOW_MINUTES", 15),
@@ -51,7 +58,11 @@ impl Config {
 
     /// Defaults for tests: the given database, everything else as in production.
     pub fn for_database(url: &str) -> Config {
-        Config { database_url: url.to_string(), admin_password: None, ..Config::from_defaults() }
+        Config {
+            database_url: url.to_string(),
+            admin_password: None,
+            ..Config::from_defaults()
+        }
     }
 
     fn from_defaults() -> Config {
@@ -90,9 +101,18 @@ impl fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("secure_cookies", &self.secure_cookies)
             .field("session_minutes", &self.session_minutes)
-            .field("admin_password", &self.admin_password.as_ref().map(|_| "***"))
-            .field("login_max_account_failures", &self.login_max_account_failures)
-            .field("login_max_address_failures", &self.login_max_address_failures)
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "***"),
+            )
+            .field(
+                "login_max_account_failures",
+                &self.login_max_account_failures,
+            )
+            .field(
+                "login_max_address_failures",
+                &self.login_max_address_failures,
+            )
             .field("login_window_minutes", &self.login_window_minutes)
             .field("street_name", &self.street_name)
             .finish()

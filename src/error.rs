@@ -62,7 +62,10 @@ impl AppError {
     }
     /// A 422 on one field.
     pub fn invalid(field: &str, msg: impl Into<String>) -> Self {
-        AppError::Validation(vec![FieldError { field: field.to_string(), message: msg.into() }])
+        AppError::Validation(vec![FieldError {
+            field: field.to_string(),
+            message: msg.into(),
+        }])
     }
     /// A 409 with a Chinese message.
     pub fn conflict(msg: impl Into<String>) -> Self {
@@ -79,7 +82,9 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Db(_) | AppError::Migrate(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Db(_) | AppError::Migrate(_) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -108,10 +113,18 @@ impl AppError {
             AppError::BadRequest(m) | AppError::Conflict(m) | AppError::Throttled(m) => m.clone(),
             AppError::Validation(errs) => errs
                 .iter()
-                .map(|e| if e.field.is_empty() { e.message.clone() } else { format!("{}：{}", e.field, e.message) })
+                .map(|e| {
+                    if e.field.is_empty() {
+                        e.message.clone()
+                    } else {
+                        format!("{}：{}", e.field, e.message)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("；"),
-            AppError::Db(_) | AppError::Migrate(_) | AppError::Internal(_) => "服务器内部错误，请稍后重试。".into(),
+            AppError::Db(_) | AppError::Migrate(_) | AppError::Internal(_) => {
+                "服务器内部错误，请稍后重试。".into()
+            }
         }
     }
 
@@ -143,7 +156,12 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let info = ErrorInfo { status, code: self.code(), message: self.message(), fields: self.fields().to_vec() };
+        let info = ErrorInfo {
+            status,
+            code: self.code(),
+            message: self.message(),
+            fields: self.fields().to_vec(),
+        };
         let mut resp = (status, info.message.clone()).into_response();
         resp.extensions_mut().insert(info);
         resp

@@ -73,27 +73,55 @@ async fn check(
 ) -> Result<(Request, Ctx), AppError> {
     let user = auth::session_user(state, session).await?;
     let csrf = match &user {
-        Some(_) => session.get::<String>(auth::CSRF_KEY).await.ok().flatten().unwrap_or_default(),
+        Some(_) => session
+            .get::<String>(auth::CSRF_KEY)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
         None => String::new(),
     };
-    let mut ctx = Ctx { user, community: None, csrf, api: meta.api };
+    let mut ctx = Ctx {
+        user,
+        community: None,
+        csrf,
+        api: meta.api,
+    };
     if meta.access != Access::Public {
         let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
         if !meta.access.roles().contains(&user.role()) {
             return Err(AppError::Forbidden);
         }
         if let Some((_, code)) = params.iter().find(|(k, _)| *k == "code") {
-            let c = crate::communities::by_code(&state.db, code).await?.ok_or(AppError::NotFound)?;
+            let c = crate::communities::by_code(&state.db, code)
+                .await?
+                .ok_or(AppError::NotFound)?;
             if !user.sees_community(c.id) {
                 return Err(AppError::NotFound);
             }
             ctx.community = Some(c);
         }
+        if let Some((_, id)) = params.iter().find(|(k, _)| *k == "campaign") {
+            // A campaign belongs to one community: hidden unless visible (and in the path's).
+            let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+            let owner: Option<(i64,)> =
+                crate::db::Q::new("select community_id from campaigns where id = $1")
+                    .bind(id)
+                    .optional(&state.db)
+                    .await?;
+            let owner = owner.ok_or(AppError::NotFound)?.0;
+            if !user.sees_community(owner) || ctx.community.as_ref().is_some_and(|c| c.id != owner)
+            {
+                return Err(AppError::NotFound);
+            }
+        }
     }
     let mut form_fields = Vec::new();
     if meta.csrf || meta.creates {
         let (parts, body) = req.into_parts();
-        let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::bad_request("请求内容过大。"))?;
+        let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+            .await
+            .map_err(|_| AppError::bad_request("请求内容过大。"))?;
         form_fields = form_fields_of(&parts.headers, &bytes).await;
         req = Request::from_parts(parts, Body::from(bytes));
     }
@@ -103,7 +131,12 @@ async fn check(
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-            .or_else(|| form_fields.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.clone()));
+            .or_else(|| {
+                form_fields
+                    .iter()
+                    .find(|(k, _)| k == "_csrf")
+                    .map(|(_, v)| v.clone())
+            });
         let ok = match sent {
             Some(s) if !ctx.csrf.is_empty() => bool::from(s.as_bytes().ct_eq(ctx.csrf.as_bytes())),
             _ => false,
@@ -118,13 +151,22 @@ async fn check(
             .get("idempotency-key")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-            .or_else(|| form_fields.iter().find(|(k, _)| k == "_idem").map(|(_, v)| v.clone()))
+            .or_else(|| {
+                form_fields
+                    .iter()
+                    .find(|(k, _)| k == "_idem")
+                    .map(|(_, v)| v.clone())
+            })
             .filter(|k| !k.trim().is_empty() && k.len() <= 200);
         match key {
             Some(k) => {
                 req.extensions_mut().insert(crate::idempotency::Key(k));
             }
-            None => return Err(AppError::bad_request("缺少幂等键（Idempotency-Key 请求头或表单字段 _idem）。")),
+            None => {
+                return Err(AppError::bad_request(
+                    "缺少幂等键（Idempotency-Key 请求头或表单字段 _idem）。",
+                ));
+            }
         }
     }
     req.extensions_mut().insert(ctx.clone());
@@ -133,9 +175,14 @@ async fn check(
 
 /// The small text fields of a form body (urlencoded or multipart), for `_csrf` and `_idem`.
 async fn form_fields_of(headers: &HeaderMap, bytes: &Bytes) -> Vec<(String, String)> {
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if ct.starts_with("application/x-www-form-urlencoded") {
-        return form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        return form_urlencoded::parse(bytes)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
     }
     if ct.starts_with("multipart/form-data")
         && let Ok(boundary) = multer::parse_boundary(ct)

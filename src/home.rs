@@ -46,7 +46,11 @@ struct HomePage {
     counting_role: bool,
 }
 
-async fn home_get(State(state): State<AppState>, ctx: Ctx, session: Session) -> AppResult<HomePage> {
+async fn home_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+) -> AppResult<HomePage> {
     let role = ctx.user()?.role();
     let mut lines = Vec::new();
     if matches!(role, Role::Street | Role::Community) {
@@ -62,7 +66,10 @@ async fn home_get(State(state): State<AppState>, ctx: Ctx, session: Session) -> 
                 Some(c) => campaigns::steps(&state.db, c.id).await?,
                 None => Vec::new(),
             };
-            let people = Q::new("select count(*) from people where residence_community_id = $1").bind(community.id).scalar(&state.db).await?;
+            let people = Q::new("select count(*) from people where residence_community_id = $1")
+                .bind(community.id)
+                .scalar(&state.db)
+                .await?;
             lines.push(Line {
                 done: steps.iter().filter(|s| s.done_at.is_some()).count(),
                 total: steps.len(),
@@ -74,5 +81,9 @@ async fn home_get(State(state): State<AppState>, ctx: Ctx, session: Session) -> 
         }
     }
     let counting_role = matches!(role, Role::Scrutineer | Role::Counter);
-    Ok(HomePage { layout: Layout::new(&ctx, &session, "首页").await, lines, counting_role })
+    Ok(HomePage {
+        layout: Layout::new(&ctx, &session, "首页").await,
+        lines,
+        counting_role,
+    })
 }

@@ -53,7 +53,9 @@ pub fn today() -> chrono::NaiveDate {
 
 /// The street's id (there is one street per deployment).
 pub async fn street_id(tx: &mut Tx) -> Result<i64, AppError> {
-    Q::new("select id from streets order by id limit 1").scalar(tx).await
+    Q::new("select id from streets order by id limit 1")
+        .scalar(tx)
+        .await
 }
 
 /// Opens the database, runs migrations and makes sure the street and its plan exist.
@@ -73,11 +75,20 @@ pub async fn build_router(state: AppState) -> Result<Router, AppError> {
         .with_secure(state.config.secure_cookies)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(TimeDuration::minutes(state.config.session_minutes)));
+        .with_expiry(Expiry::OnInactivity(TimeDuration::minutes(
+            state.config.session_minutes,
+        )));
     let app = routes::build(&state)
-        .nest_service("/static", ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static")))
+        .nest_service(
+            "/static",
+            ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
+        )
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), pages::render_errors))
+        .layer(axum::extract::DefaultBodyLimit::max(guard::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::render_errors,
+        ))
         .layer(sessions)
         .layer(TraceLayer::new_for_http())
         .with_state(state);
@@ -91,14 +102,22 @@ pub async fn serve(config: Config) -> Result<(), AppError> {
         println!("已创建首个街道工作组账号 admin，初始密码（只显示这一次）：{pw}");
         println!("Created the first street account `admin`; its password (shown once): {pw}");
     }
-    let state = AppState { db, config: Arc::new(config.clone()) };
+    let state = AppState {
+        db,
+        config: Arc::new(config.clone()),
+    };
     let app = build_router(state).await?;
-    let listener = tokio::net::TcpListener::bind(&config.bind).await.map_err(|e| AppError::internal(format!("bind {}: {e}", config.bind)))?;
-    println!("Huanjie 已启动：http://{}/", config.bind);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    let listener = tokio::net::TcpListener::bind(&config.bind)
         .await
-        .map_err(|e| AppError::internal(format!("serve: {e}")))
+        .map_err(|e| AppError::internal(format!("bind {}: {e}", config.bind)))?;
+    println!("Huanjie 已启动：http://{}/", config.bind);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("serve: {e}")))
 }

@@ -29,7 +29,24 @@ pub async fn not_found() -> AppError {
 pub async fn render_errors(State(_state): State<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let resp = next.run(req).await;
-    let Some(info) = resp.extensions().get::<ErrorInfo>().cloned() else { return resp };
+    let info = match resp.extensions().get::<ErrorInfo>().cloned() {
+        Some(info) => info,
+        // A rejection by an axum extractor (malformed JSON or form): same shape, in Chinese.
+        None if matches!(resp.status().as_u16(), 400 | 413 | 415 | 422) && is_plain_text(&resp) => {
+            let e = AppError::bad_request(match resp.status().as_u16() {
+                413 => "提交的内容过大。",
+                415 => "提交的内容类型不正确（JSON 接口需 Content-Type: application/json）。",
+                _ => "提交的数据格式不正确或缺少必填项，请检查后重试。",
+            });
+            ErrorInfo {
+                status: resp.status(),
+                code: e.code(),
+                message: e.message(),
+                fields: Vec::new(),
+            }
+        }
+        None => return resp,
+    };
     let mut out = if api {
         let mut err = json!({"code": info.code, "message": info.message});
         if !info.fields.is_empty() {
@@ -46,7 +63,15 @@ pub async fn render_errors(State(_state): State<AppState>, req: Request, next: N
             s if s >= 500 => "服务器错误",
             _ => "请求有误",
         };
-        (info.status, ErrorPage { status: info.status.as_u16(), title, message: info.message.clone() }).into_response()
+        (
+            info.status,
+            ErrorPage {
+                status: info.status.as_u16(),
+                title,
+                message: info.message.clone(),
+            },
+        )
+            .into_response()
     };
     for h in [header::LOCATION, header::RETRY_AFTER] {
         if let Some(v) = resp.headers().get(&h) {
@@ -54,4 +79,12 @@ pub async fn render_errors(State(_state): State<AppState>, req: Request, next: N
         }
     }
     out
+}
+
+/// axum's own rejections are plain text; our pages and JSON bodies are not.
+fn is_plain_text(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/plain"))
 }

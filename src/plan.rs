@@ -26,7 +26,11 @@ pub fn routes() -> Vec<RouteDef> {
         get("/plan", Access::Community, r::get(plan_get)),
         post("/plan/steps/{step}", Access::Street, r::post(step_post)),
         get("/api/v1/plan", Access::Community, r::get(api_plan)),
-        put("/api/v1/plan/steps/{step}", Access::Street, r::put(api_step)),
+        put(
+            "/api/v1/plan/steps/{step}",
+            Access::Street,
+            r::put(api_step),
+        ),
     ]
 }
 
@@ -50,7 +54,9 @@ pub struct PlanStep {
 /// Creates the street and its plan from the template if the database has none.
 pub async fn ensure_street(db: &Db, name: &str) -> AppResult<()> {
     let mut tx = db.begin().await?;
-    let n = Q::new("select count(*) from streets").scalar(&mut tx).await?;
+    let n = Q::new("select count(*) from streets")
+        .scalar(&mut tx)
+        .await?;
     if n == 0 {
         let now = crate::now();
         let id = Q::new("insert into streets (name, settings, created_at, updated_at) values ($1, '{}', $2, $2) returning id")
@@ -74,7 +80,14 @@ pub async fn ensure_street(db: &Db, name: &str) -> AppResult<()> {
         audit::append(
             &mut tx,
             &audit::Actor::system(),
-            Change { scope: audit::STREET.into(), action: "create", entity: "street", entity_id: id.to_string(), before: None, after: Some(json!({"name": name, "plan_steps": TEMPLATE.len()})) },
+            Change {
+                scope: audit::STREET.into(),
+                action: "create",
+                entity: "street",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(json!({"name": name, "plan_steps": TEMPLATE.len()})),
+            },
         )
         .await?;
     }
@@ -83,7 +96,9 @@ pub async fn ensure_street(db: &Db, name: &str) -> AppResult<()> {
 
 /// The plan's steps in order.
 pub async fn steps(tx: &mut Tx) -> AppResult<Vec<PlanStep>> {
-    Q::new("select code, phase, title, start_md, end_md, sort from plan_steps order by sort").all(tx).await
+    Q::new("select code, phase, title, start_md, end_md, sort from plan_steps order by sort")
+        .all(tx)
+        .await
 }
 
 /// Input for changing a step's dates.
@@ -96,18 +111,26 @@ pub struct StepInput {
     pub end: String,
 }
 
-async fn update_step(state: &AppState, ctx: &Ctx, code: &str, f: &StepInput) -> AppResult<PlanStep> {
-    let start = parse_md(&f.start).ok_or_else(|| AppError::invalid("开始日期", format!("“{}”无效，应为 月-日", f.start)))?;
-    let end = parse_md(&f.end).ok_or_else(|| AppError::invalid("结束日期", format!("“{}”无效，应为 月-日", f.end)))?;
+async fn update_step(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    f: &StepInput,
+) -> AppResult<PlanStep> {
+    let start = parse_md(&f.start)
+        .ok_or_else(|| AppError::invalid("开始日期", format!("“{}”无效，应为 月-日", f.start)))?;
+    let end = parse_md(&f.end)
+        .ok_or_else(|| AppError::invalid("结束日期", format!("“{}”无效，应为 月-日", f.end)))?;
     if end < start {
         return Err(AppError::invalid("结束日期", "不能早于开始日期"));
     }
     let mut tx = state.db.begin().await?;
-    let before: PlanStep = Q::new("select code, phase, title, start_md, end_md, sort from plan_steps where code = $1")
-        .bind(code)
-        .optional(&mut tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let before: PlanStep =
+        Q::new("select code, phase, title, start_md, end_md, sort from plan_steps where code = $1")
+            .bind(code)
+            .optional(&mut tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
     Q::new("update plan_steps set start_md = $1, end_md = $2, updated_at = $3 where code = $4")
         .bind(&start)
         .bind(&end)
@@ -115,11 +138,22 @@ async fn update_step(state: &AppState, ctx: &Ctx, code: &str, f: &StepInput) -> 
         .bind(code)
         .execute(&mut tx)
         .await?;
-    let after = PlanStep { start_md: start, end_md: end, ..before.clone() };
+    let after = PlanStep {
+        start_md: start,
+        end_md: end,
+        ..before.clone()
+    };
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: audit::STREET.into(), action: "update", entity: "plan_step", entity_id: code.into(), before: Some(json!(before)), after: Some(json!(after)) },
+        Change {
+            scope: audit::STREET.into(),
+            action: "update",
+            entity: "plan_step",
+            entity_id: code.into(),
+            before: Some(json!(before)),
+            after: Some(json!(after)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -134,18 +168,37 @@ struct PlanPage {
     street: bool,
 }
 
-async fn plan_get(State(state): State<AppState>, ctx: Ctx, session: Session) -> AppResult<PlanPage> {
+async fn plan_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+) -> AppResult<PlanPage> {
     let mut tx = state.db.begin().await?;
     let steps = steps(&mut tx).await?;
     tx.commit().await?;
     let street = ctx.user()?.is_street();
-    Ok(PlanPage { layout: Layout::new(&ctx, &session, "工作方案").await, steps, street })
+    Ok(PlanPage {
+        layout: Layout::new(&ctx, &session, "工作方案").await,
+        steps,
+        street,
+    })
 }
 
-async fn step_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path(code): Path<String>, Form(f): Form<StepInput>) -> AppResult<Response> {
+async fn step_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path(code): Path<String>,
+    Form(f): Form<StepInput>,
+) -> AppResult<Response> {
     match update_step(&state, &ctx, &code, &f).await {
         Ok(s) => {
-            web::flash(&session, "ok", format!("已修改 {} {} 的日期。", s.code, s.title)).await;
+            web::flash(
+                &session,
+                "ok",
+                format!("已修改 {} {} 的日期。", s.code, s.title),
+            )
+            .await;
             Ok(web::see_other("/plan"))
         }
         Err(e @ AppError::Validation(_)) => web::back_with_error(&session, "/plan", e).await,
@@ -160,6 +213,13 @@ async fn api_plan(State(state): State<AppState>) -> AppResult<Json<serde_json::V
     Ok(Json(json!({ "steps": steps })))
 }
 
-async fn api_step(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, Json(f): Json<StepInput>) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(json!({ "step": update_step(&state, &ctx, &code, &f).await? })))
+async fn api_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Json(f): Json<StepInput>,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        json!({ "step": update_step(&state, &ctx, &code, &f).await? }),
+    ))
 }

@@ -64,23 +64,53 @@ impl RouteDef {
 
 /// Shorthand constructors used by the feature modules' tables.
 pub fn get(path: &'static str, access: Access, handler: MethodRouter<AppState>) -> RouteDef {
-    RouteDef { method: Method::GET, path, access, creates: false, handler }
+    RouteDef {
+        method: Method::GET,
+        path,
+        access,
+        creates: false,
+        handler,
+    }
 }
 /// A state-changing POST.
 pub fn post(path: &'static str, access: Access, handler: MethodRouter<AppState>) -> RouteDef {
-    RouteDef { method: Method::POST, path, access, creates: false, handler }
+    RouteDef {
+        method: Method::POST,
+        path,
+        access,
+        creates: false,
+        handler,
+    }
 }
 /// A POST that creates a record (idempotency key required).
 pub fn create(path: &'static str, access: Access, handler: MethodRouter<AppState>) -> RouteDef {
-    RouteDef { method: Method::POST, path, access, creates: true, handler }
+    RouteDef {
+        method: Method::POST,
+        path,
+        access,
+        creates: true,
+        handler,
+    }
 }
 /// A PUT.
 pub fn put(path: &'static str, access: Access, handler: MethodRouter<AppState>) -> RouteDef {
-    RouteDef { method: Method::PUT, path, access, creates: false, handler }
+    RouteDef {
+        method: Method::PUT,
+        path,
+        access,
+        creates: false,
+        handler,
+    }
 }
 /// A DELETE.
 pub fn delete(path: &'static str, access: Access, handler: MethodRouter<AppState>) -> RouteDef {
-    RouteDef { method: Method::DELETE, path, access, creates: false, handler }
+    RouteDef {
+        method: Method::DELETE,
+        path,
+        access,
+        creates: false,
+        handler,
+    }
 }
 
 /// The whole table, from every feature module.
@@ -109,7 +139,10 @@ pub fn build(state: &AppState) -> Router<AppState> {
             creates: def.creates,
             route: format!("{} {}", def.method, def.path),
         };
-        let layer = axum::middleware::from_fn_with_state((state.clone(), std::sync::Arc::new(meta)), crate::guard::guard);
+        let layer = axum::middleware::from_fn_with_state(
+            (state.clone(), std::sync::Arc::new(meta)),
+            crate::guard::guard,
+        );
         router = router.route(def.path, def.handler.route_layer(layer));
     }
     router

@@ -29,13 +29,25 @@ pub fn routes() -> Vec<RouteDef> {
         post("/users/{id}", Access::Street, r::post(update_post)),
         post("/users/{id}/password", Access::Street, r::post(reset_post)),
         create("/users/{id}/grants", Access::Street, r::post(grant_post)),
-        post("/users/{id}/grants/{gid}/delete", Access::Street, r::post(grant_delete_post)),
+        post(
+            "/users/{id}/grants/{gid}/delete",
+            Access::Street,
+            r::post(grant_delete_post),
+        ),
         get("/api/v1/users", Access::Street, r::get(api_list)),
         create("/api/v1/users", Access::Street, r::post(api_create)),
         get("/api/v1/users/{id}", Access::Street, r::get(api_show)),
         put("/api/v1/users/{id}", Access::Street, r::put(api_update)),
-        post("/api/v1/users/{id}/password", Access::Street, r::post(api_reset)),
-        create("/api/v1/users/{id}/grants", Access::Street, r::post(api_grant)),
+        post(
+            "/api/v1/users/{id}/password",
+            Access::Street,
+            r::post(api_reset),
+        ),
+        create(
+            "/api/v1/users/{id}/grants",
+            Access::Street,
+            r::post(api_grant),
+        ),
     ]
 }
 
@@ -64,7 +76,8 @@ pub const CAPABILITIES: [(&str, &str); 6] = [
     ("election_committee", "居民选举委员会成员"),
 ];
 
-const USER_COLS: &str = "id, username, display_name, password_hash, role, community_id, person_id, disabled";
+const USER_COLS: &str =
+    "id, username, display_name, password_hash, role, community_id, person_id, disabled";
 
 /// Input for a new user.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -83,12 +96,24 @@ pub struct NewUser {
 }
 
 /// Creates a user; returns the user and the password when it was generated.
-pub async fn create_user(db: &Db, actor: &Actor, input: &NewUser) -> AppResult<(User, Option<String>)> {
+pub async fn create_user(
+    db: &Db,
+    actor: &Actor,
+    input: &NewUser,
+) -> AppResult<(User, Option<String>)> {
     let username = input.username.trim().to_string();
-    if username.is_empty() || username.chars().count() > 40 || username.chars().any(char::is_whitespace) {
-        return Err(AppError::invalid("用户名", "不能为空、不能含空格，最多 40 字"));
+    if username.is_empty()
+        || username.chars().count() > 40
+        || username.chars().any(char::is_whitespace)
+    {
+        return Err(AppError::invalid(
+            "用户名",
+            "不能为空、不能含空格，最多 40 字",
+        ));
     }
-    let role = Role::parse(input.role.trim()).ok_or_else(|| AppError::invalid("角色", "应为 street、community、scrutineer 或 counter"))?;
+    let role = Role::parse(input.role.trim()).ok_or_else(|| {
+        AppError::invalid("角色", "应为 street、community、scrutineer 或 counter")
+    })?;
     let community = resolve_community(db, role, &input.community).await?;
     let (password, generated) = if input.password.is_empty() {
         let p = auth::random_password();
@@ -113,11 +138,21 @@ pub async fn create_user(db: &Db, actor: &Actor, input: &NewUser) -> AppResult<(
     .try_scalar(&mut tx)
     .await
     .map_err(|e| if is_unique_violation(&e) { AppError::invalid("用户名", format!("“{username}”已存在")) } else { e.into() })?;
-    let user: User = Q::new(format!("select {USER_COLS} from users where id = $1")).bind(id).one(&mut tx).await?;
+    let user: User = Q::new(format!("select {USER_COLS} from users where id = $1"))
+        .bind(id)
+        .one(&mut tx)
+        .await?;
     audit::append(
         &mut tx,
         actor,
-        Change { scope: audit::STREET.into(), action: "create", entity: "user", entity_id: id.to_string(), before: None, after: Some(json!(user)) },
+        Change {
+            scope: audit::STREET.into(),
+            action: "create",
+            entity: "user",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!(user)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -127,7 +162,10 @@ pub async fn create_user(db: &Db, actor: &Actor, input: &NewUser) -> AppResult<(
 async fn resolve_community(db: &Db, role: Role, code: &str) -> AppResult<Option<Community>> {
     let code = code.trim();
     match (role, code.is_empty()) {
-        (Role::Community, true) => Err(AppError::invalid("社区", "社区工作人员账号必须绑定一个社区")),
+        (Role::Community, true) => Err(AppError::invalid(
+            "社区",
+            "社区工作人员账号必须绑定一个社区",
+        )),
         (_, true) => Ok(None),
         (Role::Street, false) => Err(AppError::invalid("社区", "街道工作组账号不绑定社区")),
         (_, false) => match communities::by_code(db, code).await? {
@@ -157,12 +195,18 @@ pub async fn ensure_admin(db: &Db, password: Option<&str>) -> AppResult<Option<S
 /// Sets a user's password by name (command line).
 pub async fn set_password_by_name(state: &AppState, name: &str, password: &str) -> AppResult<()> {
     auth::check_new_password(password)?;
-    let user = auth::by_name(&state.db, name).await?.ok_or_else(|| AppError::invalid("用户名", format!("“{name}”不存在")))?;
+    let user = auth::by_name(&state.db, name)
+        .await?
+        .ok_or_else(|| AppError::invalid("用户名", format!("“{name}”不存在")))?;
     auth::set_password(state, &Actor::system(), user.id, password).await
 }
 
 async fn load(db: &Db, id: i64) -> AppResult<User> {
-    Q::new(format!("select {USER_COLS} from users where id = $1")).bind(id).optional(db).await?.ok_or(AppError::NotFound)
+    Q::new(format!("select {USER_COLS} from users where id = $1"))
+        .bind(id)
+        .optional(db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 async fn grants_of(db: &Db, user_id: i64) -> AppResult<Vec<Grant>> {
@@ -192,15 +236,22 @@ async fn update_user(state: &AppState, ctx: &Ctx, id: i64, u: &UserUpdate) -> Ap
         None => before.role(),
     };
     let community = match &u.community {
-        Some(code) => resolve_community(&state.db, role, code).await?.map(|c| c.id),
+        Some(code) => resolve_community(&state.db, role, code)
+            .await?
+            .map(|c| c.id),
+        None if role == Role::Street => None,
         None => before.community_id,
     };
     if role == Role::Community && community.is_none() {
-        return Err(AppError::invalid("社区", "社区工作人员账号必须绑定一个社区"));
+        return Err(AppError::invalid(
+            "社区",
+            "社区工作人员账号必须绑定一个社区",
+        ));
     }
     let disabled = match &u.disabled {
-        Some(v) => crate::domain::person::parse_yes_no(v).ok_or_else(|| AppError::invalid("停用", "应为是或否"))?,
-        None => false,
+        Some(v) => crate::domain::person::parse_yes_no(v)
+            .ok_or_else(|| AppError::invalid("停用", "应为是或否"))?,
+        None => before.disabled,
     };
     if disabled && ctx.user()?.id == id {
         return Err(AppError::invalid("停用", "不能停用自己的账号"));
@@ -208,9 +259,16 @@ async fn update_user(state: &AppState, ctx: &Ctx, id: i64, u: &UserUpdate) -> Ap
     let person_id = match u.person_id.as_deref().map(str::trim) {
         None => before.person_id,
         Some("") => None,
-        Some(p) => Some(p.parse::<i64>().map_err(|_| AppError::invalid("关联人员", "应为人员编号"))?),
+        Some(p) => Some(
+            p.parse::<i64>()
+                .map_err(|_| AppError::invalid("关联人员", "应为人员编号"))?,
+        ),
     };
-    let display = u.display_name.clone().map(|s| s.trim().to_string()).unwrap_or(before.display_name.clone());
+    let display = u
+        .display_name
+        .clone()
+        .map(|s| s.trim().to_string())
+        .unwrap_or(before.display_name.clone());
     let mut tx = state.db.begin().await?;
     Q::new("update users set display_name = $1, role = $2, community_id = $3, disabled = $4, person_id = $5, updated_at = $6 where id = $7")
         .bind(display)
@@ -222,11 +280,21 @@ async fn update_user(state: &AppState, ctx: &Ctx, id: i64, u: &UserUpdate) -> Ap
         .bind(id)
         .execute(&mut tx)
         .await?;
-    let after: User = Q::new(format!("select {USER_COLS} from users where id = $1")).bind(id).one(&mut tx).await?;
+    let after: User = Q::new(format!("select {USER_COLS} from users where id = $1"))
+        .bind(id)
+        .one(&mut tx)
+        .await?;
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: audit::STREET.into(), action: "update", entity: "user", entity_id: id.to_string(), before: Some(json!(before)), after: Some(json!(after)) },
+        Change {
+            scope: audit::STREET.into(),
+            action: "update",
+            entity: "user",
+            entity_id: id.to_string(),
+            before: Some(json!(before)),
+            after: Some(json!(after)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -252,7 +320,12 @@ async fn add_grant(state: &AppState, ctx: &Ctx, user_id: i64, g: &GrantInput) ->
     }
     let community = match g.community.trim() {
         "" => None,
-        code => Some(communities::by_code(&state.db, code).await?.ok_or_else(|| AppError::invalid("社区", "不存在"))?.id),
+        code => Some(
+            communities::by_code(&state.db, code)
+                .await?
+                .ok_or_else(|| AppError::invalid("社区", "不存在"))?
+                .id,
+        ),
     };
     let mut tx = state.db.begin().await?;
     let id = Q::new("insert into grants (user_id, community_id, vote_id, capability, created_at) values ($1, $2, $3, $4, $5) returning id")
@@ -263,11 +336,24 @@ async fn add_grant(state: &AppState, ctx: &Ctx, user_id: i64, g: &GrantInput) ->
         .bind(crate::now())
         .scalar(&mut tx)
         .await?;
-    let grant = Grant { id, user_id, community_id: community, vote_id: g.vote_id, capability: g.capability.clone() };
+    let grant = Grant {
+        id,
+        user_id,
+        community_id: community,
+        vote_id: g.vote_id,
+        capability: g.capability.clone(),
+    };
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: audit::STREET.into(), action: "create", entity: "grant", entity_id: id.to_string(), before: None, after: Some(json!(grant)) },
+        Change {
+            scope: audit::STREET.into(),
+            action: "create",
+            entity: "grant",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!(grant)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -282,20 +368,39 @@ struct ListPage {
     communities: Vec<Community>,
 }
 
-async fn list_get(State(state): State<AppState>, ctx: Ctx, session: Session) -> AppResult<ListPage> {
+async fn list_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+) -> AppResult<ListPage> {
     let communities = communities::visible(&state.db, &ctx).await?;
-    let list: Vec<User> = Q::new(format!("select {USER_COLS} from users order by id")).all(&state.db).await?;
+    let list: Vec<User> = Q::new(format!("select {USER_COLS} from users order by id"))
+        .all(&state.db)
+        .await?;
     let users = list
         .into_iter()
         .map(|u| {
-            let c = communities.iter().find(|c| Some(c.id) == u.community_id).map(|c| c.name.clone()).unwrap_or_default();
+            let c = communities
+                .iter()
+                .find(|c| Some(c.id) == u.community_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
             (u, c)
         })
         .collect();
-    Ok(ListPage { layout: Layout::new(&ctx, &session, "用户").await, users, communities })
+    Ok(ListPage {
+        layout: Layout::new(&ctx, &session, "用户").await,
+        users,
+        communities,
+    })
 }
 
-async fn create_post(State(state): State<AppState>, ctx: Ctx, session: Session, Form(f): Form<NewUser>) -> AppResult<Response> {
+async fn create_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Form(f): Form<NewUser>,
+) -> AppResult<Response> {
     match create_user(&state.db, &ctx.actor(), &f).await {
         Ok((u, pw)) => {
             let msg = match pw {
@@ -322,23 +427,50 @@ struct ShowPage {
     capabilities: [(&'static str, &'static str); 6],
 }
 
-async fn show_get(State(state): State<AppState>, ctx: Ctx, session: Session, Path(id): Path<i64>) -> AppResult<ShowPage> {
+async fn show_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path(id): Path<i64>,
+) -> AppResult<ShowPage> {
     let u = load(&state.db, id).await?;
     let communities = communities::visible(&state.db, &ctx).await?;
-    let community_code = communities.iter().find(|c| Some(c.id) == u.community_id).map(|c| c.code.clone()).unwrap_or_default();
+    let community_code = communities
+        .iter()
+        .find(|c| Some(c.id) == u.community_id)
+        .map(|c| c.code.clone())
+        .unwrap_or_default();
     let grants = grants_of(&state.db, id)
         .await?
         .into_iter()
         .map(|g| {
-            let label = CAPABILITIES.iter().find(|(k, _)| *k == g.capability).map(|(_, l)| l.to_string()).unwrap_or_default();
+            let label = CAPABILITIES
+                .iter()
+                .find(|(k, _)| *k == g.capability)
+                .map(|(_, l)| l.to_string())
+                .unwrap_or_default();
             (g, label)
         })
         .collect();
     let layout = Layout::new(&ctx, &session, format!("用户 {}", u.username)).await;
-    Ok(ShowPage { layout, u, community_code, grants, communities, roles: Role::ALL, capabilities: CAPABILITIES })
+    Ok(ShowPage {
+        layout,
+        u,
+        community_code,
+        grants,
+        communities,
+        roles: Role::ALL,
+        capabilities: CAPABILITIES,
+    })
 }
 
-async fn update_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path(id): Path<i64>, Form(mut f): Form<UserUpdate>) -> AppResult<Response> {
+async fn update_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(mut f): Form<UserUpdate>,
+) -> AppResult<Response> {
     // An unticked checkbox is absent from the form: that means "not disabled".
     f.disabled.get_or_insert_with(|| "否".into());
     let back = format!("/users/{id}");
@@ -359,13 +491,29 @@ async fn reset_password(state: &AppState, ctx: &Ctx, id: i64) -> AppResult<Strin
     Ok(pw)
 }
 
-async fn reset_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path(id): Path<i64>) -> AppResult<Response> {
+async fn reset_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let pw = reset_password(&state, &ctx, id).await?;
-    web::flash(&session, "ok", format!("密码已重置，新密码（只显示这一次）：{pw}")).await;
+    web::flash(
+        &session,
+        "ok",
+        format!("密码已重置，新密码（只显示这一次）：{pw}"),
+    )
+    .await;
     Ok(web::see_other(&format!("/users/{id}")))
 }
 
-async fn grant_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path(id): Path<i64>, Form(f): Form<GrantInput>) -> AppResult<Response> {
+async fn grant_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<GrantInput>,
+) -> AppResult<Response> {
     let back = format!("/users/{id}");
     match add_grant(&state, &ctx, id, &f).await {
         Ok(_) => {
@@ -377,7 +525,12 @@ async fn grant_post(State(state): State<AppState>, ctx: Ctx, session: Session, P
     }
 }
 
-async fn grant_delete_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path((id, gid)): Path<(i64, i64)>) -> AppResult<Response> {
+async fn grant_delete_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((id, gid)): Path<(i64, i64)>,
+) -> AppResult<Response> {
     let g: Grant = Q::new("select id, user_id, community_id, vote_id, capability from grants where id = $1 and user_id = $2")
         .bind(gid)
         .bind(id)
@@ -385,11 +538,21 @@ async fn grant_delete_post(State(state): State<AppState>, ctx: Ctx, session: Ses
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
-    Q::new("delete from grants where id = $1").bind(gid).execute(&mut tx).await?;
+    Q::new("delete from grants where id = $1")
+        .bind(gid)
+        .execute(&mut tx)
+        .await?;
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: audit::STREET.into(), action: "delete", entity: "grant", entity_id: gid.to_string(), before: Some(json!(g)), after: None },
+        Change {
+            scope: audit::STREET.into(),
+            action: "delete",
+            entity: "grant",
+            entity_id: gid.to_string(),
+            before: Some(json!(g)),
+            after: None,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -398,32 +561,81 @@ async fn grant_delete_post(State(state): State<AppState>, ctx: Ctx, session: Ses
 }
 
 async fn api_list(State(state): State<AppState>) -> AppResult<Json<serde_json::Value>> {
-    let users: Vec<User> = Q::new(format!("select {USER_COLS} from users order by id")).all(&state.db).await?;
+    let users: Vec<User> = Q::new(format!("select {USER_COLS} from users order by id"))
+        .all(&state.db)
+        .await?;
     Ok(Json(json!({ "users": users })))
 }
 
-async fn api_create(State(state): State<AppState>, ctx: Ctx, Json(f): Json<NewUser>) -> AppResult<Response> {
+async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(f): Json<NewUser>,
+) -> AppResult<Response> {
     let (u, pw) = create_user(&state.db, &ctx.actor(), &f).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "user": u, "password": pw }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "user": u, "password": pw })),
+    )
+        .into_response())
 }
 
-async fn api_show(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Json<serde_json::Value>> {
+async fn api_show(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<serde_json::Value>> {
     let u = load(&state.db, id).await?;
-    Ok(Json(json!({ "user": u, "grants": grants_of(&state.db, id).await? })))
+    Ok(Json(
+        json!({ "user": u, "grants": grants_of(&state.db, id).await? }),
+    ))
 }
 
-async fn api_update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(v): Json<serde_json::Value>) -> AppResult<Json<serde_json::Value>> {
+async fn api_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(v): Json<serde_json::Value>,
+) -> AppResult<Json<serde_json::Value>> {
     // JSON booleans and numbers are accepted for `disabled` and `person_id`.
-    let text = |k: &str| v.get(k).map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| if x.is_null() { String::new() } else { x.to_string() }));
-    let f = UserUpdate { display_name: text("display_name"), role: text("role"), community: text("community"), disabled: text("disabled"), person_id: text("person_id") };
-    Ok(Json(json!({ "user": update_user(&state, &ctx, id, &f).await? })))
+    let text = |k: &str| {
+        v.get(k).map(|x| {
+            x.as_str().map(str::to_string).unwrap_or_else(|| {
+                if x.is_null() {
+                    String::new()
+                } else {
+                    x.to_string()
+                }
+            })
+        })
+    };
+    let f = UserUpdate {
+        display_name: text("display_name"),
+        role: text("role"),
+        community: text("community"),
+        disabled: text("disabled"),
+        person_id: text("person_id"),
+    };
+    Ok(Json(
+        json!({ "user": update_user(&state, &ctx, id, &f).await? }),
+    ))
 }
 
-async fn api_reset(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(json!({ "password": reset_password(&state, &ctx, id).await? })))
+async fn api_reset(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        json!({ "password": reset_password(&state, &ctx, id).await? }),
+    ))
 }
 
-async fn api_grant(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<GrantInput>) -> AppResult<Response> {
+async fn api_grant(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<GrantInput>,
+) -> AppResult<Response> {
     let g = add_grant(&state, &ctx, id, &f).await?;
     Ok((StatusCode::CREATED, Json(json!({ "grant": g }))).into_response())
 }

@@ -48,10 +48,21 @@ impl Layout {
     pub async fn new(ctx: &Ctx, session: &Session, title: impl Into<String>) -> Layout {
         let flash = session.remove::<Flash>(FLASH_KEY).await.ok().flatten();
         let (user, role, nav) = match &ctx.user {
-            Some(u) => (u.label(), u.role().label().to_string(), nav_for(u.role(), u.community_id, ctx)),
+            Some(u) => (
+                u.label(),
+                u.role().label().to_string(),
+                nav_for(u.role(), u.community_id, ctx),
+            ),
             None => (String::new(), String::new(), Vec::new()),
         };
-        Layout { title: title.into(), user, role, nav, csrf: ctx.csrf.clone(), flash }
+        Layout {
+            title: title.into(),
+            user,
+            role,
+            nav,
+            csrf: ctx.csrf.clone(),
+            flash,
+        }
     }
 
     /// A fresh idempotency key for a create form.
@@ -61,7 +72,10 @@ impl Layout {
 }
 
 fn nav_for(role: Role, _community: Option<i64>, _ctx: &Ctx) -> Vec<NavItem> {
-    let item = |href: &str, label| NavItem { href: href.to_string(), label };
+    let item = |href: &str, label| NavItem {
+        href: href.to_string(),
+        label,
+    };
     match role {
         Role::Street => vec![
             item("/", "首页"),
@@ -72,7 +86,11 @@ fn nav_for(role: Role, _community: Option<i64>, _ctx: &Ctx) -> Vec<NavItem> {
             item("/users", "用户"),
             item("/audit", "审计日志"),
         ],
-        Role::Community => vec![item("/", "首页"), item("/communities", "本社区"), item("/campaigns", "换届工作")],
+        Role::Community => vec![
+            item("/", "首页"),
+            item("/communities", "本社区"),
+            item("/campaigns", "换届工作"),
+        ],
         Role::Scrutineer | Role::Counter => vec![item("/", "首页")],
     }
 }
@@ -85,7 +103,10 @@ pub fn new_key() -> String {
 
 /// Stores a flash message for the next page.
 pub async fn flash(session: &Session, kind: &str, message: impl Into<String>) {
-    let f = Flash { kind: kind.into(), message: message.into() };
+    let f = Flash {
+        kind: kind.into(),
+        message: message.into(),
+    };
     if let Err(e) = session.insert(FLASH_KEY, f).await {
         tracing::warn!(error = %e, "flash not stored");
     }
@@ -112,6 +133,22 @@ fn mask(s: &str, head: usize, tail: usize) -> String {
     out
 }
 
+/// POST → 303 See Other.
+pub fn see_other(to: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    axum::response::Redirect::to(to).into_response()
+}
+
+/// Answers a form's validation error: the message as a flash, and back to the form.
+pub async fn back_with_error(
+    session: &Session,
+    to: &str,
+    e: crate::error::AppError,
+) -> Result<axum::response::Response, crate::error::AppError> {
+    flash(session, "error", e.message()).await;
+    Ok(see_other(to))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,16 +162,4 @@ mod tests {
     fn a_phone_number_keeps_three_and_four_digits() {
         assert_eq!(mask_phone("13812345678"), "138****5678");
     }
-}
-
-/// POST → 303 See Other.
-pub fn see_other(to: &str) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    axum::response::Redirect::to(to).into_response()
-}
-
-/// Answers a form's validation error: the message as a flash, and back to the form.
-pub async fn back_with_error(session: &Session, to: &str, e: crate::error::AppError) -> Result<axum::response::Response, crate::error::AppError> {
-    flash(session, "error", e.message()).await;
-    Ok(see_other(to))
 }

@@ -25,7 +25,10 @@ pub struct Actor {
 impl Actor {
     /// The system itself (start-up, command line).
     pub fn system() -> Actor {
-        Actor { id: None, name: "system".into() }
+        Actor {
+            id: None,
+            name: "system".into(),
+        }
     }
 }
 
@@ -83,7 +86,9 @@ pub fn canonical_time(at: &DateTime<Utc>) -> String {
 }
 
 fn parse_json(text: &Option<String>) -> Value {
-    text.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null)
+    text.as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// The hash of an entry given its fields and the previous hash.
@@ -109,10 +114,12 @@ pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<En
         .execute(&mut *tx)
         .await?;
     let lock = tx.for_update();
-    let (seq, prev): (i64, String) = Q::new(format!("select seq, hash from audit_heads where scope = $1{lock}"))
-        .bind(&change.scope)
-        .one(&mut *tx)
-        .await?;
+    let (seq, prev): (i64, String) = Q::new(format!(
+        "select seq, hash from audit_heads where scope = $1{lock}"
+    ))
+    .bind(&change.scope)
+    .one(&mut *tx)
+    .await?;
     let mut e = Entry {
         id: 0,
         scope: change.scope,
@@ -182,17 +189,26 @@ pub struct Break {
 
 /// All chain heads.
 pub async fn heads(db: &Db) -> Result<Vec<Head>, AppError> {
-    Q::new("select scope, seq, hash from audit_heads order by scope").all(db).await
+    Q::new("select scope, seq, hash from audit_heads order by scope")
+        .all(db)
+        .await
 }
 
 /// Verifies every chain; returns the first break of each broken chain.
 pub async fn verify(db: &Db) -> Result<Vec<Break>, AppError> {
     let heads = heads(db).await?;
-    let scopes: Vec<(String,)> =
-        Q::new("select scope from audit_heads union select distinct scope from audit_log order by 1").all(db).await?;
+    let scopes: Vec<(String,)> = Q::new(
+        "select scope from audit_heads union select distinct scope from audit_log order by 1",
+    )
+    .all(db)
+    .await?;
     let mut breaks = Vec::new();
     for (scope,) in scopes {
-        let entries: Vec<Entry> = Q::new("select * from audit_log where scope = $1 order by seq, id").bind(&scope).all(db).await?;
+        let entries: Vec<Entry> =
+            Q::new("select * from audit_log where scope = $1 order by seq, id")
+                .bind(&scope)
+                .all(db)
+                .await?;
         let head = heads.iter().find(|h| h.scope == scope);
         if let Some(b) = verify_chain(&scope, &entries, head) {
             breaks.push(b);
@@ -206,9 +222,19 @@ pub fn verify_chain(scope: &str, entries: &[Entry], head: Option<&Head>) -> Opti
     let mut prev = GENESIS.to_string();
     for (i, e) in entries.iter().enumerate() {
         let expected = i as i64 + 1;
-        let at = |problem: String| Some(Break { scope: scope.into(), seq: e.seq, entry_id: Some(e.id), problem });
+        let at = |problem: String| {
+            Some(Break {
+                scope: scope.into(),
+                seq: e.seq,
+                entry_id: Some(e.id),
+                problem,
+            })
+        };
         if e.seq != expected {
-            return at(format!("序号应为 {expected}，实为 {}：有记录被插入或删除", e.seq));
+            return at(format!(
+                "序号应为 {expected}，实为 {}：有记录被插入或删除",
+                e.seq
+            ));
         }
         if e.prev_hash != prev {
             return at("前一条记录的哈希不符：此前有记录被删除、插入或修改".into());
@@ -220,12 +246,20 @@ pub fn verify_chain(scope: &str, entries: &[Entry], head: Option<&Head>) -> Opti
     }
     let count = entries.len() as i64;
     match head {
-        None => Some(Break { scope: scope.into(), seq: count, entry_id: None, problem: "缺少链头记录".into() }),
+        None => Some(Break {
+            scope: scope.into(),
+            seq: count,
+            entry_id: None,
+            problem: "缺少链头记录".into(),
+        }),
         Some(h) if h.seq != count || h.hash != prev => Some(Break {
             scope: scope.into(),
             seq: h.seq,
             entry_id: None,
-            problem: format!("链头记录为 {} 条，实有 {count} 条或末条哈希不符：末尾记录被删除或追加", h.seq),
+            problem: format!(
+                "链头记录为 {} 条，实有 {count} 条或末条哈希不符：末尾记录被删除或追加",
+                h.seq
+            ),
         }),
         Some(_) => None,
     }

@@ -4,7 +4,10 @@
 mod chain;
 mod pages;
 
-pub use chain::{Actor, Break, Change, Entry, GENESIS, Head, append, canonical_time, entry_hash, heads, verify, verify_chain};
+pub use chain::{
+    Actor, Break, Change, Entry, GENESIS, Head, append, canonical_time, entry_hash, heads, verify,
+    verify_chain,
+};
 pub use pages::routes;
 
 /// The chain of the street as a whole.

@@ -69,15 +69,30 @@ struct AuditPage {
     page: i64,
 }
 
-async fn audit_get(State(state): State<AppState>, ctx: Ctx, session: Session, Query(f): Query<Filter>) -> AppResult<AuditPage> {
+async fn audit_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Query(f): Query<Filter>,
+) -> AppResult<AuditPage> {
     let entries = entries(&state.db, &f).await?;
     let heads = heads(&state.db).await?;
     let breaks = verify(&state.db).await?;
     let page = f.page.unwrap_or(1).max(1);
-    Ok(AuditPage { layout: Layout::new(&ctx, &session, "审计日志").await, entries, heads, breaks, f, page })
+    Ok(AuditPage {
+        layout: Layout::new(&ctx, &session, "审计日志").await,
+        entries,
+        heads,
+        breaks,
+        f,
+        page,
+    })
 }
 
-async fn api_audit(State(state): State<AppState>, Query(f): Query<Filter>) -> AppResult<Json<serde_json::Value>> {
+async fn api_audit(
+    State(state): State<AppState>,
+    Query(f): Query<Filter>,
+) -> AppResult<Json<serde_json::Value>> {
     Ok(Json(json!({ "entries": entries(&state.db, &f).await? })))
 }
 

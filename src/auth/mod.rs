@@ -6,7 +6,10 @@ mod store;
 mod throttle;
 mod user;
 
-pub use password::{check_new as check_new_password, hash as hash_password, random as random_password, verify as verify_password};
+pub use password::{
+    check_new as check_new_password, hash as hash_password, random as random_password,
+    verify as verify_password,
+};
 pub use store::Store;
 pub use user::{Ctx, Role, User, by_id, by_name};
 
@@ -52,7 +55,9 @@ pub fn routes() -> Vec<RouteDef> {
 
 /// The user of this session, if logged in and not disabled.
 pub async fn session_user(state: &AppState, session: &Session) -> Result<Option<User>, AppError> {
-    let Some(uid) = session.get::<i64>(UID_KEY).await.ok().flatten() else { return Ok(None) };
+    let Some(uid) = session.get::<i64>(UID_KEY).await.ok().flatten() else {
+        return Ok(None);
+    };
     Ok(by_id(&state.db, uid).await?.filter(|u| !u.disabled))
 }
 
@@ -72,7 +77,11 @@ struct NextQuery {
 }
 
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") { next.to_string() } else { "/".into() }
+    if next.starts_with('/') && !next.starts_with("//") {
+        next.to_string()
+    } else {
+        "/".into()
+    }
 }
 
 async fn login_get(ctx: Ctx, session: Session, Query(q): Query<NextQuery>) -> AppResult<Response> {
@@ -80,7 +89,13 @@ async fn login_get(ctx: Ctx, session: Session, Query(q): Query<NextQuery>) -> Ap
         return Ok(Redirect::to("/").into_response());
     }
     let layout = Layout::new(&ctx, &session, "登录").await;
-    Ok(LoginPage { layout, next: safe_next(&q.next), username: String::new(), error: String::new() }.into_response())
+    Ok(LoginPage {
+        layout,
+        next: safe_next(&q.next),
+        username: String::new(),
+        error: String::new(),
+    }
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -93,7 +108,10 @@ struct LoginForm {
 
 /// Login is protected by SameSite cookies and this Origin/Referer check instead of a token.
 fn same_origin(headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let from = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
@@ -113,18 +131,33 @@ pub struct ClientAddr(pub String);
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         Ok(ClientAddr(addr.unwrap_or_else(|| "unknown".into())))
     }
 }
 
 /// Checks throttling and the password; on success cycles the session id and stores the user.
-async fn authenticate(state: &AppState, session: &Session, username: &str, password: &str, addr: &str) -> AppResult<(User, String)> {
+async fn authenticate(
+    state: &AppState,
+    session: &Session,
+    username: &str,
+    password: &str,
+    addr: &str,
+) -> AppResult<(User, String)> {
     throttle::check(state, username, addr).await?;
     let user = by_name(&state.db, username).await?;
     // Verify against a fixed hash when the user is unknown, so timing does not reveal names.
-    let stored = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_string());
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_string());
     let ok = verify_password(password, &stored).await;
     let user = match user {
         Some(u) if ok && !u.disabled => u,
@@ -133,15 +166,31 @@ async fn authenticate(state: &AppState, session: &Session, username: &str, passw
             return Err(AppError::invalid("", "用户名或密码错误，或账号已停用。"));
         }
     };
-    session.cycle_id().await.map_err(|e| AppError::internal(format!("session: {e}")))?;
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::internal(format!("session: {e}")))?;
     let csrf = web::new_key() + &web::new_key();
-    session.insert(UID_KEY, user.id).await.map_err(|e| AppError::internal(format!("session: {e}")))?;
-    session.insert(CSRF_KEY, &csrf).await.map_err(|e| AppError::internal(format!("session: {e}")))?;
+    session
+        .insert(UID_KEY, user.id)
+        .await
+        .map_err(|e| AppError::internal(format!("session: {e}")))?;
+    session
+        .insert(CSRF_KEY, &csrf)
+        .await
+        .map_err(|e| AppError::internal(format!("session: {e}")))?;
     let mut tx = state.db.begin().await?;
     audit::append(
         &mut tx,
         &user.actor(),
-        Change { scope: audit::STREET.into(), action: "login", entity: "user", entity_id: user.id.to_string(), before: None, after: Some(json!({"address": addr})) },
+        Change {
+            scope: audit::STREET.into(),
+            action: "login",
+            entity: "user",
+            entity_id: user.id.to_string(),
+            before: None,
+            after: Some(json!({"address": addr})),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -166,15 +215,48 @@ async fn login_post(
         Err(e @ (AppError::Validation(_) | AppError::Throttled(_))) => {
             let layout = Layout::new(&ctx, &session, "登录").await;
             let status = e.status_code();
-            let page = LoginPage { layout, next: safe_next(&f.next), username: f.username, error: e.message() };
+            let page = LoginPage {
+                layout,
+                next: safe_next(&f.next),
+                username: f.username,
+                error: e.message(),
+            };
             Ok((status, page).into_response())
         }
         Err(e) => Err(e),
     }
 }
 
-async fn logout_post(session: Session) -> AppResult<Response> {
-    session.flush().await.map_err(|e| AppError::internal(format!("session: {e}")))?;
+/// Ends the session, audited.
+async fn logout(state: &AppState, ctx: &Ctx, session: &Session) -> AppResult<()> {
+    let user = ctx.user()?;
+    let mut tx = state.db.begin().await?;
+    audit::append(
+        &mut tx,
+        &user.actor(),
+        Change {
+            scope: audit::STREET.into(),
+            action: "logout",
+            entity: "user",
+            entity_id: user.id.to_string(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::internal(format!("session: {e}")))
+}
+
+async fn logout_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+) -> AppResult<Response> {
+    logout(&state, &ctx, &session).await?;
     Ok(Redirect::to("/login").into_response())
 }
 
@@ -194,18 +276,31 @@ async fn api_login(
     if !same_origin(&headers) {
         return Err(AppError::Csrf);
     }
-    let (user, csrf) = authenticate(&state, &session, body.username.trim(), &body.password, &addr).await?;
+    let (user, csrf) = authenticate(
+        &state,
+        &session,
+        body.username.trim(),
+        &body.password,
+        &addr,
+    )
+    .await?;
     Ok(Json(json!({"csrf_token": csrf, "user": user})).into_response())
 }
 
-async fn api_logout(session: Session) -> AppResult<Json<serde_json::Value>> {
-    session.flush().await.map_err(|e| AppError::internal(format!("session: {e}")))?;
+async fn api_logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+) -> AppResult<Json<serde_json::Value>> {
+    logout(&state, &ctx, &session).await?;
     Ok(Json(json!({"ok": true})))
 }
 
 async fn api_me(ctx: Ctx) -> AppResult<Json<serde_json::Value>> {
     let u = ctx.user()?;
-    Ok(Json(json!({"user": u, "role_label": u.role().label(), "csrf_token": ctx.csrf})))
+    Ok(Json(
+        json!({"user": u, "role_label": u.role().label(), "csrf_token": ctx.csrf}),
+    ))
 }
 
 #[derive(Template, WebTemplate)]
@@ -215,7 +310,9 @@ struct PasswordPage {
 }
 
 async fn password_get(ctx: Ctx, session: Session) -> AppResult<PasswordPage> {
-    Ok(PasswordPage { layout: Layout::new(&ctx, &session, "修改密码").await })
+    Ok(PasswordPage {
+        layout: Layout::new(&ctx, &session, "修改密码").await,
+    })
 }
 
 #[derive(Deserialize)]
@@ -239,7 +336,12 @@ async fn change_password(state: &AppState, ctx: &Ctx, f: &PasswordForm) -> AppRe
 }
 
 /// Sets a user's password, audited.
-pub async fn set_password(state: &AppState, actor: &crate::audit::Actor, user_id: i64, new: &str) -> AppResult<()> {
+pub async fn set_password(
+    state: &AppState,
+    actor: &crate::audit::Actor,
+    user_id: i64,
+    new: &str,
+) -> AppResult<()> {
     let hash = hash_password(new).await?;
     let mut tx = state.db.begin().await?;
     Q::new("update users set password_hash = $1, updated_at = $2 where id = $3")
@@ -251,13 +353,25 @@ pub async fn set_password(state: &AppState, actor: &crate::audit::Actor, user_id
     audit::append(
         &mut tx,
         actor,
-        Change { scope: audit::STREET.into(), action: "set_password", entity: "user", entity_id: user_id.to_string(), before: None, after: None },
+        Change {
+            scope: audit::STREET.into(),
+            action: "set_password",
+            entity: "user",
+            entity_id: user_id.to_string(),
+            before: None,
+            after: None,
+        },
     )
     .await?;
     tx.commit().await
 }
 
-async fn password_post(State(state): State<AppState>, ctx: Ctx, session: Session, Form(f): Form<PasswordForm>) -> AppResult<Response> {
+async fn password_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
     match change_password(&state, &ctx, &f).await {
         Ok(()) => {
             web::flash(&session, "ok", "密码已修改。").await;
@@ -271,7 +385,11 @@ async fn password_post(State(state): State<AppState>, ctx: Ctx, session: Session
     }
 }
 
-async fn api_password(State(state): State<AppState>, ctx: Ctx, Json(f): Json<PasswordForm>) -> AppResult<Json<serde_json::Value>> {
+async fn api_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(f): Json<PasswordForm>,
+) -> AppResult<Json<serde_json::Value>> {
     change_password(&state, &ctx, &f).await?;
     Ok(Json(json!({"ok": true})))
 }

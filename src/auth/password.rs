@@ -23,15 +23,22 @@ pub async fn hash(password: &str) -> Result<String, AppError> {
 /// Checks a password against a stored hash on a blocking thread.
 pub async fn verify(password: &str, stored: &str) -> bool {
     let (pw, stored) = (password.to_string(), stored.to_string());
-    tokio::task::spawn_blocking(move || Argon2::default().verify_password(pw.as_bytes(), stored.as_str()).is_ok())
-        .await
-        .unwrap_or(false)
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(pw.as_bytes(), stored.as_str())
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// Checks a new password's strength; returns a Chinese message when it is refused.
 pub fn check_new(password: &str) -> Result<(), AppError> {
     if password.chars().count() < MIN_LEN {
-        return Err(AppError::invalid("password", format!("密码至少 {MIN_LEN} 位")));
+        return Err(AppError::invalid(
+            "password",
+            format!("密码至少 {MIN_LEN} 位"),
+        ));
     }
     Ok(())
 }
@@ -40,5 +47,8 @@ pub fn check_new(password: &str) -> Result<(), AppError> {
 pub fn random() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let bytes: [u8; 16] = rand::random();
-    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
 }

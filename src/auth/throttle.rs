@@ -12,13 +12,31 @@ pub async fn check(state: &AppState, username: &str, address: &str) -> Result<()
     let c = &state.config;
     let since = Utc::now() - Duration::minutes(c.login_window_minutes);
     let window = Duration::minutes(c.login_window_minutes);
-    if let Some(until) = locked_until(&state.db, "username", username, since, c.login_max_account_failures, window).await? {
+    if let Some(until) = locked_until(
+        &state.db,
+        "username",
+        username,
+        since,
+        c.login_max_account_failures,
+        window,
+    )
+    .await?
+    {
         return Err(AppError::Throttled(format!(
             "该账号登录失败次数过多，已暂时锁定，请于 {} 之后再试。",
             beijing(until)
         )));
     }
-    if let Some(until) = locked_until(&state.db, "address", address, since, c.login_max_address_failures, window).await? {
+    if let Some(until) = locked_until(
+        &state.db,
+        "address",
+        address,
+        since,
+        c.login_max_address_failures,
+        window,
+    )
+    .await?
+    {
         return Err(AppError::Throttled(format!(
             "此网络地址登录失败次数过多，已暂时锁定，请于 {} 之后再试。",
             beijing(until)
@@ -48,13 +66,14 @@ async fn locked_until(
     max: i64,
     window: Duration,
 ) -> Result<Option<DateTime<Utc>>, AppError> {
-    let recent: Vec<(DateTime<Utc>,)> =
-        Q::new(format!("select at from login_failures where {column} = $1 and at > $2 order by at desc limit $3"))
-            .bind(value)
-            .bind(since)
-            .bind(max)
-            .all(db)
-            .await?;
+    let recent: Vec<(DateTime<Utc>,)> = Q::new(format!(
+        "select at from login_failures where {column} = $1 and at > $2 order by at desc limit $3"
+    ))
+    .bind(value)
+    .bind(since)
+    .bind(max)
+    .all(db)
+    .await?;
     if (recent.len() as i64) < max {
         return Ok(None);
     }

@@ -24,7 +24,12 @@ pub enum Role {
 
 impl Role {
     /// All roles, for the role matrix and forms.
-    pub const ALL: [Role; 4] = [Role::Street, Role::Community, Role::Scrutineer, Role::Counter];
+    pub const ALL: [Role; 4] = [
+        Role::Street,
+        Role::Community,
+        Role::Scrutineer,
+        Role::Counter,
+    ];
 
     /// Parses the stored / command-line form.
     pub fn parse(s: &str) -> Option<Role> {
@@ -89,15 +94,23 @@ impl User {
     }
     /// Whether the user may see the community with this id.
     pub fn sees_community(&self, community_id: i64) -> bool {
-        self.is_street() || (self.role() == Role::Community && self.community_id == Some(community_id))
+        self.is_street()
+            || (self.role() == Role::Community && self.community_id == Some(community_id))
     }
     /// Name for display and the audit log.
     pub fn label(&self) -> String {
-        if self.display_name.is_empty() { self.username.clone() } else { format!("{}（{}）", self.display_name, self.username) }
+        if self.display_name.is_empty() {
+            self.username.clone()
+        } else {
+            format!("{}（{}）", self.display_name, self.username)
+        }
     }
     /// The audit actor.
     pub fn actor(&self) -> crate::audit::Actor {
-        crate::audit::Actor { id: Some(self.id), name: self.username.clone() }
+        crate::audit::Actor {
+            id: Some(self.id),
+            name: self.username.clone(),
+        }
     }
 }
 
@@ -141,13 +154,20 @@ impl Ctx {
     }
     /// The audit actor.
     pub fn actor(&self) -> crate::audit::Actor {
-        self.user.as_ref().map(User::actor).unwrap_or_else(crate::audit::Actor::system)
+        self.user
+            .as_ref()
+            .map(User::actor)
+            .unwrap_or_else(crate::audit::Actor::system)
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::internal("route without guard"))
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("route without guard"))
     }
 }

@@ -40,7 +40,11 @@ impl Community {
 
 /// Label of a stored Party organisation type.
 pub fn org_label(v: &str) -> &'static str {
-    if v == "zhibu" { "党支部" } else { "党总支" }
+    if v == "zhibu" {
+        "党支部"
+    } else {
+        "党总支"
+    }
 }
 
 /// A resident group row.
@@ -60,21 +64,34 @@ const COLS: &str = "id, code, name, org_type, households";
 
 /// Loads a community by code.
 pub async fn by_code(db: &Db, code: &str) -> AppResult<Option<Community>> {
-    Q::new(format!("select {COLS} from communities where code = $1")).bind(code).optional(db).await
+    Q::new(format!("select {COLS} from communities where code = $1"))
+        .bind(code)
+        .optional(db)
+        .await
 }
 
 /// Loads a community by id.
 pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Community>> {
-    Q::new(format!("select {COLS} from communities where id = $1")).bind(id).optional(db).await
+    Q::new(format!("select {COLS} from communities where id = $1"))
+        .bind(id)
+        .optional(db)
+        .await
 }
 
 /// The communities the user may see, by code.
 pub async fn visible(db: &Db, ctx: &Ctx) -> AppResult<Vec<Community>> {
     let user = ctx.user()?;
     if user.is_street() {
-        Q::new(format!("select {COLS} from communities order by code")).all(db).await
+        Q::new(format!("select {COLS} from communities order by code"))
+            .all(db)
+            .await
     } else {
-        Q::new(format!("select {COLS} from communities where id = $1 order by code")).bind(user.community_id.unwrap_or(-1)).all(db).await
+        Q::new(format!(
+            "select {COLS} from communities where id = $1 order by code"
+        ))
+        .bind(user.community_id.unwrap_or(-1))
+        .all(db)
+        .await
     }
 }
 
@@ -104,31 +121,54 @@ impl CommunityInput {
     fn check(&self) -> Result<(String, String, String, i64), AppError> {
         let mut errs = Vec::new();
         let code = self.code.trim().to_lowercase();
-        if code.is_empty() || code.len() > 20 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            errs.push(FieldError { field: "代码".into(), message: "须为 1–20 位字母、数字或“-”".into() });
+        if code.is_empty()
+            || code.len() > 20
+            || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            errs.push(FieldError {
+                field: "代码".into(),
+                message: "须为 1–20 位字母、数字或“-”".into(),
+            });
         }
         let name = self.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 40 {
-            errs.push(FieldError { field: "名称".into(), message: "不能为空，最多 40 字".into() });
+            errs.push(FieldError {
+                field: "名称".into(),
+                message: "不能为空，最多 40 字".into(),
+            });
         }
         let org = match self.org_type.trim() {
             "" | "zongzhi" | "党总支" => "zongzhi",
             "zhibu" | "党支部" => "zhibu",
             other => {
-                errs.push(FieldError { field: "党组织类型".into(), message: format!("“{other}”无效，应为党总支或党支部") });
+                errs.push(FieldError {
+                    field: "党组织类型".into(),
+                    message: format!("“{other}”无效，应为党总支或党支部"),
+                });
                 "zongzhi"
             }
         };
         let households = self.households.unwrap_or(0);
         if households < 0 {
-            errs.push(FieldError { field: "户数".into(), message: "不能为负数".into() });
+            errs.push(FieldError {
+                field: "户数".into(),
+                message: "不能为负数".into(),
+            });
         }
-        if errs.is_empty() { Ok((code, name, org.into(), households)) } else { Err(AppError::Validation(errs)) }
+        if errs.is_empty() {
+            Ok((code, name, org.into(), households))
+        } else {
+            Err(AppError::Validation(errs))
+        }
     }
 }
 
 /// Creates a community (audited). Returns it.
-pub async fn create_community(state: &AppState, ctx: &Ctx, input: &CommunityInput) -> AppResult<Community> {
+pub async fn create_community(
+    state: &AppState,
+    ctx: &Ctx,
+    input: &CommunityInput,
+) -> AppResult<Community> {
     let (code, name, org, households) = input.check()?;
     let mut tx = state.db.begin().await?;
     let street_id = crate::street_id(&mut tx).await?;
@@ -145,11 +185,24 @@ pub async fn create_community(state: &AppState, ctx: &Ctx, input: &CommunityInpu
     .try_scalar(&mut tx)
     .await
     .map_err(|e| if is_unique_violation(&e) { AppError::invalid("代码", format!("“{code}”已被使用")) } else { e.into() })?;
-    let c = Community { id, code, name, org_type: org, households };
+    let c = Community {
+        id,
+        code,
+        name,
+        org_type: org,
+        households,
+    };
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: c.scope(), action: "create", entity: "community", entity_id: id.to_string(), before: None, after: Some(json!(c)) },
+        Change {
+            scope: c.scope(),
+            action: "create",
+            entity: "community",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!(c)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -157,9 +210,22 @@ pub async fn create_community(state: &AppState, ctx: &Ctx, input: &CommunityInpu
 }
 
 /// Updates a community's name, type and households (the code stays).
-pub async fn update_community(state: &AppState, ctx: &Ctx, c: &Community, input: &CommunityInput) -> AppResult<Community> {
+pub async fn update_community(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Community,
+    input: &CommunityInput,
+) -> AppResult<Community> {
+    // Fields left out keep their values (a PUT may send only what changes).
     let mut input = input.clone();
     input.code = c.code.clone();
+    if input.name.trim().is_empty() {
+        input.name = c.name.clone();
+    }
+    if input.org_type.trim().is_empty() {
+        input.org_type = c.org_type.clone();
+    }
+    input.households = input.households.or(Some(c.households));
     let (_, name, org, households) = input.check()?;
     let mut tx = state.db.begin().await?;
     Q::new("update communities set name = $1, org_type = $2, households = $3, updated_at = $4 where id = $5")
@@ -170,11 +236,24 @@ pub async fn update_community(state: &AppState, ctx: &Ctx, c: &Community, input:
         .bind(c.id)
         .execute(&mut tx)
         .await?;
-    let after = Community { id: c.id, code: c.code.clone(), name, org_type: org, households };
+    let after = Community {
+        id: c.id,
+        code: c.code.clone(),
+        name,
+        org_type: org,
+        households,
+    };
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: c.scope(), action: "update", entity: "community", entity_id: c.id.to_string(), before: Some(json!(c)), after: Some(json!(after)) },
+        Change {
+            scope: c.scope(),
+            action: "update",
+            entity: "community",
+            entity_id: c.id.to_string(),
+            before: Some(json!(c)),
+            after: Some(json!(after)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -192,7 +271,12 @@ pub struct GroupInput {
 }
 
 /// Adds a resident group (audited).
-pub async fn create_group(state: &AppState, ctx: &Ctx, c: &Community, input: &GroupInput) -> AppResult<Group> {
+pub async fn create_group(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Community,
+    input: &GroupInput,
+) -> AppResult<Group> {
     let name = input.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 40 {
         return Err(AppError::invalid("小组名称", "不能为空，最多 40 字"));
@@ -200,11 +284,23 @@ pub async fn create_group(state: &AppState, ctx: &Ctx, c: &Community, input: &Gr
     let households = input.households.unwrap_or(0).max(0);
     let mut tx = state.db.begin().await?;
     let id = insert_group(&mut tx, c.id, &name, households).await?;
-    let g = Group { id, community_id: c.id, name, households };
+    let g = Group {
+        id,
+        community_id: c.id,
+        name,
+        households,
+    };
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: c.scope(), action: "create", entity: "resident_group", entity_id: id.to_string(), before: None, after: Some(json!(g)) },
+        Change {
+            scope: c.scope(),
+            action: "create",
+            entity: "resident_group",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!(g)),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -212,7 +308,12 @@ pub async fn create_group(state: &AppState, ctx: &Ctx, c: &Community, input: &Gr
 }
 
 /// Inserts a group row (unique per community and name).
-pub async fn insert_group(tx: &mut Tx, community_id: i64, name: &str, households: i64) -> AppResult<i64> {
+pub async fn insert_group(
+    tx: &mut Tx,
+    community_id: i64,
+    name: &str,
+    households: i64,
+) -> AppResult<i64> {
     let now = crate::now();
     Q::new("insert into resident_groups (community_id, name, households, created_at, updated_at) values ($1, $2, $3, $4, $4) returning id")
         .bind(community_id)
@@ -233,12 +334,32 @@ pub fn routes() -> Vec<RouteDef> {
         create("/communities", Access::Street, r::post(create_post)),
         get("/communities/{code}", Access::Community, r::get(show_get)),
         post("/communities/{code}", Access::Street, r::post(update_post)),
-        create("/communities/{code}/groups", Access::Community, r::post(group_create_post)),
+        create(
+            "/communities/{code}/groups",
+            Access::Community,
+            r::post(group_create_post),
+        ),
         get("/api/v1/communities", Access::Community, r::get(api_list)),
         create("/api/v1/communities", Access::Street, r::post(api_create)),
-        get("/api/v1/communities/{code}", Access::Community, r::get(api_show)),
-        put("/api/v1/communities/{code}", Access::Street, r::put(api_update)),
-        get("/api/v1/communities/{code}/groups", Access::Community, r::get(api_groups)),
-        create("/api/v1/communities/{code}/groups", Access::Community, r::post(api_group_create)),
+        get(
+            "/api/v1/communities/{code}",
+            Access::Community,
+            r::get(api_show),
+        ),
+        put(
+            "/api/v1/communities/{code}",
+            Access::Street,
+            r::put(api_update),
+        ),
+        get(
+            "/api/v1/communities/{code}/groups",
+            Access::Community,
+            r::get(api_groups),
+        ),
+        create(
+            "/api/v1/communities/{code}/groups",
+            Access::Community,
+            r::post(api_group_create),
+        ),
     ]
 }

@@ -20,18 +20,37 @@ pub struct ListPage {
     street: bool,
 }
 
-pub async fn list_get(State(state): State<AppState>, ctx: Ctx, session: Session) -> AppResult<ListPage> {
+pub async fn list_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+) -> AppResult<ListPage> {
     let mut rows = Vec::new();
     for c in visible(&state.db, &ctx).await? {
-        let people = Q::new("select count(*) from people where residence_community_id = $1").bind(c.id).scalar(&state.db).await?;
-        let groups = Q::new("select count(*) from resident_groups where community_id = $1").bind(c.id).scalar(&state.db).await?;
+        let people = Q::new("select count(*) from people where residence_community_id = $1")
+            .bind(c.id)
+            .scalar(&state.db)
+            .await?;
+        let groups = Q::new("select count(*) from resident_groups where community_id = $1")
+            .bind(c.id)
+            .scalar(&state.db)
+            .await?;
         rows.push((c, groups, people));
     }
     let street = ctx.user()?.is_street();
-    Ok(ListPage { layout: Layout::new(&ctx, &session, "社区").await, rows, street })
+    Ok(ListPage {
+        layout: Layout::new(&ctx, &session, "社区").await,
+        rows,
+        street,
+    })
 }
 
-pub async fn create_post(State(state): State<AppState>, ctx: Ctx, session: Session, Form(f): Form<CommunityInput>) -> AppResult<Response> {
+pub async fn create_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Form(f): Form<CommunityInput>,
+) -> AppResult<Response> {
     match create_community(&state, &ctx, &f).await {
         Ok(c) => {
             web::flash(&session, "ok", format!("已创建社区“{}”。", c.name)).await;
@@ -52,15 +71,33 @@ pub struct ShowPage {
     street: bool,
 }
 
-pub async fn show_get(State(state): State<AppState>, ctx: Ctx, session: Session) -> AppResult<ShowPage> {
+pub async fn show_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+) -> AppResult<ShowPage> {
     let c = ctx.community()?.clone();
     let groups = groups(&state.db, c.id).await?;
-    let people = Q::new("select count(*) from people where residence_community_id = $1").bind(c.id).scalar(&state.db).await?;
+    let people = Q::new("select count(*) from people where residence_community_id = $1")
+        .bind(c.id)
+        .scalar(&state.db)
+        .await?;
     let street = ctx.user()?.is_street();
-    Ok(ShowPage { layout: Layout::new(&ctx, &session, c.name.clone()).await, c, groups, people, street })
+    Ok(ShowPage {
+        layout: Layout::new(&ctx, &session, c.name.clone()).await,
+        c,
+        groups,
+        people,
+        street,
+    })
 }
 
-pub async fn update_post(State(state): State<AppState>, ctx: Ctx, session: Session, Form(f): Form<CommunityInput>) -> AppResult<Response> {
+pub async fn update_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Form(f): Form<CommunityInput>,
+) -> AppResult<Response> {
     let c = ctx.community()?.clone();
     let back = format!("/communities/{}", c.code);
     match update_community(&state, &ctx, &c, &f).await {
@@ -73,7 +110,12 @@ pub async fn update_post(State(state): State<AppState>, ctx: Ctx, session: Sessi
     }
 }
 
-pub async fn group_create_post(State(state): State<AppState>, ctx: Ctx, session: Session, Form(f): Form<GroupInput>) -> AppResult<Response> {
+pub async fn group_create_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Form(f): Form<GroupInput>,
+) -> AppResult<Response> {
     let c = ctx.community()?.clone();
     let back = format!("/communities/{}", c.code);
     match create_group(&state, &ctx, &c, &f).await {
@@ -86,31 +128,58 @@ pub async fn group_create_post(State(state): State<AppState>, ctx: Ctx, session:
     }
 }
 
-pub async fn api_list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(json!({ "communities": visible(&state.db, &ctx).await? })))
+pub async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        json!({ "communities": visible(&state.db, &ctx).await? }),
+    ))
 }
 
-pub async fn api_create(State(state): State<AppState>, ctx: Ctx, Json(f): Json<CommunityInput>) -> AppResult<Response> {
+pub async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(f): Json<CommunityInput>,
+) -> AppResult<Response> {
     let c = create_community(&state, &ctx, &f).await?;
     Ok((StatusCode::CREATED, Json(json!({ "community": c }))).into_response())
 }
 
-pub async fn api_show(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<serde_json::Value>> {
+pub async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> AppResult<Json<serde_json::Value>> {
     let c = ctx.community()?;
     let groups = groups(&state.db, c.id).await?;
     Ok(Json(json!({ "community": c, "groups": groups })))
 }
 
-pub async fn api_update(State(state): State<AppState>, ctx: Ctx, Json(f): Json<CommunityInput>) -> AppResult<Json<serde_json::Value>> {
+pub async fn api_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(f): Json<CommunityInput>,
+) -> AppResult<Json<serde_json::Value>> {
     let c = ctx.community()?.clone();
-    Ok(Json(json!({ "community": update_community(&state, &ctx, &c, &f).await? })))
+    Ok(Json(
+        json!({ "community": update_community(&state, &ctx, &c, &f).await? }),
+    ))
 }
 
-pub async fn api_groups(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(json!({ "groups": groups(&state.db, ctx.community()?.id).await? })))
+pub async fn api_groups(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(
+        json!({ "groups": groups(&state.db, ctx.community()?.id).await? }),
+    ))
 }
 
-pub async fn api_group_create(State(state): State<AppState>, ctx: Ctx, Json(f): Json<GroupInput>) -> AppResult<Response> {
+pub async fn api_group_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(f): Json<GroupInput>,
+) -> AppResult<Response> {
     let c = ctx.community()?.clone();
     let g = create_group(&state, &ctx, &c, &f).await?;
     Ok((StatusCode::CREATED, Json(json!({ "group": g }))).into_response())

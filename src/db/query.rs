@@ -1,9 +1,9 @@
 //! [`Q`]: one SQL text with typed bind values, run on whichever backend the pool is.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::FromRow;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
-use sqlx::FromRow;
 
 use super::{Db, Tx};
 use crate::error::AppError;
@@ -57,7 +57,8 @@ pub struct Q {
 
 /// Rows that decode on both backends (every `#[derive(FromRow)]` struct of shared types).
 pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
 
 macro_rules! bind_all {
     ($q:expr, $args:expr) => {{
@@ -125,7 +126,10 @@ impl<'a> From<&'a mut Tx> for Exec<'a> {
 impl Q {
     /// A new query from SQL text.
     pub fn new(sql: impl Into<String>) -> Q {
-        Q { sql: sql.into(), args: Vec::new() }
+        Q {
+            sql: sql.into(),
+            args: Vec::new(),
+        }
     }
 
     /// Binds the next `$n` parameter.
@@ -136,7 +140,10 @@ impl Q {
 
     /// Executes the statement; returns the number of rows affected.
     pub async fn execute<'a>(self, ex: impl Into<Exec<'a>>) -> Result<u64, AppError> {
-        let n = dispatch!(self, ex.into(), query, |q, e| q.execute(e).await?.rows_affected());
+        let n = dispatch!(self, ex.into(), query, |q, e| q
+            .execute(e)
+            .await?
+            .rows_affected());
         Ok(n)
     }
 
@@ -147,8 +154,13 @@ impl Q {
     }
 
     /// Fetches at most one row.
-    pub async fn optional<'a, T: Row>(self, ex: impl Into<Exec<'a>>) -> Result<Option<T>, AppError> {
-        let row = dispatch!(self, ex.into(), query_as, |q, e| q.fetch_optional(e).await?);
+    pub async fn optional<'a, T: Row>(
+        self,
+        ex: impl Into<Exec<'a>>,
+    ) -> Result<Option<T>, AppError> {
+        let row = dispatch!(self, ex.into(), query_as, |q, e| q
+            .fetch_optional(e)
+            .await?);
         Ok(row)
     }
 
@@ -166,7 +178,10 @@ impl Q {
 
     /// Executes, returning the raw sqlx error (for callers that map unique violations).
     pub async fn try_execute<'a>(self, ex: impl Into<Exec<'a>>) -> Result<u64, sqlx::Error> {
-        let n = dispatch!(self, ex.into(), query, |q, e| q.execute(e).await?.rows_affected());
+        let n = dispatch!(self, ex.into(), query, |q, e| q
+            .execute(e)
+            .await?
+            .rows_affected());
         Ok(n)
     }
 

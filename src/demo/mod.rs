@@ -28,26 +28,49 @@ pub struct Report {
 }
 
 /// Accounts of the demo: name, role, community.
-const ACCOUNTS: [(&str, &str, &str); 4] =
-    [("jiedao", "street", ""), ("shequ", "community", "sg01"), ("jianpiao", "scrutineer", "sg01"), ("jipiao", "counter", "sg01")];
+const ACCOUNTS: [(&str, &str, &str); 4] = [
+    ("jiedao", "street", ""),
+    ("shequ", "community", "sg01"),
+    ("jianpiao", "scrutineer", "sg01"),
+    ("jipiao", "counter", "sg01"),
+];
 
 /// Loads the demo street into the database behind `state`.
 pub async fn load(state: &AppState) -> AppResult<Report> {
     let street = data::street();
     let mut report = Report::default();
-    let system = Actor { id: None, name: "demo".into() };
-    let ctx = auth::Ctx { user: None, community: None, csrf: String::new(), api: false };
+    let system = Actor {
+        id: None,
+        name: "demo".into(),
+    };
+    let ctx = auth::Ctx {
+        user: None,
+        community: None,
+        csrf: String::new(),
+        api: false,
+    };
     let street_ctx = street_ctx(state).await?;
     for c in &street.communities {
         if by_code(&state.db, &c.code).await?.is_none() {
-            let input = CommunityInput { code: c.code.clone(), name: c.name.clone(), org_type: c.org_type.into(), households: Some(c.households) };
+            let input = CommunityInput {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                org_type: c.org_type.into(),
+                households: Some(c.households),
+            };
             create_community(state, street_ctx.as_ref().unwrap_or(&ctx), &input).await?;
             report.communities += 1;
         }
         let community = by_code(&state.db, &c.code).await?.expect("just created");
         let mut tx = state.db.begin().await?;
         for (name, households) in &c.groups {
-            let n = Q::new("select count(*) from resident_groups where community_id = $1 and name = $2").bind(community.id).bind(name).scalar(&mut tx).await?;
+            let n = Q::new(
+                "select count(*) from resident_groups where community_id = $1 and name = $2",
+            )
+            .bind(community.id)
+            .bind(name)
+            .scalar(&mut tx)
+            .await?;
             if n == 0 {
                 insert_group(&mut tx, community.id, name, *households).await?;
             }
@@ -58,7 +81,10 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
     let mut tx = state.db.begin().await?;
     for p in &street.people {
         let draft = p.raw.parse().map_err(crate::error::AppError::Validation)?;
-        let existing: Option<(i64,)> = Q::new("select id from people where id_number = $1").bind(draft.id_number.clone()).optional(&mut tx).await?;
+        let existing: Option<(i64,)> = Q::new("select id from people where id_number = $1")
+            .bind(draft.id_number.clone())
+            .optional(&mut tx)
+            .await?;
         if let Some((id,)) = existing {
             ids.push(id);
             continue;
@@ -75,7 +101,15 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
                 .await?;
         }
         for (name, level) in &p.honours {
-            Q::new("insert into honours (person_id, name, level, created_at) values ($1, $2, $3, $4)").bind(id).bind(name).bind(*level).bind(crate::now()).execute(&mut tx).await?;
+            Q::new(
+                "insert into honours (person_id, name, level, created_at) values ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(name)
+            .bind(*level)
+            .bind(crate::now())
+            .execute(&mut tx)
+            .await?;
         }
         report.people += 1;
         ids.push(id);
@@ -90,7 +124,12 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
         for c in &street.communities {
             let n = Q::new("select count(*) from campaigns c join communities m on m.id = c.community_id where m.code = $1").bind(&c.code).scalar(&state.db).await?;
             if n == 0 {
-                let input = NewCampaign { community: c.code.clone(), term: "第八届".into(), year: Some(year as i64), reference_date: String::new() };
+                let input = NewCampaign {
+                    community: c.code.clone(),
+                    term: "第八届".into(),
+                    year: Some(year as i64),
+                    reference_date: String::new(),
+                };
                 create_campaign(state, ctx, &input).await?;
             }
         }
@@ -100,11 +139,21 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
         match auth::by_name(&state.db, name).await? {
             Some(u) => auth::set_password(state, &system, u.id, &password).await?,
             None => {
-                let input = NewUser { username: name.into(), display_name: String::new(), role: role.into(), community: community.into(), password: password.clone() };
+                let input = NewUser {
+                    username: name.into(),
+                    display_name: String::new(),
+                    role: role.into(),
+                    community: community.into(),
+                    password: password.clone(),
+                };
                 create_user(&state.db, &system, &input).await?;
             }
         }
-        report.accounts.push((name.into(), auth::Role::parse(role).map(|r| r.label()).unwrap_or(""), password));
+        report.accounts.push((
+            name.into(),
+            auth::Role::parse(role).map(|r| r.label()).unwrap_or(""),
+            password,
+        ));
     }
     Ok(report)
 }
@@ -115,19 +164,40 @@ async fn street_ctx(state: &AppState) -> AppResult<Option<auth::Ctx>> {
     let user: Option<auth::User> = Q::new("select id, username, display_name, password_hash, role, community_id, person_id, disabled from users where role = 'street' order by id limit 1")
         .optional(&state.db)
         .await?;
-    Ok(user.map(|u| auth::Ctx { user: Some(u), community: None, csrf: String::new(), api: false }))
+    Ok(user.map(|u| auth::Ctx {
+        user: Some(u),
+        community: None,
+        csrf: String::new(),
+        api: false,
+    }))
 }
 
-async fn resolve_in_tx(tx: &mut crate::db::Tx, d: &crate::domain::person::PersonDraft) -> AppResult<Resolved> {
+async fn resolve_in_tx(
+    tx: &mut crate::db::Tx,
+    d: &crate::domain::person::PersonDraft,
+) -> AppResult<Resolved> {
     let mut r = Resolved::default();
     if let Some(code) = &d.hukou_community {
-        r.hukou = Q::new("select id from communities where code = $1").bind(code).optional::<(i64,)>(&mut *tx).await?.map(|(i,)| i);
+        r.hukou = Q::new("select id from communities where code = $1")
+            .bind(code)
+            .optional::<(i64,)>(&mut *tx)
+            .await?
+            .map(|(i,)| i);
     }
     if let Some(code) = &d.residence_community {
-        r.residence = Q::new("select id from communities where code = $1").bind(code).optional::<(i64,)>(&mut *tx).await?.map(|(i,)| i);
+        r.residence = Q::new("select id from communities where code = $1")
+            .bind(code)
+            .optional::<(i64,)>(&mut *tx)
+            .await?
+            .map(|(i,)| i);
     }
     if let (Some(g), Some(rid)) = (&d.resident_group, r.residence) {
-        r.group = Q::new("select id from resident_groups where community_id = $1 and name = $2").bind(rid).bind(g).optional::<(i64,)>(&mut *tx).await?.map(|(i,)| i);
+        r.group = Q::new("select id from resident_groups where community_id = $1 and name = $2")
+            .bind(rid)
+            .bind(g)
+            .optional::<(i64,)>(&mut *tx)
+            .await?
+            .map(|(i,)| i);
     }
     Ok(r)
 }

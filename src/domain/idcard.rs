@@ -27,7 +27,9 @@ impl IdNumber {
             return Err(format!("身份证号应为 18 位，实为 {} 位", s.chars().count()));
         }
         let (body, last) = s.split_at(17);
-        if !body.chars().all(|c| c.is_ascii_digit()) || !(last == "X" || last.chars().all(|c| c.is_ascii_digit())) {
+        if !body.chars().all(|c| c.is_ascii_digit())
+            || !(last == "X" || last.chars().all(|c| c.is_ascii_digit()))
+        {
             return Err("身份证号只能由数字和末位 X 组成".into());
         }
         let id = IdNumber(s.clone());

@@ -5,20 +5,4 @@ pub mod person;
 pub mod plan;
 pub mod rules;
 pub mod strokes;
-
-/// PLACEHOLDER until the tally module lands.
-pub fn tally_pending(_: &str) -> Result<String, PendingErr> {
-    Err(PendingErr)
-}
-/// PLACEHOLDER.
-pub struct PendingErr;
-impl PendingErr {
-    /// zh.
-    pub fn zh(&self) -> String {
-        String::new()
-    }
-    /// en.
-    pub fn en(&self) -> String {
-        String::new()
-    }
-}
+pub mod tally;

@@ -19,14 +19,25 @@ pub fn education_rank(level: &str) -> Option<usize> {
 }
 
 /// Party membership statuses: stored value and label.
-pub const PARTY_STATUS: [(&str, &str); 5] =
-    [("none", "非党员"), ("full", "正式党员"), ("probationary", "预备党员"), ("watch", "留党察看"), ("suspended", "停止党籍权利")];
+pub const PARTY_STATUS: [(&str, &str); 5] = [
+    ("none", "非党员"),
+    ("full", "正式党员"),
+    ("probationary", "预备党员"),
+    ("watch", "留党察看"),
+    ("suspended", "停止党籍权利"),
+];
 
 /// Where a Party member's membership belongs.
-pub const PARTY_ORG: [(&str, &str); 2] = [("community", "本社区党组织"), ("unit", "驻区单位党组织")];
+pub const PARTY_ORG: [(&str, &str); 2] =
+    [("community", "本社区党组织"), ("unit", "驻区单位党组织")];
 
 /// Relation kinds and labels; each is stored with its converse.
-pub const RELATIONS: [(&str, &str); 4] = [("spouse", "配偶"), ("parent", "父母"), ("child", "子女"), ("sibling", "兄弟姐妹")];
+pub const RELATIONS: [(&str, &str); 4] = [
+    ("spouse", "配偶"),
+    ("parent", "父母"),
+    ("child", "子女"),
+    ("sibling", "兄弟姐妹"),
+];
 
 /// The converse of a relation kind (A is parent of B ⇔ B is child of A).
 pub fn converse(kind: &str) -> Option<&'static str> {
@@ -41,7 +52,11 @@ pub fn converse(kind: &str) -> Option<&'static str> {
 
 /// Label of a stored party status.
 pub fn party_status_label(v: &str) -> &'static str {
-    PARTY_STATUS.iter().find(|(k, _)| *k == v).map(|(_, l)| *l).unwrap_or("未知")
+    PARTY_STATUS
+        .iter()
+        .find(|(k, _)| *k == v)
+        .map(|(_, l)| *l)
+        .unwrap_or("未知")
 }
 
 /// Raw person input, all text, as forms, JSON and import rows give it.
@@ -134,8 +149,13 @@ fn opt(s: &str) -> Option<String> {
 
 /// Parses a date in the forms people type: 2024-03-01, 2024/3/1, 2024.3.1, 20240301, 2024年3月1日.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let t = s.trim().replace(['年', '月', '/', '.'], "-").replace('日', "");
-    NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok().or_else(|| NaiveDate::parse_from_str(&t, "%Y%m%d").ok())
+    let t = s
+        .trim()
+        .replace(['年', '月', '/', '.'], "-")
+        .replace('日', "");
+    NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(&t, "%Y%m%d").ok())
 }
 
 /// Parses 是/否 (and true/false, 1/0, yes/no); empty is 否.
@@ -149,14 +169,22 @@ pub fn parse_yes_no(s: &str) -> Option<bool> {
 
 fn lookup(table: &[(&'static str, &'static str)], s: &str) -> Option<&'static str> {
     let t = s.trim();
-    table.iter().find(|(k, l)| *k == t || *l == t).map(|(k, _)| *k)
+    table
+        .iter()
+        .find(|(k, l)| *k == t || *l == t)
+        .map(|(k, _)| *k)
 }
 
 impl RawPerson {
     /// Checks every field; returns all problems at once.
     pub fn parse(&self) -> Result<PersonDraft, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let mut err = |field: &str, message: String| errs.push(FieldError { field: field.into(), message });
+        let mut err = |field: &str, message: String| {
+            errs.push(FieldError {
+                field: field.into(),
+                message,
+            })
+        };
         let name = self.name.trim().to_string();
         if name.is_empty() {
             err("姓名", "不能为空".into());
@@ -178,7 +206,10 @@ impl RawPerson {
             if gender.is_empty() {
                 gender = id.gender().to_string();
             } else if gender != id.gender() {
-                err("性别", format!("与身份证号不符（身份证号为{}）", id.gender()));
+                err(
+                    "性别",
+                    format!("与身份证号不符（身份证号为{}）", id.gender()),
+                );
             }
         }
         if gender != "男" && gender != "女" {
@@ -203,7 +234,10 @@ impl RawPerson {
             Some(e) => match education_rank(&e) {
                 Some(r) => Some(EDUCATION[r].to_string()),
                 None => {
-                    err("文化程度", format!("“{e}”不在 {} 之中", EDUCATION.join("、")));
+                    err(
+                        "文化程度",
+                        format!("“{e}”不在 {} 之中", EDUCATION.join("、")),
+                    );
                     None
                 }
             },
@@ -211,7 +245,10 @@ impl RawPerson {
         let flag = |field: &str, v: &str, errs: &mut Vec<FieldError>| match parse_yes_no(v) {
             Some(b) => b,
             None => {
-                errs.push(FieldError { field: field.into(), message: format!("应填“是”或“否”，实为“{v}”") });
+                errs.push(FieldError {
+                    field: field.into(),
+                    message: format!("应填“是”或“否”，实为“{v}”"),
+                });
                 false
             }
         };
@@ -227,7 +264,10 @@ impl RawPerson {
             Some(s) => match lookup(&PARTY_ORG, &s) {
                 Some(v) => Some(v.to_string()),
                 None => {
-                    err("党组织关系", format!("“{s}”无效，应为本社区党组织或驻区单位党组织"));
+                    err(
+                        "党组织关系",
+                        format!("“{s}”无效，应为本社区党组织或驻区单位党组织"),
+                    );
                     None
                 }
             },
@@ -240,7 +280,9 @@ impl RawPerson {
             }
         }
         if let Some(p) = opt(&self.phone)
-            && !p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
+            && !p
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
         {
             err("联系电话", "只能包含数字和“-”".into());
         }
@@ -262,7 +304,11 @@ impl RawPerson {
             resident_group: opt(&self.resident_group),
             rights_removed,
             party_status: party_status.to_string(),
-            party_org: if party_status == "none" { None } else { party_org },
+            party_org: if party_status == "none" {
+                None
+            } else {
+                party_org
+            },
             party_org_name: opt(&self.party_org_name),
             party_joined,
             npc_deputy,
@@ -278,7 +324,11 @@ mod tests {
     use super::*;
 
     fn raw(name: &str, id: &str) -> RawPerson {
-        RawPerson { name: name.into(), id_number: id.into(), ..Default::default() }
+        RawPerson {
+            name: name.into(),
+            id_number: id.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -294,7 +344,12 @@ mod tests {
         r.education = "博士后".into();
         let errs = r.parse().unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
-        assert!(fields.contains(&"姓名") && fields.contains(&"身份证号") && fields.contains(&"文化程度"), "{fields:?}");
+        assert!(
+            fields.contains(&"姓名")
+                && fields.contains(&"身份证号")
+                && fields.contains(&"文化程度"),
+            "{fields:?}"
+        );
     }
 
     #[test]
@@ -306,7 +361,13 @@ mod tests {
 
     #[test]
     fn dates_are_read_in_the_usual_chinese_forms() {
-        for s in ["2024-03-01", "2024/3/1", "2024.3.1", "20240301", "2024年3月1日"] {
+        for s in [
+            "2024-03-01",
+            "2024/3/1",
+            "2024.3.1",
+            "20240301",
+            "2024年3月1日",
+        ] {
             assert_eq!(parse_date(s), NaiveDate::from_ymd_opt(2024, 3, 1), "{s}");
         }
     }

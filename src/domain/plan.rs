@@ -4,14 +4,26 @@
 use chrono::NaiveDate;
 
 /// One row of the plan template: code, phase, title, start (month, day), end (month, day).
-pub type TemplateStep = (&'static str, &'static str, &'static str, (u32, u32), (u32, u32));
+pub type TemplateStep = (
+    &'static str,
+    &'static str,
+    &'static str,
+    (u32, u32),
+    (u32, u32),
+);
 
 /// The template. Phase dates are the seed's (3/21–3/31, 4/1–5/20, 5/21–6/4); the seed aims to
 /// finish the Party pipeline by the end of April, and the voter list is published at least 20
 /// days before the residents' election day.
 pub const TEMPLATE: &[TemplateStep] = &[
     ("S-1", "S-1", "选前准备阶段", (3, 21), (3, 31)),
-    ("S-1.1", "S-1", "成立工作机构（领导小组及办公室）", (3, 21), (3, 23)),
+    (
+        "S-1.1",
+        "S-1",
+        "成立工作机构（领导小组及办公室）",
+        (3, 21),
+        (3, 23),
+    ),
     ("S-1.2", "S-1", "制定工作方案", (3, 21), (3, 25)),
     ("S-1.3", "S-1", "动员部署与宣传", (3, 24), (3, 28)),
     ("S-1.4", "S-1", "集中培训选举工作人员", (3, 27), (3, 31)),
@@ -34,9 +46,21 @@ pub const TEMPLATE: &[TemplateStep] = &[
     ("S-3", "S-3", "总结完善阶段", (5, 21), (6, 4)),
     ("W-1", "S-3", "新老班子交接", (5, 21), (5, 31)),
     ("W-2", "S-3", "健全组织体系", (5, 21), (6, 4)),
-    ("W-3", "S-3", "完善自治章程、居民公约及制度", (5, 21), (6, 4)),
+    (
+        "W-3",
+        "S-3",
+        "完善自治章程、居民公约及制度",
+        (5, 21),
+        (6, 4),
+    ),
     ("W-4", "S-3", "总结验收与归档", (5, 28), (6, 4)),
-    ("D-1", "S-2", "换届纪律：承诺、集体谈话、违纪举报登记", (3, 21), (6, 4)),
+    (
+        "D-1",
+        "S-2",
+        "换届纪律：承诺、集体谈话、违纪举报登记",
+        (3, 21),
+        (6, 4),
+    ),
 ];
 
 /// Formats a (month, day) pair as stored (`mm-dd`).
@@ -112,6 +136,10 @@ mod tests {
     fn the_voter_list_step_ends_at_least_twenty_days_before_the_vote() {
         let r4 = TEMPLATE.iter().find(|s| s.0 == "R-4").unwrap();
         let r7 = TEMPLATE.iter().find(|s| s.0 == "R-7").unwrap();
-        assert!(at_least_days_before(d(r4.4.0, r4.4.1), d(r7.3.0, r7.3.1), 20));
+        assert!(at_least_days_before(
+            d(r4.4.0, r4.4.1),
+            d(r7.3.0, r7.3.1),
+            20
+        ));
     }
 }

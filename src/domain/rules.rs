@@ -56,11 +56,20 @@ impl CheckRecord {
 
 impl RuleCheck {
     /// Builds a check from its parts.
-    pub fn new(rule: &str, passed: bool, source: &str, message: String, numbers: &[(&str, Value)]) -> RuleCheck {
+    pub fn new(
+        rule: &str,
+        passed: bool,
+        source: &str,
+        message: String,
+        numbers: &[(&str, Value)],
+    ) -> RuleCheck {
         RuleCheck {
             rule: rule.into(),
             passed,
-            numbers: numbers.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            numbers: numbers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
             source: source.into(),
             message,
         }
@@ -93,9 +102,21 @@ pub fn age_on(birth: NaiveDate, at: NaiveDate) -> i32 {
 pub fn check_age(post: &str, incumbent: bool, birth: NaiveDate, reference: NaiveDate) -> RuleCheck {
     let age = age_on(birth, reference);
     let leader = matches!(post, "书记" | "主任");
-    let base = if leader { AGE_LIMIT_LEADER } else { AGE_LIMIT_MEMBER };
-    let limit = if incumbent { base } else { base.min(AGE_LIMIT_NEW) };
-    let who = if incumbent { "连任人选" } else { "新进人选" };
+    let base = if leader {
+        AGE_LIMIT_LEADER
+    } else {
+        AGE_LIMIT_MEMBER
+    };
+    let limit = if incumbent {
+        base
+    } else {
+        base.min(AGE_LIMIT_NEW)
+    };
+    let who = if incumbent {
+        "连任人选"
+    } else {
+        "新进人选"
+    };
     let passed = age <= limit;
     let message = format!(
         "年龄：{reference} 时 {age} 周岁，{who}任{post}的上限为 {limit} 周岁，{}",
@@ -106,19 +127,32 @@ pub fn check_age(post: &str, incumbent: bool, birth: NaiveDate, reference: Naive
         passed,
         SOURCE_QUALIFICATION,
         message,
-        &[("age", age.into()), ("limit", limit.into()), ("incumbent", incumbent.into()), ("reference_date", reference.to_string().into())],
+        &[
+            ("age", age.into()),
+            ("limit", limit.into()),
+            ("incumbent", incumbent.into()),
+            ("reference_date", reference.to_string().into()),
+        ],
     )
 }
 
 /// C-4: the education check.
 pub fn check_education(incumbent: bool, education: Option<&str>) -> RuleCheck {
-    let min = if incumbent { EDU_MIN_MEMBER } else { EDU_MIN_NEW };
+    let min = if incumbent {
+        EDU_MIN_MEMBER
+    } else {
+        EDU_MIN_NEW
+    };
     let rank = education.and_then(education_rank);
     let passed = rank.is_some_and(|r| r >= min);
     let shown = education.unwrap_or("未填");
     let message = format!(
         "文化程度：{shown}，{}要求{}及以上，{}",
-        if incumbent { "连任人选" } else { "新进人选" },
+        if incumbent {
+            "连任人选"
+        } else {
+            "新进人选"
+        },
         EDUCATION[min],
         if passed { "符合" } else { "不符合" }
     );
@@ -127,7 +161,10 @@ pub fn check_education(incumbent: bool, education: Option<&str>) -> RuleCheck {
         passed,
         SOURCE_QUALIFICATION,
         message,
-        &[("education", shown.into()), ("required", EDUCATION[min].into())],
+        &[
+            ("education", shown.into()),
+            ("required", EDUCATION[min].into()),
+        ],
     )
 }
 
@@ -178,9 +215,17 @@ mod tests {
     #[test]
     fn an_override_satisfies_a_failed_check() {
         let check = check_education(true, Some("初中"));
-        let mut rec = CheckRecord { check, override_: None };
+        let mut rec = CheckRecord {
+            check,
+            override_: None,
+        };
         assert!(!rec.satisfied());
-        rec.override_ = Some(Override { by: 1, at: Utc::now(), reason: "经街道批准".into(), honour: None });
+        rec.override_ = Some(Override {
+            by: 1,
+            at: Utc::now(),
+            reason: "经街道批准".into(),
+            honour: None,
+        });
         assert!(rec.satisfied());
     }
 }

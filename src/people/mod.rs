@@ -15,23 +15,95 @@ pub fn routes() -> Vec<RouteDef> {
     use pages::*;
     vec![
         get("/people", Access::Street, r::get(street_list_get)),
-        get("/people/template.xlsx", Access::Community, r::get(template_xlsx_get)),
-        get("/people/template.csv", Access::Community, r::get(template_csv_get)),
-        get("/communities/{code}/people", Access::Community, r::get(list_get)),
-        get("/communities/{code}/people/new", Access::Community, r::get(new_get)),
-        create("/communities/{code}/people", Access::Community, r::post(create_post)),
-        get("/communities/{code}/people/import", Access::Community, r::get(import_get)),
-        create("/communities/{code}/people/import", Access::Community, r::post(import_post)),
-        get("/communities/{code}/people/{id}", Access::Community, r::get(show_get)),
-        post("/communities/{code}/people/{id}", Access::Community, r::post(update_post)),
-        create("/communities/{code}/people/{id}/relations", Access::Community, r::post(relation_post)),
-        create("/communities/{code}/people/{id}/incumbencies", Access::Community, r::post(incumbency_post)),
-        create("/communities/{code}/people/{id}/honours", Access::Community, r::post(honour_post)),
-        get("/api/v1/communities/{code}/people", Access::Community, r::get(api_list)),
-        create("/api/v1/communities/{code}/people", Access::Community, r::post(api_create)),
-        create("/api/v1/communities/{code}/people/import", Access::Community, r::post(api_import)),
-        get("/api/v1/communities/{code}/people/{id}", Access::Community, r::get(api_show)),
-        put("/api/v1/communities/{code}/people/{id}", Access::Community, r::put(api_update)),
-        create("/api/v1/communities/{code}/people/{id}/relations", Access::Community, r::post(api_relation)),
+        get(
+            "/people/template.xlsx",
+            Access::Community,
+            r::get(template_xlsx_get),
+        ),
+        get(
+            "/people/template.csv",
+            Access::Community,
+            r::get(template_csv_get),
+        ),
+        get(
+            "/communities/{code}/people",
+            Access::Community,
+            r::get(list_get),
+        ),
+        get(
+            "/communities/{code}/people/new",
+            Access::Community,
+            r::get(new_get),
+        ),
+        create(
+            "/communities/{code}/people",
+            Access::Community,
+            r::post(create_post),
+        ),
+        get(
+            "/communities/{code}/people/import",
+            Access::Community,
+            r::get(import_get),
+        ),
+        create(
+            "/communities/{code}/people/import",
+            Access::Community,
+            r::post(import_post),
+        ),
+        get(
+            "/communities/{code}/people/{id}",
+            Access::Community,
+            r::get(show_get),
+        ),
+        post(
+            "/communities/{code}/people/{id}",
+            Access::Community,
+            r::post(update_post),
+        ),
+        create(
+            "/communities/{code}/people/{id}/relations",
+            Access::Community,
+            r::post(relation_post),
+        ),
+        create(
+            "/communities/{code}/people/{id}/incumbencies",
+            Access::Community,
+            r::post(incumbency_post),
+        ),
+        create(
+            "/communities/{code}/people/{id}/honours",
+            Access::Community,
+            r::post(honour_post),
+        ),
+        get(
+            "/api/v1/communities/{code}/people",
+            Access::Community,
+            r::get(api_list),
+        ),
+        create(
+            "/api/v1/communities/{code}/people",
+            Access::Community,
+            r::post(api_create),
+        ),
+        create(
+            "/api/v1/communities/{code}/people/import",
+            Access::Community,
+            r::post(api_import),
+        ),
+        get(
+            "/api/v1/communities/{code}/people/{id}",
+            Access::Community,
+            r::get(api_show),
+        ),
+        put(
+            "/api/v1/communities/{code}/people/{id}",
+            Access::Community,
+            r::put(api_update),
+        ),
+        create(
+            "/api/v1/communities/{code}/people/{id}/relations",
+            Access::Community,
+            r::post(api_relation),
+        ),
     ]
 }

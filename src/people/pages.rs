@@ -11,12 +11,16 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::import::{self, RowError};
-use super::store::{self, Person, PersonRef, SELECT, in_community, insert_person, relations, resolve, update_person};
+use super::store::{
+    self, Person, PersonRef, SELECT, in_community, insert_person, relations, resolve, update_person,
+};
 use crate::audit::{self, Change};
 use crate::auth::Ctx;
 use crate::communities::{self, Community, Group};
 use crate::db::{Db, Q};
-use crate::domain::person::{EDUCATION, PARTY_ORG, PARTY_STATUS, PersonDraft, RELATIONS, RawPerson};
+use crate::domain::person::{
+    EDUCATION, PARTY_ORG, PARTY_STATUS, PersonDraft, RELATIONS, RawPerson,
+};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
 use crate::web::{self, Layout};
@@ -32,19 +36,35 @@ pub struct ListQuery {
     page: Option<i64>,
 }
 
-async fn search(db: &Db, community: Option<&Community>, q: &ListQuery) -> AppResult<(Vec<Person>, i64)> {
+async fn search(
+    db: &Db,
+    community: Option<&Community>,
+    q: &ListQuery,
+) -> AppResult<(Vec<Person>, i64)> {
     let pattern = format!("%{}%", q.q.trim());
     let offset = (q.page.unwrap_or(1).max(1) - 1) * PAGE;
-    let scope = if community.is_some() { "(p.residence_community_id = $2 or p.hukou_community_id = $2)" } else { "$2 = $2" };
+    let scope = if community.is_some() {
+        "(p.residence_community_id = $2 or p.hukou_community_id = $2)"
+    } else {
+        "$2 = $2"
+    };
     let cid = community.map(|c| c.id).unwrap_or(0);
-    let rows: Vec<Person> = Q::new(format!("{SELECT} where p.name like $1 and {scope} order by p.id limit $3 offset $4"))
-        .bind(&pattern)
-        .bind(cid)
-        .bind(PAGE)
-        .bind(offset)
-        .all(db)
-        .await?;
-    let total = Q::new(format!("select count(*) from people p where p.name like $1 and {scope}")).bind(&pattern).bind(cid).scalar(db).await?;
+    let rows: Vec<Person> = Q::new(format!(
+        "{SELECT} where p.name like $1 and {scope} order by p.id limit $3 offset $4"
+    ))
+    .bind(&pattern)
+    .bind(cid)
+    .bind(PAGE)
+    .bind(offset)
+    .all(db)
+    .await?;
+    let total = Q::new(format!(
+        "select count(*) from people p where p.name like $1 and {scope}"
+    ))
+    .bind(&pattern)
+    .bind(cid)
+    .scalar(db)
+    .await?;
     Ok((rows.iter().map(Person::masked).collect(), total))
 }
 
@@ -60,18 +80,45 @@ pub struct ListPage {
     pages: i64,
 }
 
-async fn list_page(state: &AppState, ctx: &Ctx, session: &Session, community: Option<Community>, q: ListQuery) -> AppResult<ListPage> {
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &Session,
+    community: Option<Community>,
+    q: ListQuery,
+) -> AppResult<ListPage> {
     let (people, total) = search(&state.db, community.as_ref(), &q).await?;
-    let title = community.as_ref().map(|c| format!("{} 人员", c.name)).unwrap_or_else(|| "全街道人员".into());
+    let title = community
+        .as_ref()
+        .map(|c| format!("{} 人员", c.name))
+        .unwrap_or_else(|| "全街道人员".into());
     let pages = ((total + PAGE - 1) / PAGE).max(1);
-    Ok(ListPage { layout: Layout::new(ctx, session, title).await, community, people, total, q: q.q, page: q.page.unwrap_or(1).max(1), pages })
+    Ok(ListPage {
+        layout: Layout::new(ctx, session, title).await,
+        community,
+        people,
+        total,
+        q: q.q,
+        page: q.page.unwrap_or(1).max(1),
+        pages,
+    })
 }
 
-pub async fn street_list_get(State(state): State<AppState>, ctx: Ctx, session: Session, Query(q): Query<ListQuery>) -> AppResult<ListPage> {
+pub async fn street_list_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Query(q): Query<ListQuery>,
+) -> AppResult<ListPage> {
     list_page(&state, &ctx, &session, None, q).await
 }
 
-pub async fn list_get(State(state): State<AppState>, ctx: Ctx, session: Session, Query(q): Query<ListQuery>) -> AppResult<ListPage> {
+pub async fn list_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Query(q): Query<ListQuery>,
+) -> AppResult<ListPage> {
     let c = ctx.community()?.clone();
     list_page(&state, &ctx, &session, Some(c), q).await
 }
@@ -112,7 +159,12 @@ fn raw_of(p: &Person) -> RawPerson {
     }
 }
 
-async fn form_page(state: &AppState, ctx: &Ctx, session: &Session, person: Option<Person>) -> AppResult<FormPage> {
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &Session,
+    person: Option<Person>,
+) -> AppResult<FormPage> {
     let community = ctx.community()?.clone();
     let groups = communities::groups(&state.db, community.id).await?;
     let raw = person.as_ref().map(raw_of).unwrap_or_else(|| RawPerson {
@@ -120,25 +172,52 @@ async fn form_page(state: &AppState, ctx: &Ctx, session: &Session, person: Optio
         hukou_community: community.code.clone(),
         ..Default::default()
     });
-    let title = if person.is_some() { "编辑人员" } else { "新增人员" };
-    Ok(FormPage { layout: Layout::new(ctx, session, title).await, community, raw, groups, education: EDUCATION, party_status: PARTY_STATUS, party_org: PARTY_ORG })
+    let title = if person.is_some() {
+        "编辑人员"
+    } else {
+        "新增人员"
+    };
+    Ok(FormPage {
+        layout: Layout::new(ctx, session, title).await,
+        community,
+        raw,
+        groups,
+        education: EDUCATION,
+        party_status: PARTY_STATUS,
+        party_org: PARTY_ORG,
+    })
 }
 
-pub async fn new_get(State(state): State<AppState>, ctx: Ctx, session: Session) -> AppResult<FormPage> {
+pub async fn new_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+) -> AppResult<FormPage> {
     form_page(&state, &ctx, &session, None).await
 }
 
 /// Checks a raw person for saving through community `c`: fields, references, and that the
 /// person lives or is registered in `c` (community staff cannot place people elsewhere).
-async fn checked(state: &AppState, ctx: &Ctx, c: &Community, raw: &RawPerson) -> AppResult<(PersonDraft, store::Resolved)> {
+async fn checked(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Community,
+    raw: &RawPerson,
+) -> AppResult<(PersonDraft, store::Resolved)> {
     let mut raw = raw.clone();
     if raw.residence_community.trim().is_empty() && raw.hukou_community.trim().is_empty() {
         raw.residence_community = c.code.clone();
     }
     let draft = raw.parse().map_err(AppError::Validation)?;
-    let resolved = resolve(&state.db, &draft).await?.map_err(AppError::Validation)?;
-    if !ctx.user()?.is_street() && resolved.residence != Some(c.id) && resolved.hukou != Some(c.id) {
-        return Err(AppError::invalid("居住社区", format!("人员须居住或户籍在{}", c.name)));
+    let resolved = resolve(&state.db, &draft)
+        .await?
+        .map_err(AppError::Validation)?;
+    if !ctx.user()?.is_street() && resolved.residence != Some(c.id) && resolved.hukou != Some(c.id)
+    {
+        return Err(AppError::invalid(
+            "居住社区",
+            format!("人员须居住或户籍在{}", c.name),
+        ));
     }
     Ok((draft, resolved))
 }
@@ -152,14 +231,21 @@ async fn create_person(state: &AppState, ctx: &Ctx, raw: &RawPerson) -> AppResul
     Ok(id)
 }
 
-pub async fn create_post(State(state): State<AppState>, ctx: Ctx, session: Session, Form(raw): Form<RawPerson>) -> AppResult<Response> {
+pub async fn create_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Form(raw): Form<RawPerson>,
+) -> AppResult<Response> {
     let code = ctx.community()?.code.clone();
     match create_person(&state, &ctx, &raw).await {
         Ok(id) => {
             web::flash(&session, "ok", format!("已添加 {}。", raw.name.trim())).await;
             Ok(web::see_other(&format!("/communities/{code}/people/{id}")))
         }
-        Err(e @ AppError::Validation(_)) => web::back_with_error(&session, &format!("/communities/{code}/people/new"), e).await,
+        Err(e @ AppError::Validation(_)) => {
+            web::back_with_error(&session, &format!("/communities/{code}/people/new"), e).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -179,8 +265,15 @@ pub struct Honour {
 
 async fn details(db: &Db, id: i64) -> AppResult<(Vec<PersonRef>, Vec<Incumbency>, Vec<Honour>)> {
     let rel = relations(db, id).await?;
-    let inc = Q::new("select committee, post, term from incumbencies where person_id = $1 order by id").bind(id).all(db).await?;
-    let hon = Q::new("select name, level from honours where person_id = $1 order by id").bind(id).all(db).await?;
+    let inc =
+        Q::new("select committee, post, term from incumbencies where person_id = $1 order by id")
+            .bind(id)
+            .all(db)
+            .await?;
+    let hon = Q::new("select name, level from honours where person_id = $1 order by id")
+        .bind(id)
+        .all(db)
+        .await?;
     Ok((rel, inc, hon))
 }
 
@@ -201,7 +294,12 @@ pub struct ShowPage {
     party_org: [(&'static str, &'static str); 2],
 }
 
-pub async fn show_get(State(state): State<AppState>, ctx: Ctx, session: Session, Path((_, id)): Path<(String, i64)>) -> AppResult<ShowPage> {
+pub async fn show_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((_, id)): Path<(String, i64)>,
+) -> AppResult<ShowPage> {
     let community = ctx.community()?.clone();
     let p = in_community(&state.db, &community, id).await?;
     let (relations, incumbencies, honours) = details(&state.db, id).await?;
@@ -231,7 +329,13 @@ async fn edit_person(state: &AppState, ctx: &Ctx, id: i64, raw: &RawPerson) -> A
     tx.commit().await
 }
 
-pub async fn update_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path((code, id)): Path<(String, i64)>, Form(raw): Form<RawPerson>) -> AppResult<Response> {
+pub async fn update_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((code, id)): Path<(String, i64)>,
+    Form(raw): Form<RawPerson>,
+) -> AppResult<Response> {
     let back = format!("/communities/{code}/people/{id}");
     match edit_person(&state, &ctx, id, &raw).await {
         Ok(()) => {
@@ -257,8 +361,18 @@ async fn add_relation(state: &AppState, ctx: &Ctx, id: i64, f: &RelationInput) -
     let c = ctx.community()?.clone();
     in_community(&state.db, &c, id).await?;
     let other: Option<(i64,)> = match (f.other_id, f.other_id_number.trim()) {
-        (Some(o), _) => Q::new("select id from people where id = $1").bind(o).optional(&state.db).await?,
-        (None, n) if !n.is_empty() => Q::new("select id from people where id_number = $1").bind(n.to_uppercase()).optional(&state.db).await?,
+        (Some(o), _) => {
+            Q::new("select id from people where id = $1")
+                .bind(o)
+                .optional(&state.db)
+                .await?
+        }
+        (None, n) if !n.is_empty() => {
+            Q::new("select id from people where id_number = $1")
+                .bind(n.to_uppercase())
+                .optional(&state.db)
+                .await?
+        }
         _ => return Err(AppError::invalid("对方", "请填写对方的身份证号")),
     };
     let (other,) = other.ok_or_else(|| AppError::invalid("对方", "本街道未登记此人"))?;
@@ -267,7 +381,13 @@ async fn add_relation(state: &AppState, ctx: &Ctx, id: i64, f: &RelationInput) -
     tx.commit().await
 }
 
-pub async fn relation_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path((code, id)): Path<(String, i64)>, Form(f): Form<RelationInput>) -> AppResult<Response> {
+pub async fn relation_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<RelationInput>,
+) -> AppResult<Response> {
     let back = format!("/communities/{code}/people/{id}");
     match add_relation(&state, &ctx, id, &f).await {
         Ok(()) => {
@@ -290,14 +410,29 @@ pub struct IncumbencyInput {
 }
 
 /// Posts of each committee.
-const POSTS: [(&str, &[&str]); 2] = [("party", &["书记", "副书记", "委员"]), ("residents", &["主任", "副主任", "委员"])];
+const POSTS: [(&str, &[&str]); 2] = [
+    ("party", &["书记", "副书记", "委员"]),
+    ("residents", &["主任", "副主任", "委员"]),
+];
 
-async fn add_incumbency(state: &AppState, ctx: &Ctx, id: i64, f: &IncumbencyInput) -> AppResult<()> {
+async fn add_incumbency(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    f: &IncumbencyInput,
+) -> AppResult<()> {
     let c = ctx.community()?.clone();
     in_community(&state.db, &c, id).await?;
-    let posts = POSTS.iter().find(|(k, _)| *k == f.committee).map(|(_, p)| *p).ok_or_else(|| AppError::invalid("班子", "应为党组织或居委会"))?;
+    let posts = POSTS
+        .iter()
+        .find(|(k, _)| *k == f.committee)
+        .map(|(_, p)| *p)
+        .ok_or_else(|| AppError::invalid("班子", "应为党组织或居委会"))?;
     if !posts.contains(&f.post.as_str()) {
-        return Err(AppError::invalid("职务", format!("应为 {}", posts.join("、"))));
+        return Err(AppError::invalid(
+            "职务",
+            format!("应为 {}", posts.join("、")),
+        ));
     }
     let mut tx = state.db.begin().await?;
     Q::new("insert into incumbencies (person_id, committee, post, term, created_at) values ($1, $2, $3, $4, $5)")
@@ -311,13 +446,26 @@ async fn add_incumbency(state: &AppState, ctx: &Ctx, id: i64, f: &IncumbencyInpu
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: c.scope(), action: "create", entity: "incumbency", entity_id: id.to_string(), before: None, after: Some(json!({"committee": f.committee, "post": f.post, "term": f.term})) },
+        Change {
+            scope: c.scope(),
+            action: "create",
+            entity: "incumbency",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!({"committee": f.committee, "post": f.post, "term": f.term})),
+        },
     )
     .await?;
     tx.commit().await
 }
 
-pub async fn incumbency_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path((code, id)): Path<(String, i64)>, Form(f): Form<IncumbencyInput>) -> AppResult<Response> {
+pub async fn incumbency_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<IncumbencyInput>,
+) -> AppResult<Response> {
     let back = format!("/communities/{code}/people/{id}");
     match add_incumbency(&state, &ctx, id, &f).await {
         Ok(()) => {
@@ -347,7 +495,10 @@ async fn add_honour(state: &AppState, ctx: &Ctx, id: i64, f: &HonourInput) -> Ap
         return Err(AppError::invalid("荣誉名称", "不能为空"));
     }
     if !LEVELS.contains(&f.level.as_str()) {
-        return Err(AppError::invalid("级别", format!("应为 {}", LEVELS.join("、"))));
+        return Err(AppError::invalid(
+            "级别",
+            format!("应为 {}", LEVELS.join("、")),
+        ));
     }
     let mut tx = state.db.begin().await?;
     Q::new("insert into honours (person_id, name, level, created_at) values ($1, $2, $3, $4)")
@@ -360,13 +511,26 @@ async fn add_honour(state: &AppState, ctx: &Ctx, id: i64, f: &HonourInput) -> Ap
     audit::append(
         &mut tx,
         &ctx.actor(),
-        Change { scope: c.scope(), action: "create", entity: "honour", entity_id: id.to_string(), before: None, after: Some(json!({"name": f.name.trim(), "level": f.level})) },
+        Change {
+            scope: c.scope(),
+            action: "create",
+            entity: "honour",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!({"name": f.name.trim(), "level": f.level})),
+        },
     )
     .await?;
     tx.commit().await
 }
 
-pub async fn honour_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path((code, id)): Path<(String, i64)>, Form(f): Form<HonourInput>) -> AppResult<Response> {
+pub async fn honour_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<HonourInput>,
+) -> AppResult<Response> {
     let back = format!("/communities/{code}/people/{id}");
     match add_honour(&state, &ctx, id, &f).await {
         Ok(()) => {
@@ -385,10 +549,17 @@ enum ImportOutcome {
 }
 
 async fn upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>)> {
-    while let Some(field) = mp.next_field().await.map_err(|_| AppError::bad_request("上传内容无法读取。"))? {
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|_| AppError::bad_request("上传内容无法读取。"))?
+    {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("").to_string();
-            let bytes = field.bytes().await.map_err(|_| AppError::bad_request("上传内容无法读取。"))?;
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::bad_request("上传内容无法读取。"))?;
             return Ok((name, bytes.to_vec()));
         }
     }
@@ -397,9 +568,15 @@ async fn upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>)> {
 
 /// All or nothing: every row is checked (fields, references, duplicates in the file and in the
 /// street) before one transaction inserts them all.
-async fn run_import(state: &AppState, ctx: &Ctx, filename: &str, bytes: &[u8]) -> AppResult<ImportOutcome> {
+async fn run_import(
+    state: &AppState,
+    ctx: &Ctx,
+    filename: &str,
+    bytes: &[u8],
+) -> AppResult<ImportOutcome> {
     let c = ctx.community()?.clone();
-    let rows = import::read_rows(filename, bytes).map_err(|e| AppError::invalid("文件", e.message()))?;
+    let rows =
+        import::read_rows(filename, bytes).map_err(|e| AppError::invalid("文件", e.message()))?;
     let rows: Vec<_> = rows
         .into_iter()
         .map(|(n, mut r)| {
@@ -412,18 +589,33 @@ async fn run_import(state: &AppState, ctx: &Ctx, filename: &str, bytes: &[u8]) -
     let (drafts, mut errors) = import::check_rows(&rows);
     let mut ready = Vec::new();
     for (row, draft) in drafts {
-        let mut push = |e: FieldError| errors.push(RowError { row, column: e.field, problem: e.message });
+        let mut push = |e: FieldError| {
+            errors.push(RowError {
+                row,
+                column: e.field,
+                problem: e.message,
+            })
+        };
         match resolve(&state.db, &draft).await? {
             Err(errs) => errs.into_iter().for_each(&mut push),
             Ok(r) => {
                 if !ctx.user()?.is_street() && r.residence != Some(c.id) && r.hukou != Some(c.id) {
-                    push(FieldError { field: "居住社区".into(), message: format!("人员须居住或户籍在{}", c.name) });
+                    push(FieldError {
+                        field: "居住社区".into(),
+                        message: format!("人员须居住或户籍在{}", c.name),
+                    });
                     continue;
                 }
                 if let Some(id) = &draft.id_number {
-                    let n = Q::new("select count(*) from people where id_number = $1").bind(id).scalar(&state.db).await?;
+                    let n = Q::new("select count(*) from people where id_number = $1")
+                        .bind(id)
+                        .scalar(&state.db)
+                        .await?;
                     if n > 0 {
-                        push(FieldError { field: "身份证号".into(), message: "该身份证号已在本街道登记".into() });
+                        push(FieldError {
+                            field: "身份证号".into(),
+                            message: "该身份证号已在本街道登记".into(),
+                        });
                         continue;
                     }
                 }
@@ -456,80 +648,167 @@ pub async fn import_get(ctx: Ctx, session: Session) -> AppResult<ImportPage> {
     let community = ctx.community()?.clone();
     let layout = Layout::new(&ctx, &session, "导入人员").await;
     let idem = layout.idem();
-    Ok(ImportPage { layout, community, errors: Vec::new(), idem })
+    Ok(ImportPage {
+        layout,
+        community,
+        errors: Vec::new(),
+        idem,
+    })
 }
 
-pub async fn import_post(State(state): State<AppState>, ctx: Ctx, session: Session, mp: Multipart) -> AppResult<Response> {
+pub async fn import_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    mp: Multipart,
+) -> AppResult<Response> {
     let community = ctx.community()?.clone();
     let (name, bytes) = upload(mp).await?;
     let outcome = match run_import(&state, &ctx, &name, &bytes).await {
         Ok(o) => o,
-        Err(AppError::Validation(errs)) => ImportOutcome::Refused(errs.into_iter().map(|e| RowError { row: 0, column: e.field, problem: e.message }).collect()),
+        Err(AppError::Validation(errs)) => ImportOutcome::Refused(
+            errs.into_iter()
+                .map(|e| RowError {
+                    row: 0,
+                    column: e.field,
+                    problem: e.message,
+                })
+                .collect(),
+        ),
         Err(e) => return Err(e),
     };
     match outcome {
         ImportOutcome::Done(n) => {
             web::flash(&session, "ok", format!("已导入 {n} 人。")).await;
-            Ok(web::see_other(&format!("/communities/{}/people", community.code)))
+            Ok(web::see_other(&format!(
+                "/communities/{}/people",
+                community.code
+            )))
         }
         ImportOutcome::Refused(errors) => {
             let layout = Layout::new(&ctx, &session, "导入人员").await;
             let idem = layout.idem();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, ImportPage { layout, community, errors, idem }).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ImportPage {
+                    layout,
+                    community,
+                    errors,
+                    idem,
+                },
+            )
+                .into_response())
         }
     }
 }
 
 fn download(bytes: Vec<u8>, content_type: &str, zh_name: &str, ascii_name: &str) -> Response {
-    let encoded: String = form_urlencoded::byte_serialize(zh_name.as_bytes()).collect::<String>().replace('+', "%20");
+    let encoded: String = form_urlencoded::byte_serialize(zh_name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
     let disposition = format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}");
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 pub async fn template_xlsx_get() -> AppResult<Response> {
     let bytes = import::template_xlsx().map_err(AppError::internal)?;
-    Ok(download(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "人员导入模板.xlsx", "people-template.xlsx"))
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "人员导入模板.xlsx",
+        "people-template.xlsx",
+    ))
 }
 
 pub async fn template_csv_get() -> Response {
-    download(import::template_csv(), "text/csv; charset=utf-8", "人员导入模板.csv", "people-template.csv")
+    download(
+        import::template_csv(),
+        "text/csv; charset=utf-8",
+        "人员导入模板.csv",
+        "people-template.csv",
+    )
 }
 
-pub async fn api_list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Json<serde_json::Value>> {
+pub async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<serde_json::Value>> {
     let c = ctx.community()?.clone();
     let (people, total) = search(&state.db, Some(&c), &q).await?;
-    Ok(Json(json!({ "people": people, "total": total, "page": q.page.unwrap_or(1).max(1), "per_page": PAGE })))
+    Ok(Json(
+        json!({ "people": people, "total": total, "page": q.page.unwrap_or(1).max(1), "per_page": PAGE }),
+    ))
 }
 
-pub async fn api_create(State(state): State<AppState>, ctx: Ctx, Json(raw): Json<RawPerson>) -> AppResult<Response> {
+pub async fn api_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(raw): Json<RawPerson>,
+) -> AppResult<Response> {
     let id = create_person(&state, &ctx, &raw).await?;
     let c = ctx.community()?.clone();
     let p = in_community(&state.db, &c, id).await?;
     Ok((StatusCode::CREATED, Json(json!({ "person": p }))).into_response())
 }
 
-pub async fn api_show(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Path<(String, i64)>) -> AppResult<Json<serde_json::Value>> {
+pub async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+) -> AppResult<Json<serde_json::Value>> {
     let c = ctx.community()?.clone();
     let p = in_community(&state.db, &c, id).await?;
     let (relations, incumbencies, honours) = details(&state.db, id).await?;
-    Ok(Json(json!({ "person": p, "relations": relations, "incumbencies": incumbencies, "honours": honours })))
+    Ok(Json(
+        json!({ "person": p, "relations": relations, "incumbencies": incumbencies, "honours": honours }),
+    ))
 }
 
-pub async fn api_update(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Path<(String, i64)>, Json(raw): Json<RawPerson>) -> AppResult<Json<serde_json::Value>> {
+pub async fn api_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    Json(raw): Json<RawPerson>,
+) -> AppResult<Json<serde_json::Value>> {
     edit_person(&state, &ctx, id, &raw).await?;
     let c = ctx.community()?.clone();
-    Ok(Json(json!({ "person": in_community(&state.db, &c, id).await? })))
+    Ok(Json(
+        json!({ "person": in_community(&state.db, &c, id).await? }),
+    ))
 }
 
-pub async fn api_relation(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Path<(String, i64)>, Json(f): Json<RelationInput>) -> AppResult<Response> {
+pub async fn api_relation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    Json(f): Json<RelationInput>,
+) -> AppResult<Response> {
     add_relation(&state, &ctx, id, &f).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "relations": relations(&state.db, id).await? }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "relations": relations(&state.db, id).await? })),
+    )
+        .into_response())
 }
 
-pub async fn api_import(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> AppResult<Response> {
+pub async fn api_import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mp: Multipart,
+) -> AppResult<Response> {
     let (name, bytes) = upload(mp).await?;
     match run_import(&state, &ctx, &name, &bytes).await? {
-        ImportOutcome::Done(n) => Ok((StatusCode::CREATED, Json(json!({ "imported": n }))).into_response()),
+        ImportOutcome::Done(n) => {
+            Ok((StatusCode::CREATED, Json(json!({ "imported": n }))).into_response())
+        }
         ImportOutcome::Refused(errors) => {
             let body = json!({ "error": { "code": "import_rejected", "message": format!("导入未执行：{} 处错误，请修改后重新导入。", errors.len()), "rows": errors } });
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())

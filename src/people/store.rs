@@ -69,11 +69,16 @@ impl Person {
     }
     /// Age in completed years today.
     pub fn age(&self) -> Option<i32> {
-        self.birth_date.map(|b| crate::domain::rules::age_on(b, crate::today()))
+        self.birth_date
+            .map(|b| crate::domain::rules::age_on(b, crate::today()))
     }
     /// The person as a list row: personal data masked.
     pub fn masked(&self) -> Person {
-        Person { id_number: self.id_number.as_deref().map(mask_id), phone: self.phone.as_deref().map(mask_phone), ..self.clone() }
+        Person {
+            id_number: self.id_number.as_deref().map(mask_id),
+            phone: self.phone.as_deref().map(mask_phone),
+            ..self.clone()
+        }
     }
 }
 
@@ -93,7 +98,11 @@ pub struct PersonRef {
 impl PersonRef {
     /// Label of the relation kind.
     pub fn kind_label(&self) -> &'static str {
-        crate::domain::person::RELATIONS.iter().find(|(k, _)| *k == self.kind).map(|(_, l)| *l).unwrap_or("")
+        crate::domain::person::RELATIONS
+            .iter()
+            .find(|(k, _)| *k == self.kind)
+            .map(|(_, l)| *l)
+            .unwrap_or("")
     }
 }
 
@@ -106,12 +115,14 @@ pub const SELECT: &str = "select p.id, p.name, p.gender, p.birth_date, p.ethnici
 
 /// Loads a person who lives or is registered in the community (404 otherwise).
 pub async fn in_community(db: &Db, c: &Community, id: i64) -> AppResult<Person> {
-    Q::new(format!("{SELECT} where p.id = $1 and (p.residence_community_id = $2 or p.hukou_community_id = $2)"))
-        .bind(id)
-        .bind(c.id)
-        .optional(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    Q::new(format!(
+        "{SELECT} where p.id = $1 and (p.residence_community_id = $2 or p.hukou_community_id = $2)"
+    ))
+    .bind(id)
+    .bind(c.id)
+    .optional(db)
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 /// The database ids a draft refers to.
@@ -133,45 +144,90 @@ pub async fn resolve(db: &Db, d: &PersonDraft) -> AppResult<Result<Resolved, Vec
     let mut group = None;
     if let Some(g) = &d.resident_group {
         match residence {
-            None => errs.push(FieldError { field: "居民小组".into(), message: "须同时填写居住社区".into() }),
+            None => errs.push(FieldError {
+                field: "居民小组".into(),
+                message: "须同时填写居住社区".into(),
+            }),
             Some(rid) => {
                 let found: Option<(i64,)> =
-                    Q::new("select id from resident_groups where community_id = $1 and name = $2").bind(rid).bind(g).optional(db).await?;
+                    Q::new("select id from resident_groups where community_id = $1 and name = $2")
+                        .bind(rid)
+                        .bind(g)
+                        .optional(db)
+                        .await?;
                 match found {
                     Some((id,)) => group = Some(id),
-                    None => errs.push(FieldError { field: "居民小组".into(), message: format!("居住社区中没有“{g}”") }),
+                    None => errs.push(FieldError {
+                        field: "居民小组".into(),
+                        message: format!("居住社区中没有“{g}”"),
+                    }),
                 }
             }
         }
     }
-    Ok(if errs.is_empty() { Ok(Resolved { hukou, residence, group }) } else { Err(errs) })
+    Ok(if errs.is_empty() {
+        Ok(Resolved {
+            hukou,
+            residence,
+            group,
+        })
+    } else {
+        Err(errs)
+    })
 }
 
 /// A community by code or name; a missing one is reported in `errs`.
-async fn community_id(db: &Db, field: &str, v: &Option<String>, errs: &mut Vec<FieldError>) -> AppResult<Option<i64>> {
+async fn community_id(
+    db: &Db,
+    field: &str,
+    v: &Option<String>,
+    errs: &mut Vec<FieldError>,
+) -> AppResult<Option<i64>> {
     let Some(code) = v else { return Ok(None) };
     let found: Option<Community> = match by_code(db, code).await? {
         Some(c) => Some(c),
-        None => Q::new("select id, code, name, org_type, households from communities where name = $1").bind(code).optional(db).await?,
+        None => {
+            Q::new("select id, code, name, org_type, households from communities where name = $1")
+                .bind(code)
+                .optional(db)
+                .await?
+        }
     };
     if found.is_none() {
-        errs.push(FieldError { field: field.into(), message: format!("社区“{code}”不存在") });
+        errs.push(FieldError {
+            field: field.into(),
+            message: format!("社区“{code}”不存在"),
+        });
     }
     Ok(found.map(|c| c.id))
 }
 
 /// The audit chain for a person: their residence community's, else the street's.
 pub async fn scope_of(tx: &mut Tx, residence: Option<i64>) -> AppResult<String> {
-    let code: Option<(String,)> = Q::new("select code from communities where id = $1").bind(residence.unwrap_or(-1)).optional(tx).await?;
-    Ok(code.map(|(c,)| audit::community_scope(&c)).unwrap_or_else(|| audit::STREET.into()))
+    let code: Option<(String,)> = Q::new("select code from communities where id = $1")
+        .bind(residence.unwrap_or(-1))
+        .optional(tx)
+        .await?;
+    Ok(code
+        .map(|(c,)| audit::community_scope(&c))
+        .unwrap_or_else(|| audit::STREET.into()))
 }
 
 fn unique_id_error(e: sqlx::Error) -> AppError {
-    if is_unique_violation(&e) { AppError::invalid("身份证号", "该身份证号已在本街道登记") } else { e.into() }
+    if is_unique_violation(&e) {
+        AppError::invalid("身份证号", "该身份证号已在本街道登记")
+    } else {
+        e.into()
+    }
 }
 
 /// Inserts a person (audited); returns the id.
-pub async fn insert_person(tx: &mut Tx, actor: &Actor, d: &PersonDraft, r: &Resolved) -> AppResult<i64> {
+pub async fn insert_person(
+    tx: &mut Tx,
+    actor: &Actor,
+    d: &PersonDraft,
+    r: &Resolved,
+) -> AppResult<i64> {
     let street_id = crate::street_id(tx).await?;
     let now = crate::now();
     let id = Q::new(
@@ -203,12 +259,30 @@ pub async fn insert_person(tx: &mut Tx, actor: &Actor, d: &PersonDraft, r: &Reso
     .await
     .map_err(unique_id_error)?;
     let scope = scope_of(tx, r.residence).await?;
-    audit::append(tx, actor, Change { scope, action: "create", entity: "person", entity_id: id.to_string(), before: None, after: Some(json!(d)) }).await?;
+    audit::append(
+        tx,
+        actor,
+        Change {
+            scope,
+            action: "create",
+            entity: "person",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!(d)),
+        },
+    )
+    .await?;
     Ok(id)
 }
 
 /// Updates a person (audited).
-pub async fn update_person(tx: &mut Tx, actor: &Actor, before: &Person, d: &PersonDraft, r: &Resolved) -> AppResult<()> {
+pub async fn update_person(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Person,
+    d: &PersonDraft,
+    r: &Resolved,
+) -> AppResult<()> {
     Q::new(
         "update people set name = $1, gender = $2, birth_date = $3, ethnicity = $4, education = $5, id_number = $6, hukou_community_id = $7, \
          residence_community_id = $8, resident_group_id = $9, rights_removed = $10, party_status = $11, party_org = $12, party_org_name = $13, \
@@ -241,15 +315,30 @@ pub async fn update_person(tx: &mut Tx, actor: &Actor, before: &Person, d: &Pers
     audit::append(
         tx,
         actor,
-        Change { scope, action: "update", entity: "person", entity_id: before.id.to_string(), before: Some(json!(before)), after: Some(json!(d)) },
+        Change {
+            scope,
+            action: "update",
+            entity: "person",
+            entity_id: before.id.to_string(),
+            before: Some(json!(before)),
+            after: Some(json!(d)),
+        },
     )
     .await?;
     Ok(())
 }
 
 /// Records a relation and its converse (audited). Idempotent on the pair and kind.
-pub async fn add_relation(tx: &mut Tx, actor: &Actor, scope: &str, a: i64, b: i64, kind: &str) -> AppResult<()> {
-    let back = converse(kind).ok_or_else(|| AppError::invalid("关系", "应为配偶、父母、子女或兄弟姐妹"))?;
+pub async fn add_relation(
+    tx: &mut Tx,
+    actor: &Actor,
+    scope: &str,
+    a: i64,
+    b: i64,
+    kind: &str,
+) -> AppResult<()> {
+    let back = converse(kind)
+        .ok_or_else(|| AppError::invalid("关系", "应为配偶、父母、子女或兄弟姐妹"))?;
     if a == b {
         return Err(AppError::invalid("关系", "不能与本人建立关系"));
     }
@@ -266,7 +355,14 @@ pub async fn add_relation(tx: &mut Tx, actor: &Actor, scope: &str, a: i64, b: i6
     audit::append(
         tx,
         actor,
-        Change { scope: scope.into(), action: "create", entity: "relation", entity_id: format!("{a}-{b}"), before: None, after: Some(json!({"person": a, "other": b, "kind": kind})) },
+        Change {
+            scope: scope.into(),
+            action: "create",
+            entity: "relation",
+            entity_id: format!("{a}-{b}"),
+            before: None,
+            after: Some(json!({"person": a, "other": b, "kind": kind})),
+        },
     )
     .await?;
     Ok(())
@@ -282,6 +378,10 @@ pub async fn relations(db: &Db, id: i64) -> AppResult<Vec<PersonRef>> {
 
 /// The audit chain of a person by id.
 pub async fn scope_for(tx: &mut Tx, person_id: i64) -> AppResult<String> {
-    let residence: Option<(Option<i64>,)> = Q::new("select residence_community_id from people where id = $1").bind(person_id).optional(&mut *tx).await?;
+    let residence: Option<(Option<i64>,)> =
+        Q::new("select residence_community_id from people where id = $1")
+            .bind(person_id)
+            .optional(&mut *tx)
+            .await?;
     scope_of(tx, residence.and_then(|(r,)| r)).await
 }

@@ -1,0 +1,284 @@
+//! Every state-changing route of the table: without a CSRF token it answers 403 and changes
+//! nothing; called properly, it appends an audit entry.
+
+use axum::http::{Method, StatusCode};
+use huanjie::routes::{RouteDef, table};
+use serde_json::{Value, json};
+
+use crate::fixtures::{Ids, arrange, fill};
+use crate::helpers::{B, TestApp, Who, backend, id_number};
+
+/// Fields (form) or JSON (API) of a valid call of each state-changing route.
+enum Fix {
+    Form(Vec<(&'static str, String)>),
+    Json(Value),
+    File(&'static str, Vec<u8>),
+    Empty,
+}
+
+fn csv(name: &str, id: &str) -> Vec<u8> {
+    format!("姓名,身份证号\n{name},{id}\n").into_bytes()
+}
+
+/// The valid call of a route, by method and pattern. `step` numbers unique values.
+fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> {
+    let f = |v: &[(&'static str, &str)]| {
+        Fix::Form(v.iter().map(|(k, v)| (*k, v.to_string())).collect())
+    };
+    let newid = id_number("19900101", 100 + step);
+    Some(match (def.method.as_str(), def.path) {
+        ("POST", "/logout") | ("POST", "/api/v1/logout") => Fix::Empty,
+        ("POST", "/password") => f(&[
+            ("current", password),
+            ("new", "second-pass-1"),
+            ("confirm", "second-pass-1"),
+        ]),
+        ("POST", "/api/v1/me/password") => Fix::Json(
+            json!({"current": password, "new": "correct-horse-9", "confirm": "correct-horse-9"}),
+        ),
+        ("POST", "/communities") => f(&[
+            ("code", "sgx1"),
+            ("name", "新建社区"),
+            ("org_type", "zhibu"),
+        ]),
+        ("POST", "/communities/{code}") => f(&[
+            ("name", "一号社区（改）"),
+            ("org_type", "zongzhi"),
+            ("households", "120"),
+        ]),
+        ("POST", "/communities/{code}/groups") => {
+            f(&[("name", "第九居民小组"), ("households", "30")])
+        }
+        ("POST", "/api/v1/communities") => Fix::Json(json!({"code": "sgx2", "name": "另一社区"})),
+        ("PUT", "/api/v1/communities/{code}") => {
+            Fix::Json(json!({"name": "一号社区", "households": 130}))
+        }
+        ("POST", "/api/v1/communities/{code}/groups") => Fix::Json(json!({"name": "第十居民小组"})),
+        ("POST", "/communities/{code}/people") => f(&[("name", "赵六"), ("id_number", &newid)]),
+        ("POST", "/communities/{code}/people/import") => Fix::File("p.csv", csv("钱七", &newid)),
+        ("POST", "/communities/{code}/people/{id}") => f(&[
+            ("name", "张三"),
+            ("id_number", &id_number("19800101", 11)),
+            ("education", "大专"),
+            ("phone", "13800000000"),
+        ]),
+        ("POST", "/communities/{code}/people/{id}/relations") => f(&[
+            ("kind", "spouse"),
+            ("other_id_number", &id_number("19820202", 22)),
+        ]),
+        ("POST", "/communities/{code}/people/{id}/incumbencies") => {
+            f(&[("committee", "party"), ("post", "委员"), ("term", "第七届")])
+        }
+        ("POST", "/communities/{code}/people/{id}/honours") => {
+            f(&[("name", "优秀社区工作者"), ("level", "市级")])
+        }
+        ("POST", "/api/v1/communities/{code}/people") => {
+            Fix::Json(json!({"name": "孙八", "id_number": newid}))
+        }
+        ("POST", "/api/v1/communities/{code}/people/import") => {
+            Fix::File("p.csv", csv("周九", &newid))
+        }
+        ("PUT", "/api/v1/communities/{code}/people/{id}") => Fix::Json(
+            json!({"name": "张三", "id_number": id_number("19800101", 11), "education": "本科"}),
+        ),
+        ("POST", "/api/v1/communities/{code}/people/{id}/relations") => {
+            Fix::Json(json!({"kind": "sibling", "other_id": ids.person2}))
+        }
+        ("POST", "/campaigns") => f(&[("community", "sg01"), ("term", "第九届"), ("year", "2027")]),
+        ("POST", "/communities/{code}/campaigns/{campaign}") => f(&[
+            ("reference_date", "2027-04-02"),
+            ("party_election_day", "2027-04-26"),
+        ]),
+        ("POST", "/communities/{code}/campaigns/{campaign}/steps/{step}") => {
+            f(&[("start_date", "2027-04-02"), ("end_date", "2027-04-06")])
+        }
+        ("POST", "/api/v1/campaigns") => {
+            Fix::Json(json!({"community": "sg01", "term": "第十届", "year": 2027}))
+        }
+        ("PUT", "/api/v1/campaigns/{campaign}") => {
+            Fix::Json(json!({"residents_election_day": "2027-05-16"}))
+        }
+        ("PUT", "/api/v1/campaigns/{campaign}/steps/{step}") => {
+            Fix::Json(json!({"start_date": "2027-04-01", "end_date": "2027-04-07"}))
+        }
+        ("POST", "/plan/steps/{step}") => f(&[("start", "4-1"), ("end", "4-6")]),
+        ("PUT", "/api/v1/plan/steps/{step}") => {
+            Fix::Json(json!({"start": "04-01", "end": "04-05"}))
+        }
+        ("POST", "/users") => f(&[("username", "u-form"), ("role", "counter")]),
+        ("POST", "/users/{id}") => f(&[("display_name", "备用账号")]),
+        ("POST", "/users/{id}/password") => Fix::Empty,
+        ("POST", "/users/{id}/grants") => f(&[("capability", "scrutineer")]),
+        ("POST", "/users/{id}/grants/{gid}/delete") => Fix::Empty,
+        ("POST", "/api/v1/users") => {
+            Fix::Json(json!({"username": "u-api", "role": "community", "community": "sg02"}))
+        }
+        ("PUT", "/api/v1/users/{id}") => Fix::Json(json!({"display_name": "备用"})),
+        ("POST", "/api/v1/users/{id}/password") => Fix::Empty,
+        ("POST", "/api/v1/users/{id}/grants") => Fix::Json(json!({"capability": "teller"})),
+        ("POST", "/api/v1/checks/{id}/override") => Fix::Json(json!({"reason": "经街道研究同意"})),
+        _ => return None,
+    })
+}
+
+/// Row counts of every table: "changes nothing" means none of them moves.
+async fn fingerprint(app: &TestApp) -> Vec<i64> {
+    let mut out = Vec::new();
+    for t in [
+        "audit_log",
+        "communities",
+        "resident_groups",
+        "people",
+        "relations",
+        "incumbencies",
+        "honours",
+        "campaigns",
+        "users",
+        "grants",
+        "idempotency_keys",
+    ] {
+        out.push(app.count(&format!("select count(*) from {t}")).await);
+    }
+    out.push(
+        app.count("select count(*) from rule_checks where override_by is not null")
+            .await,
+    );
+    out
+}
+
+fn body(fix: &Fix, csrf: Option<&str>, idem: &str) -> B {
+    let extra = |mut v: Vec<(String, String)>| {
+        if let Some(t) = csrf {
+            v.push(("_csrf".into(), t.into()));
+        }
+        v.push(("_idem".into(), idem.into()));
+        v
+    };
+    match fix {
+        Fix::Form(fields) => B::Form(extra(
+            fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )),
+        Fix::File(name, bytes) => {
+            B::Multipart(extra(Vec::new()), Some((name.to_string(), bytes.clone())))
+        }
+        Fix::Json(v) => B::Json(v.clone()),
+        Fix::Empty => B::Form(extra(Vec::new())),
+    }
+}
+
+#[tokio::test]
+async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
+    let mut app = TestApp::spawn().await;
+    let ids = arrange(&app).await;
+    let mut password = "correct-horse-9".to_string();
+    let mut failures = Vec::new();
+    let mut step = 0;
+    for def in table().iter().filter(|d| d.needs_csrf()) {
+        step += 1;
+        let path = fill(def.path, &ids, false);
+        let Some(fix) = fixture(def, &ids, step, &password) else {
+            failures.push(format!("no fixture for {} {}", def.method, def.path));
+            continue;
+        };
+        let client = app.client(Who::Street).cloned().unwrap();
+        let idem = format!("idem-{step}");
+        // Without a token (neither header nor form field).
+        let before = fingerprint(&app).await;
+        let r = app
+            .send(
+                Some(&client),
+                def.method.clone(),
+                &path,
+                body(&fix, None, &idem),
+                &[("idempotency-key", &idem)],
+            )
+            .await;
+        let after = fingerprint(&app).await;
+        if r.status != StatusCode::FORBIDDEN || before != after {
+            failures.push(format!(
+                "{} {} without token: {} (changed: {})",
+                def.method,
+                path,
+                r.status,
+                before != after
+            ));
+        }
+        // Properly: JSON with the header, forms with the field.
+        let audit = app.audit_count().await;
+        let headers: Vec<(&str, &str)> = match fix {
+            Fix::Json(_) => vec![
+                ("x-csrf-token", client.csrf.as_str()),
+                ("idempotency-key", idem.as_str()),
+            ],
+            _ => vec![],
+        };
+        let r = app
+            .send(
+                Some(&client),
+                def.method.clone(),
+                &path,
+                body(&fix, Some(&client.csrf), &idem),
+                &headers,
+            )
+            .await;
+        let ok = r.status.is_success() || r.status == StatusCode::SEE_OTHER;
+        let appended = app.audit_count().await - audit;
+        if !ok || appended < 1 {
+            failures.push(format!(
+                "{} {} properly: {} {:?}, {appended} audit entries: {}",
+                def.method,
+                path,
+                r.status,
+                r.location,
+                r.text.chars().take(200).collect::<String>()
+            ));
+        }
+        if def.path == "/password" && ok {
+            password = "second-pass-1".into();
+        }
+        if def.path == "/api/v1/me/password" && ok {
+            password = "correct-horse-9".into();
+        }
+        if def.path.contains("logout") {
+            let c = app.login("t-street", &password).await;
+            app.clients.retain(|(w, _)| *w != Who::Street);
+            app.clients.push((Who::Street, c));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "[{}]\n{}",
+        backend(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn a_form_with_a_wrong_token_is_refused_with_a_chinese_message() {
+    let app = TestApp::spawn().await;
+    let client = app.client(Who::Street).cloned().unwrap();
+    let r = app
+        .send(
+            Some(&client),
+            Method::POST,
+            "/communities",
+            B::Form(vec![
+                ("_csrf".into(), "forged".into()),
+                ("_idem".into(), "x".into()),
+                ("code".into(), "sgz".into()),
+                ("name".into(), "伪造".into()),
+            ]),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text.contains("CSRF"), "{}", r.text);
+    assert_eq!(
+        app.count("select count(*) from communities where code = 'sgz'")
+            .await,
+        0
+    );
+}

@@ -1,0 +1,137 @@
+//! Shared arrangements: people, campaigns, a spare user, a grant and a rule check in both
+//! communities, and the path parameters of every route of the table.
+
+use huanjie::audit::Actor;
+use huanjie::db::Q;
+use huanjie::domain::rules::RuleCheck;
+use serde_json::json;
+
+use crate::helpers::{B, TestApp, Who, id_number};
+
+/// Ids that the route table's path parameters refer to.
+#[derive(Clone, Debug)]
+pub struct Ids {
+    /// A person living in sg01.
+    pub person: i64,
+    /// A second person in sg01 (relations).
+    pub person2: i64,
+    /// A person in sg02.
+    pub other_person: i64,
+    /// A campaign of sg01.
+    pub campaign: i64,
+    /// A campaign of sg02.
+    pub other_campaign: i64,
+    /// A spare account (password resets, grants).
+    pub user: i64,
+    /// A grant of that account.
+    pub grant: i64,
+    /// A failed rule check.
+    pub check: i64,
+}
+
+/// Creates what the route table's parameters point at.
+pub async fn arrange(app: &TestApp) -> Ids {
+    let person = create_person(app, "sg01", "张三", &id_number("19800101", 11)).await;
+    let person2 = create_person(app, "sg01", "李四", &id_number("19820202", 22)).await;
+    let other_person = create_person(app, "sg02", "王五", &id_number("19830303", 33)).await;
+    let campaign = create_campaign(app, "sg01").await;
+    let other_campaign = create_campaign(app, "sg02").await;
+    let user = app.create_user("t-spare", "counter", "").await;
+    let r = app
+        .call(
+            Who::Street,
+            axum::http::Method::POST,
+            &format!("/api/v1/users/{user}/grants"),
+            B::Json(json!({"capability": "counter"})),
+        )
+        .await;
+    let grant = r.json()["grant"]["id"].as_i64().unwrap();
+    let mut tx = app.state.db.begin().await.unwrap();
+    let check = RuleCheck::new(
+        "C-4.education",
+        false,
+        "test",
+        "文化程度不符合".into(),
+        &[("education", json!("初中"))],
+    );
+    huanjie::checks::save(&mut tx, "person", person, &check)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let check = Q::new("select id from rule_checks where subject_id = $1")
+        .bind(person)
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    let _ = Actor::system();
+    Ids {
+        person,
+        person2,
+        other_person,
+        campaign,
+        other_campaign,
+        user,
+        grant,
+        check,
+    }
+}
+
+/// Creates a person through the API as the street.
+pub async fn create_person(app: &TestApp, code: &str, name: &str, id: &str) -> i64 {
+    let r = app
+        .call(
+            Who::Street,
+            axum::http::Method::POST,
+            &format!("/api/v1/communities/{code}/people"),
+            B::Json(json!({"name": name, "id_number": id})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.json()["person"]["id"].as_i64().unwrap()
+}
+
+/// Creates a campaign through the API as the street.
+pub async fn create_campaign(app: &TestApp, code: &str) -> i64 {
+    let r = app
+        .call(
+            Who::Street,
+            axum::http::Method::POST,
+            "/api/v1/campaigns",
+            B::Json(json!({"community": code, "term": "第八届", "year": 2027})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.json()["campaign"]["id"].as_i64().unwrap()
+}
+
+/// Fills a route pattern's parameters: with `other`, the resources of sg02.
+pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
+    let id = if pattern.contains("/people/") {
+        if other { ids.other_person } else { ids.person }
+    } else if pattern.contains("/users/") {
+        ids.user
+    } else if pattern.contains("/checks/") {
+        ids.check
+    } else {
+        0
+    };
+    pattern
+        .replace("{code}", if other { "sg02" } else { "sg01" })
+        .replace("{id}", &id.to_string())
+        .replace(
+            "{campaign}",
+            &(if other {
+                ids.other_campaign
+            } else {
+                ids.campaign
+            })
+            .to_string(),
+        )
+        .replace("{gid}", &ids.grant.to_string())
+        .replace("{step}", "P-1")
+}
+
+/// True when the route names a community's resource (so sg02's version is hidden from sg01).
+pub fn community_bound(pattern: &str) -> bool {
+    pattern.contains("{code}") || pattern.contains("{campaign}")
+}

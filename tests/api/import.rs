@@ -1,0 +1,142 @@
+//! Importing people: all or nothing, a per-row Chinese error list, GBK and UTF-8 CSV, xlsx.
+
+use axum::http::{Method, StatusCode};
+
+use crate::helpers::{B, TestApp, Who, id_number};
+
+/// The API import path and a multipart body carrying one file.
+fn upload(name: &str, bytes: Vec<u8>) -> (String, B) {
+    (
+        "/api/v1/communities/sg01/people/import".to_string(),
+        B::Multipart(vec![], Some((name.into(), bytes))),
+    )
+}
+
+#[tokio::test]
+async fn a_file_with_one_bad_check_digit_imports_nothing_and_names_that_row() {
+    let app = TestApp::spawn().await;
+    let good1 = id_number("19700101", 11);
+    let good2 = id_number("19710101", 12);
+    let mut bad = id_number("19720101", 13);
+    let last = bad.pop().unwrap();
+    bad.push(if last == '0' { '1' } else { '0' });
+    let text =
+        format!("姓名,身份证号,文化程度\n甲一,{good1},高中\n乙二,{bad},大专\n丙三,{good2},本科\n");
+    let (path, body) = upload("people.csv", text.into_bytes());
+    let before = app.count("select count(*) from people").await;
+    let r = app.call(Who::Community, Method::POST, &path, body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let v = r.json();
+    let rows = v["error"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["row"], 3);
+    assert_eq!(rows[0]["column"], "身份证号");
+    assert!(rows[0]["problem"].as_str().unwrap().contains("校验位"));
+    assert_eq!(
+        app.count("select count(*) from people").await,
+        before,
+        "nothing imported"
+    );
+}
+
+#[tokio::test]
+async fn a_gbk_encoded_csv_imports_with_its_chinese_intact() {
+    let app = TestApp::spawn().await;
+    let text = format!(
+        "姓名,身份证号,文化程度,党员状态\n欧阳明,{},大专,正式党员\n司马兰,{},初中,\n",
+        id_number("19650505", 21),
+        id_number("19900909", 22)
+    );
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    let (path, body) = upload("gbk.csv", gbk.into_owned());
+    let r = app.call(Who::Community, Method::POST, &path, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.json()["imported"], 2);
+    assert_eq!(app.count("select count(*) from people where name = '欧阳明' and education = '大专' and party_status = 'full'").await, 1);
+    assert_eq!(
+        app.count("select count(*) from people where name = '司马兰' and gender = '女'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_xlsx_template_filled_in_imports() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .call(
+            Who::Community,
+            Method::GET,
+            "/people/template.xlsx",
+            B::Empty,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (i, (h, _, _)) in huanjie::people::import::COLUMNS.iter().enumerate() {
+        sheet.write_string(0, i as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "冯十一").unwrap();
+    sheet.write_string(1, 5, id_number("19880808", 41)).unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let (path, body) = upload("people.xlsx", bytes);
+    let r = app.call(Who::Community, Method::POST, &path, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(
+        app.count("select count(*) from people where name = '冯十一' and birth_date is not null")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_id_number_already_in_the_street_is_reported_and_nothing_imported() {
+    let app = TestApp::spawn().await;
+    let id = id_number("19600606", 51);
+    crate::fixtures::create_person(&app, "sg02", "褚十二", &id).await;
+    let text = format!(
+        "姓名,身份证号\n卫十三,{}\n褚十二,{id}\n",
+        id_number("19610606", 52)
+    );
+    let (path, body) = upload("dup.csv", text.into_bytes());
+    let r = app.call(Who::Community, Method::POST, &path, body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let rows = r.json()["error"]["rows"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["row"], 3);
+    assert_eq!(
+        app.count("select count(*) from people where name = '卫十三'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_import_page_lists_the_rows_in_error() {
+    let app = TestApp::spawn().await;
+    let c = app.client(Who::Community).cloned().unwrap();
+    let text = "姓名,性别\n,男\n".to_string();
+    let r = app
+        .send(
+            Some(&c),
+            Method::POST,
+            "/communities/sg01/people/import",
+            B::Multipart(
+                vec![
+                    ("_csrf".into(), c.csrf.clone()),
+                    ("_idem".into(), "imp-1".into()),
+                ],
+                Some(("x.csv".into(), text.into_bytes())),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text.contains("导入未执行") && r.text.contains("姓名") && r.text.contains("不能为空"),
+        "{}",
+        r.text
+    );
+}

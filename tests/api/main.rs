@@ -1,0 +1,12 @@
+//! Integration tests: the router driven without a socket, on SQLite by default and on
+//! PostgreSQL when TEST_DATABASE_URL is set.
+
+mod audit;
+mod csrf;
+mod fixtures;
+mod helpers;
+mod idempotency;
+mod import;
+mod login;
+mod matrix;
+mod people;
