@@ -238,7 +238,9 @@ fn tally(file: &str) -> ExitCode {
 fn tally_text(text: &str) -> ExitCode {
     match crate::domain::tally::tally_json(text) {
         Ok(out) => {
-            println!("{out}");
+            // A closed pipe (`| head`) is not an error of the tally.
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout(), "{out}");
             ExitCode::SUCCESS
         }
         Err(e) => {

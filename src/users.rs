@@ -15,7 +15,7 @@ use crate::auth::{self, Ctx, Role, User};
 use crate::communities::{self, Community};
 use crate::db::{Db, Q, is_unique_violation};
 use crate::error::{AppError, AppResult};
-use crate::routes::{Access, RouteDef, create, get, post, put};
+use crate::routes::{Access, RouteDef, create, delete, get, post, put};
 use crate::state::AppState;
 use crate::web::{self, Layout};
 
@@ -47,6 +47,11 @@ pub fn routes() -> Vec<RouteDef> {
             "/api/v1/users/{id}/grants",
             Access::Street,
             r::post(api_grant),
+        ),
+        delete(
+            "/api/v1/users/{id}/grants/{gid}",
+            Access::Street,
+            r::delete(api_grant_delete),
         ),
     ]
 }
@@ -531,6 +536,22 @@ async fn grant_delete_post(
     session: Session,
     Path((id, gid)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
+    remove_grant(&state, &ctx, id, gid).await?;
+    web::flash(&session, "ok", "已撤销权限。").await;
+    Ok(web::see_other(&format!("/users/{id}")))
+}
+
+async fn api_grant_delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, gid)): Path<(i64, i64)>,
+) -> AppResult<Json<serde_json::Value>> {
+    remove_grant(&state, &ctx, id, gid).await?;
+    Ok(Json(json!({ "ok": true })))
+}
+
+/// Revokes a grant (audited).
+async fn remove_grant(state: &AppState, ctx: &Ctx, id: i64, gid: i64) -> AppResult<()> {
     let g: Grant = Q::new("select id, user_id, community_id, vote_id, capability from grants where id = $1 and user_id = $2")
         .bind(gid)
         .bind(id)
@@ -555,9 +576,7 @@ async fn grant_delete_post(
         },
     )
     .await?;
-    tx.commit().await?;
-    web::flash(&session, "ok", "已撤销权限。").await;
-    Ok(web::see_other(&format!("/users/{id}")))
+    tx.commit().await
 }
 
 async fn api_list(State(state): State<AppState>) -> AppResult<Json<serde_json::Value>> {

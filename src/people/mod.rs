@@ -105,5 +105,15 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Community,
             r::post(api_relation),
         ),
+        create(
+            "/api/v1/communities/{code}/people/{id}/incumbencies",
+            Access::Community,
+            r::post(api_incumbency),
+        ),
+        create(
+            "/api/v1/communities/{code}/people/{id}/honours",
+            Access::Community,
+            r::post(api_honour),
+        ),
     ]
 }

@@ -815,3 +815,29 @@ pub async fn api_import(
         }
     }
 }
+
+pub async fn api_incumbency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    Json(f): Json<IncumbencyInput>,
+) -> AppResult<Response> {
+    add_incumbency(&state, &ctx, id, &f).await?;
+    let (_, incumbencies, _) = details(&state.db, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "incumbencies": incumbencies })),
+    )
+        .into_response())
+}
+
+pub async fn api_honour(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Path<(String, i64)>,
+    Json(f): Json<HonourInput>,
+) -> AppResult<Response> {
+    add_honour(&state, &ctx, id, &f).await?;
+    let (_, _, honours) = details(&state.db, id).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "honours": honours }))).into_response())
+}

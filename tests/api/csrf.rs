@@ -116,6 +116,13 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         ("PUT", "/api/v1/users/{id}") => Fix::Json(json!({"display_name": "备用"})),
         ("POST", "/api/v1/users/{id}/password") => Fix::Empty,
         ("POST", "/api/v1/users/{id}/grants") => Fix::Json(json!({"capability": "teller"})),
+        ("POST", "/api/v1/communities/{code}/people/{id}/incumbencies") => {
+            Fix::Json(json!({"committee": "residents", "post": "主任", "term": "第七届"}))
+        }
+        ("POST", "/api/v1/communities/{code}/people/{id}/honours") => {
+            Fix::Json(json!({"name": "劳动模范", "level": "省级"}))
+        }
+        ("DELETE", "/api/v1/users/{id}/grants/{gid}") => Fix::Json(json!({})),
         ("POST", "/api/v1/checks/{id}/override") => Fix::Json(json!({"reason": "经街道研究同意"})),
         _ => return None,
     })
@@ -178,7 +185,20 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
     let mut step = 0;
     for def in table().iter().filter(|d| d.needs_csrf()) {
         step += 1;
-        let path = fill(def.path, &ids, false);
+        let mut path = fill(def.path, &ids, false);
+        if def.path.contains("{gid}") {
+            // Each revocation needs a grant of its own.
+            let r = app
+                .call(
+                    Who::Street,
+                    Method::POST,
+                    &format!("/api/v1/users/{}/grants", ids.user),
+                    B::Json(json!({"capability": "counter"})),
+                )
+                .await;
+            let gid = r.json()["grant"]["id"].as_i64().unwrap();
+            path = fill(&def.path.replace("{gid}", &gid.to_string()), &ids, false);
+        }
         let Some(fix) = fixture(def, &ids, step, &password) else {
             failures.push(format!("no fixture for {} {}", def.method, def.path));
             continue;
