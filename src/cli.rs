@@ -121,6 +121,7 @@ async fn state(config: Config) -> Result<AppState, String> {
     Ok(AppState {
         db,
         config: Arc::new(config),
+        hub: Default::default(),
     })
 }
 

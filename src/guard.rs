@@ -101,6 +101,29 @@ async fn check(
             }
             ctx.community = Some(c);
         }
+        if let Some(meeting) = meeting_of(state, params).await? {
+            // A meeting's (or vote's) resources: its community's staff and the street, or the
+            // meeting's own scrutineers and counters; anyone else is told it does not exist.
+            let (meeting_id, owner) = meeting;
+            let visible = match user.role() {
+                crate::auth::Role::Street | crate::auth::Role::Community => {
+                    user.sees_community(owner)
+                }
+                _ => {
+                    crate::db::Q::new(
+                        "select count(*) from grants where user_id = $1 and meeting_id = $2",
+                    )
+                    .bind(user.id)
+                    .bind(meeting_id)
+                    .scalar(&state.db)
+                    .await?
+                        > 0
+                }
+            };
+            if !visible || ctx.community.as_ref().is_some_and(|c| c.id != owner) {
+                return Err(AppError::NotFound);
+            }
+        }
         if let Some((_, id)) = params.iter().find(|(k, _)| *k == "campaign") {
             // A campaign belongs to one community: hidden unless visible (and in the path's).
             let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
@@ -171,6 +194,30 @@ async fn check(
     }
     req.extensions_mut().insert(ctx.clone());
     Ok((req, ctx))
+}
+
+/// The meeting named by a `{meeting}` or `{vote}` path parameter, with its community.
+async fn meeting_of(
+    state: &AppState,
+    params: &RawPathParams,
+) -> Result<Option<(i64, i64)>, AppError> {
+    let find = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    };
+    let sql = if let Some(id) = find("meeting") {
+        Some(("select id, community_id from meetings where id = $1", id))
+    } else {
+        find("vote").map(|id| ("select m.id, m.community_id from votes v join meetings m on m.id = v.meeting_id where v.id = $1", id))
+    };
+    let Some((sql, id)) = sql else {
+        return Ok(None);
+    };
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let row: Option<(i64, i64)> = crate::db::Q::new(sql).bind(id).optional(&state.db).await?;
+    row.map(Some).ok_or(AppError::NotFound)
 }
 
 /// The small text fields of a form body (urlencoded or multipart), for `_csrf` and `_idem`.

@@ -86,11 +86,7 @@ async fn run_inner(
         let bytes = axum::body::to_bytes(body, 4 * 1024 * 1024)
             .await
             .unwrap_or_default();
-        let text = if meta.api {
-            Some(String::from_utf8_lossy(&bytes).into_owned())
-        } else {
-            None
-        };
+        let text = if meta.api { Some(redact(&bytes)) } else { None };
         Q::new("update idempotency_keys set status = $1, location = $2, body = $3 where owner = $4 and key = $5")
             .bind(status.as_u16() as i64)
             .bind(location)
@@ -154,4 +150,18 @@ async fn replay(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Err(AppError::conflict("同一请求仍在处理中，请稍后刷新。"))
+}
+
+/// The body kept for replays: a password shown once is never stored in clear, so a replay
+/// answers `"password": null`.
+fn redact(bytes: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(mut v) => {
+            if let Some(p) = v.get_mut("password") {
+                *p = serde_json::Value::Null;
+            }
+            v.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }

@@ -12,6 +12,7 @@ pub mod checks;
 pub mod cli;
 pub mod communities;
 pub mod config;
+pub mod counting;
 pub mod db;
 pub mod demo;
 pub mod domain;
@@ -105,6 +106,7 @@ pub async fn serve(config: Config) -> Result<(), AppError> {
     let state = AppState {
         db,
         config: Arc::new(config.clone()),
+        hub: Default::default(),
     };
     let app = build_router(state).await?;
     let listener = tokio::net::TcpListener::bind(&config.bind)

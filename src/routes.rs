@@ -20,6 +20,14 @@ pub enum Access {
     /// 街道工作组, and community staff for their own community (the `{code}` in the path, or
     /// the community of the resource, checked by the handler).
     Community,
+    /// 计票人 of the vote's meeting only (ballot entry).
+    Counter,
+    /// 监票人 of the vote's meeting only (disputes).
+    Scrutineer,
+    /// 监票人 and 计票人 of the vote's meeting (sign-off; the chiefs are checked by the handler).
+    CountingStaff,
+    /// The vote's state: 街道工作组, the community's staff, and its 监票人 (the box check).
+    VoteManage,
 }
 
 impl Access {
@@ -29,6 +37,10 @@ impl Access {
             Access::Public | Access::Login => &Role::ALL,
             Access::Street => &[Role::Street],
             Access::Community => &[Role::Street, Role::Community],
+            Access::Counter => &[Role::Counter],
+            Access::Scrutineer => &[Role::Scrutineer],
+            Access::CountingStaff => &[Role::Scrutineer, Role::Counter],
+            Access::VoteManage => &[Role::Street, Role::Community, Role::Scrutineer],
         }
     }
 }
@@ -125,6 +137,7 @@ pub fn table() -> Vec<RouteDef> {
     t.extend(crate::users::routes());
     t.extend(crate::audit::routes());
     t.extend(crate::checks::routes());
+    t.extend(crate::counting::routes());
     t
 }
 

@@ -12,4 +12,6 @@ pub struct AppState {
     pub db: Db,
     /// The configuration.
     pub config: Arc<Config>,
+    /// Live tally events of the votes being counted.
+    pub hub: crate::counting::Hub,
 }

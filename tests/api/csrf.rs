@@ -2,6 +2,7 @@
 //! nothing; called properly, it appends an audit entry.
 
 use axum::http::{Method, StatusCode};
+use huanjie::auth::Role;
 use huanjie::routes::{RouteDef, table};
 use serde_json::{Value, json};
 
@@ -123,6 +124,53 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
             Fix::Json(json!({"name": "劳动模范", "level": "省级"}))
         }
         ("DELETE", "/api/v1/users/{id}/grants/{gid}") => Fix::Json(json!({})),
+        ("POST", "/communities/{code}/meetings") => f(&[
+            ("title", "第八届党员大会"),
+            ("kind", "party"),
+            ("date", "2027-04-26"),
+        ]),
+        ("POST", "/meetings/{meeting}/staff") => f(&[("name", "唱一"), ("role", "caller")]),
+        ("POST", "/meetings/{meeting}/close")
+        | ("POST", "/votes/{vote}/next")
+        | ("POST", "/votes/{vote}/signoff")
+        | ("POST", "/votes/{vote}/void-last") => Fix::Empty,
+        ("POST", "/meetings/{meeting}/votes") => f(&[
+            ("title", "选举委员"),
+            ("electorate", "9"),
+            ("post", "委员"),
+            ("seats", "1"),
+            ("candidates", "甲一\n乙二"),
+        ]),
+        ("POST", "/api/v1/communities/{code}/meetings") => {
+            Fix::Json(json!({"title": "选举大会", "kind": "residents", "date": "2027-05-16"}))
+        }
+        ("POST", "/api/v1/meetings/{meeting}/staff") => {
+            Fix::Json(json!({"name": "唱二", "role": "caller"}))
+        }
+        ("POST", "/api/v1/meetings/{meeting}/close")
+        | ("POST", "/api/v1/votes/{vote}/signoff")
+        | ("POST", "/api/v1/votes/{vote}/next")
+        | ("POST", "/api/v1/votes/{vote}/ballots/void-last") => Fix::Json(json!({})),
+        ("POST", "/api/v1/meetings/{meeting}/votes") => Fix::Json(
+            json!({"title": "选举委员", "preset": "party", "electorate": 9, "posts": [{"post": "委员", "seats": 1, "candidates": ["甲一", "乙二"]}]}),
+        ),
+        ("POST", "/votes/{vote}/state") => f(&[("to", "voting")]),
+        ("POST", "/api/v1/votes/{vote}/state") => Fix::Json(
+            json!({"to": "counting", "present": 7, "ballots_issued": 7, "ballots_collected": 1}),
+        ),
+        ("POST", "/votes/{vote}/reopen") => f(&[("reason", "更正录入错误")]),
+        ("POST", "/api/v1/votes/{vote}/reopen") => Fix::Json(json!({"reason": "更正录入错误"})),
+        ("POST", "/votes/{vote}/enter") => f(&[("client_id", "c-html"), ("for_0_0", "on")]),
+        ("POST", "/api/v1/votes/{vote}/ballots") => Fix::Json(
+            json!({"client_id": "c-api", "ballot": {"marks": {"委员": {"for": ["丁一"]}}}}),
+        ),
+        ("POST", "/votes/{vote}/disputes/{seq}") | ("POST", "/votes/{vote}/undecided/{seq}") => {
+            f(&[("table", "1"), ("for_0_0", "on")])
+        }
+        ("POST", "/api/v1/votes/{vote}/disputes/{seq}")
+        | ("POST", "/api/v1/votes/{vote}/undecided/{seq}") => {
+            Fix::Json(json!({"ballot": {"marks": {"委员": {"for": ["丁一"]}}}}))
+        }
         ("POST", "/api/v1/checks/{id}/override") => Fix::Json(json!({"reason": "经街道研究同意"})),
         _ => return None,
     })
@@ -176,10 +224,73 @@ fn body(fix: &Fix, csrf: Option<&str>, idem: &str) -> B {
     }
 }
 
+/// A fresh vote of the room in the state the route needs.
+async fn prepare_vote(app: &TestApp, ids: &Ids, pattern: &str) -> i64 {
+    use crate::counting_fixtures as cf;
+    let room = &ids.room;
+    let v = cf::vote(app, room.meeting, true).await;
+    let route = pattern.trim_start_matches("/api/v1");
+    let api = pattern.starts_with("/api/");
+    let counter = app.client(Who::Counter).cloned().unwrap();
+    match route {
+        "/votes/{vote}/state" if api => {
+            let r = app
+                .call(
+                    Who::Street,
+                    Method::POST,
+                    &format!("/api/v1/votes/{v}/state"),
+                    B::Json(json!({"to": "voting"})),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+        }
+        "/votes/{vote}/state" => {}
+        "/votes/{vote}/reopen" => {
+            cf::review(app, room, v, &[cf::for_names(&["丁一"])]).await;
+            cf::certify(app, v).await;
+        }
+        "/votes/{vote}/signoff" => cf::review(app, room, v, &[cf::for_names(&["丁一"])]).await,
+        "/votes/{vote}/next" => {
+            // A void round (more ballots in the box than voters) is re-run.
+            cf::counting(app, v, 8).await;
+            let r = app
+                .call(
+                    Who::Street,
+                    Method::POST,
+                    &format!("/api/v1/votes/{v}/state"),
+                    B::Json(json!({"to": "review"})),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            cf::certify(app, v).await;
+        }
+        "/votes/{vote}/void-last" | "/votes/{vote}/ballots/void-last" => {
+            cf::counting(app, v, 1).await;
+            assert_eq!(
+                cf::enter(app, &counter, v, "to-void", cf::for_names(&["王二"]))
+                    .await
+                    .status,
+                201
+            );
+        }
+        "/votes/{vote}/disputes/{seq}" => {
+            cf::counting(app, v, 1).await;
+            cf::enter(app, &counter, v, "d-a", cf::for_names(&["丁一"])).await;
+            cf::enter(app, &room.counter2, v, "d-b", cf::for_names(&["王二"])).await;
+        }
+        "/votes/{vote}/undecided/{seq}" => {
+            cf::counting(app, v, 1).await;
+            cf::enter_both(app, room, v, "u", json!({"undecided": true})).await;
+        }
+        _ => cf::counting(app, v, 1).await,
+    }
+    v
+}
+
 #[tokio::test]
 async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
     let mut app = TestApp::spawn().await;
-    let ids = arrange(&app).await;
+    let ids = arrange(&mut app).await;
     let mut password = "correct-horse-9".to_string();
     let mut failures = Vec::new();
     let mut step = 0;
@@ -199,11 +310,34 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
             let gid = r.json()["grant"]["id"].as_i64().unwrap();
             path = fill(&def.path.replace("{gid}", &gid.to_string()), &ids, false);
         }
+        if def.path.contains("{vote}") {
+            let vote = prepare_vote(&app, &ids, def.path).await;
+            path = path.replace(&format!("/votes/{}", ids.vote), &format!("/votes/{vote}"));
+        }
+        if def.path.ends_with("/close") {
+            let m = if def.is_api() {
+                ids.empty_meetings.1
+            } else {
+                ids.empty_meetings.0
+            };
+            path = path.replace(
+                &format!("/meetings/{}", ids.room.meeting),
+                &format!("/meetings/{m}"),
+            );
+        }
         let Some(fix) = fixture(def, &ids, step, &password) else {
             failures.push(format!("no fixture for {} {}", def.method, def.path));
             continue;
         };
-        let client = app.client(Who::Street).cloned().unwrap();
+        let roles = def.access.roles();
+        let who = if roles.contains(&Role::Street) {
+            Who::Street
+        } else if roles.contains(&Role::Scrutineer) {
+            Who::Scrutineer
+        } else {
+            Who::Counter
+        };
+        let client = app.client(who).cloned().unwrap();
         let idem = format!("idem-{step}");
         // Without a token (neither header nor form field).
         let before = fingerprint(&app).await;

@@ -1,7 +1,6 @@
 //! Shared arrangements: people, campaigns, a spare user, a grant and a rule check in both
 //! communities, and the path parameters of every route of the table.
 
-use huanjie::audit::Actor;
 use huanjie::db::Q;
 use huanjie::domain::rules::RuleCheck;
 use serde_json::json;
@@ -27,10 +26,16 @@ pub struct Ids {
     pub grant: i64,
     /// A failed rule check.
     pub check: i64,
+    /// The counting room of sg01.
+    pub room: crate::counting_fixtures::Room,
+    /// A draft vote of that room.
+    pub vote: i64,
+    /// Meetings without votes, for closing (page, API).
+    pub empty_meetings: (i64, i64),
 }
 
 /// Creates what the route table's parameters point at.
-pub async fn arrange(app: &TestApp) -> Ids {
+pub async fn arrange(app: &mut TestApp) -> Ids {
     let person = create_person(app, "sg01", "张三", &id_number("19800101", 11)).await;
     let person2 = create_person(app, "sg01", "李四", &id_number("19820202", 22)).await;
     let other_person = create_person(app, "sg02", "王五", &id_number("19830303", 33)).await;
@@ -63,7 +68,12 @@ pub async fn arrange(app: &TestApp) -> Ids {
         .scalar(&app.state.db)
         .await
         .unwrap();
-    let _ = Actor::system();
+    let room = crate::counting_fixtures::room(app).await;
+    let vote = crate::counting_fixtures::vote(app, room.meeting, true).await;
+    let empty_meetings = (
+        crate::counting_fixtures::meeting(app, "sg01", "party").await,
+        crate::counting_fixtures::meeting(app, "sg01", "residents").await,
+    );
     Ids {
         person,
         person2,
@@ -73,6 +83,9 @@ pub async fn arrange(app: &TestApp) -> Ids {
         user,
         grant,
         check,
+        room,
+        vote,
+        empty_meetings,
     }
 }
 
@@ -129,9 +142,25 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
         )
         .replace("{gid}", &ids.grant.to_string())
         .replace("{step}", "P-1")
+        .replace(
+            "{meeting}",
+            &(if other {
+                ids.room.other_meeting
+            } else {
+                ids.room.meeting
+            })
+            .to_string(),
+        )
+        .replace(
+            "{vote}",
+            &(if other { ids.room.other_vote } else { ids.vote }).to_string(),
+        )
+        .replace("{seq}", "1")
 }
 
 /// True when the route names a community's resource (so sg02's version is hidden from sg01).
 pub fn community_bound(pattern: &str) -> bool {
-    pattern.contains("{code}") || pattern.contains("{campaign}")
+    ["{code}", "{campaign}", "{meeting}", "{vote}"]
+        .iter()
+        .any(|p| pattern.contains(p))
 }

@@ -212,6 +212,7 @@ impl TestApp {
         let state = AppState {
             db,
             config: Arc::new(config),
+            hub: Default::default(),
         };
         let router = huanjie::build_router(state.clone()).await.unwrap();
         let mut app = TestApp {

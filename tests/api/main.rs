@@ -2,6 +2,8 @@
 //! PostgreSQL when TEST_DATABASE_URL is set.
 
 mod audit;
+mod counting;
+mod counting_fixtures;
 mod csrf;
 mod fixtures;
 mod helpers;
