@@ -391,7 +391,16 @@ impl TestApp {
             .filter_map(|v| v.to_str().ok())
             .map(str::to_string)
             .collect();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        // An event stream never ends: the caller only learns that it opened.
+        let streaming = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        let bytes = if streaming {
+            Default::default()
+        } else {
+            resp.into_body().collect().await.unwrap().to_bytes()
+        };
         Resp {
             status,
             location,
