@@ -145,6 +145,7 @@ pub struct NewCampaign {
     /// Term (第八届).
     pub term: String,
     /// Year.
+    #[serde(default, deserialize_with = "crate::web::opt_i64::de")]
     pub year: Option<i64>,
     /// Reference date (optional).
     pub reference_date: String,

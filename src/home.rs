@@ -44,6 +44,16 @@ struct HomePage {
     layout: Layout,
     lines: Vec<Line>,
     counting_role: bool,
+    /// For scrutineers and counters: the votes of their meetings (id, title, meeting, state).
+    my_votes: Vec<MyVote>,
+}
+
+/// A vote of a meeting a scrutineer or counter works at.
+struct MyVote {
+    id: i64,
+    title: String,
+    meeting: String,
+    state: &'static str,
 }
 
 async fn home_get(
@@ -81,9 +91,31 @@ async fn home_get(
         }
     }
     let counting_role = matches!(role, Role::Scrutineer | Role::Counter);
+    let mut my_votes = Vec::new();
+    if counting_role {
+        let rows: Vec<(i64, String, String, String)> = Q::new(
+            "select v.id, v.title, m.title, v.state from votes v join meetings m on m.id = v.meeting_id \
+             where v.meeting_id in (select meeting_id from grants where user_id = $1 and meeting_id is not null) \
+             order by m.date desc, v.id",
+        )
+        .bind(ctx.user()?.id)
+        .all(&state.db)
+        .await?;
+        for (id, title, meeting, st) in rows {
+            my_votes.push(MyVote {
+                id,
+                title,
+                meeting,
+                state: crate::domain::counting::VoteState::parse(&st)
+                    .map(|s| s.label())
+                    .unwrap_or("未知"),
+            });
+        }
+    }
     Ok(HomePage {
         layout: Layout::new(&ctx, &session, "首页").await,
         lines,
         counting_role,
+        my_votes,
     })
 }

@@ -149,6 +149,33 @@ pub async fn back_with_error(
     Ok(see_other(to))
 }
 
+/// Optional whole numbers from JSON (`3`, `null`, absent) and from forms, where a field left
+/// empty arrives as `""` and means "not given".
+pub mod opt_i64 {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    /// Deserialises a number, null, or a form string (empty → `None`).
+    pub fn de<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum N {
+            Int(i64),
+            Text(String),
+            Null(()),
+        }
+        match Option::<N>::deserialize(d)? {
+            None | Some(N::Null(())) => Ok(None),
+            Some(N::Int(n)) => Ok(Some(n)),
+            Some(N::Text(t)) if t.trim().is_empty() => Ok(None),
+            Some(N::Text(t)) => t
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| D::Error::custom(format!("“{t}”不是有效的整数"))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +188,23 @@ mod tests {
     #[test]
     fn a_phone_number_keeps_three_and_four_digits() {
         assert_eq!(mask_phone("13812345678"), "138****5678");
+    }
+
+    #[derive(serde::Deserialize)]
+    struct N {
+        #[serde(default, deserialize_with = "opt_i64::de")]
+        n: Option<i64>,
+    }
+
+    #[test]
+    fn an_optional_number_may_be_a_number_null_absent_or_an_empty_form_field() {
+        let n = |j: &str| serde_json::from_str::<N>(j).map(|v| v.n);
+        assert_eq!(n(r#"{"n": 3}"#).unwrap(), Some(3));
+        assert_eq!(n(r#"{"n": " 12 "}"#).unwrap(), Some(12));
+        assert_eq!(n(r#"{"n": ""}"#).unwrap(), None);
+        assert_eq!(n(r#"{"n": null}"#).unwrap(), None);
+        assert_eq!(n("{}").unwrap(), None);
+        let err = n(r#"{"n": "三"}"#).unwrap_err().to_string();
+        assert!(err.contains("不是有效的整数"), "{err}");
     }
 }

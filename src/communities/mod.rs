@@ -114,6 +114,7 @@ pub struct CommunityInput {
     /// `zongzhi` | `zhibu` (or the Chinese labels).
     pub org_type: String,
     /// Household count.
+    #[serde(default, deserialize_with = "crate::web::opt_i64::de")]
     pub households: Option<i64>,
 }
 
@@ -267,6 +268,7 @@ pub struct GroupInput {
     /// Name.
     pub name: String,
     /// Household count.
+    #[serde(default, deserialize_with = "crate::web::opt_i64::de")]
     pub households: Option<i64>,
 }
 

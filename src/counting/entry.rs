@@ -418,14 +418,26 @@ async fn disputes(state: &AppState, vote_id: i64) -> AppResult<Vec<Value>> {
         .filter(|r| r.status() == BallotStatus::Disputed)
     {
         let versions: Vec<(String, String)> = Q::new(
-            "select u.username, e.ballot from ballot_entries e join users u on u.id = e.user_id where e.vote_id = $1 and e.table_no = $2 and e.seq = $3 and e.voided = false order by e.id",
+            "select case when u.display_name = '' then u.username else u.display_name end, e.ballot from ballot_entries e join users u on u.id = e.user_id where e.vote_id = $1 and e.table_no = $2 and e.seq = $3 and e.voided = false order by e.id",
         )
         .bind(vote.id)
         .bind(r.table_no)
         .bind(r.seq)
         .all(&state.db)
         .await?;
-        let versions: Vec<Value> = versions.into_iter().map(|(u, b)| json!({"counter": u, "ballot": serde_json::from_str::<Value>(&b).unwrap_or(Value::Null)})).collect();
+        let versions: Vec<Value> = versions
+            .into_iter()
+            .map(|(u, b)| {
+                let reading = serde_json::from_str::<EntryBallot>(&b)
+                    .map(|e| e.describe())
+                    .unwrap_or_default();
+                json!({
+                    "counter": u,
+                    "ballot": serde_json::from_str::<Value>(&b).unwrap_or(Value::Null),
+                    "reading": reading,
+                })
+            })
+            .collect();
         out.push(json!({"table": r.table_no, "seq": r.seq, "versions": versions}));
     }
     Ok(out)

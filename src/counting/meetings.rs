@@ -91,6 +91,7 @@ pub struct StaffInput {
     /// Name (plain), or
     pub name: String,
     /// a person of the community.
+    #[serde(default, deserialize_with = "crate::web::opt_i64::de")]
     pub person_id: Option<i64>,
     /// `scrutineer` | `counter` | `caller`.
     pub role: String,
@@ -98,6 +99,7 @@ pub struct StaffInput {
     #[serde(deserialize_with = "crate::counting::store_bool::de")]
     pub chief: bool,
     /// 计票组 of a counter; by default counters are paired in the order added.
+    #[serde(default, deserialize_with = "crate::web::opt_i64::de")]
     pub table: Option<i64>,
 }
 

@@ -247,10 +247,13 @@ pub struct StateInput {
     /// Target state.
     pub to: String,
     /// Voters present (实到).
+    #[serde(default, deserialize_with = "crate::web::opt_i64::de")]
     pub present: Option<i64>,
     /// Ballots issued.
+    #[serde(default, deserialize_with = "crate::web::opt_i64::de")]
     pub ballots_issued: Option<i64>,
     /// Ballots collected (box check).
+    #[serde(default, deserialize_with = "crate::web::opt_i64::de")]
     pub ballots_collected: Option<i64>,
 }
 

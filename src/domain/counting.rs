@@ -107,6 +107,45 @@ fn clean(names: &[String]) -> Vec<String> {
 }
 
 impl EntryBallot {
+    /// How a scrutineer reads this entry, in Chinese: per post the names marked 赞成, 不赞成
+    /// and written in; or 无效票 with its reason, or 待定.
+    pub fn describe(&self) -> String {
+        if self.undecided {
+            return "待定".into();
+        }
+        if self.invalid {
+            return match self.reason.as_deref().map(str::trim) {
+                Some(r) if !r.is_empty() => format!("无效票（{r}）"),
+                _ => "无效票".into(),
+            };
+        }
+        let parts: Vec<String> = self
+            .marks
+            .iter()
+            .map(|(post, m)| {
+                let mut bits = Vec::new();
+                if !m.for_names.is_empty() {
+                    bits.push(format!("赞成 {}", m.for_names.join("、")));
+                }
+                if !m.against.is_empty() {
+                    bits.push(format!("不赞成 {}", m.against.join("、")));
+                }
+                if !m.write_in.is_empty() {
+                    bits.push(format!("另选 {}", m.write_in.join("、")));
+                }
+                if bits.is_empty() {
+                    bits.push("未画记号".into());
+                }
+                format!("{post}：{}", bits.join("；"))
+            })
+            .collect();
+        if parts.is_empty() {
+            "未画任何记号".into()
+        } else {
+            parts.join("　")
+        }
+    }
+
     /// The canonical form: names normalised, lists sorted and deduplicated, empty posts
     /// dropped; an invalid or undecided ballot carries no marks. Two entries of one paper
     /// ballot agree exactly when their canonical forms are equal (an invalid ballot's reason

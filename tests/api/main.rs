@@ -4,6 +4,7 @@
 mod audit;
 mod counting;
 mod counting_fixtures;
+mod counting_pages;
 mod csrf;
 mod fixtures;
 mod helpers;

@@ -164,3 +164,28 @@ async fn community_staff_list_only_their_own_community() {
         .await;
     assert_eq!(r.json()["communities"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn every_api_route_is_listed_in_the_api_document_with_its_access() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/API.md"))
+        .expect("docs/API.md");
+    let missing: Vec<String> = table()
+        .iter()
+        .filter(|d| d.is_api())
+        .map(|d| {
+            format!(
+                "| {} | `{}` | {:?} |{}",
+                d.method,
+                d.path,
+                d.access,
+                if d.creates { " create |" } else { " |" }
+            )
+        })
+        .filter(|row| !doc.contains(row.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/API.md's route summary lacks:\n{}",
+        missing.join("\n")
+    );
+}
