@@ -146,7 +146,7 @@ fn id_of(location: &str) -> i64 {
 }
 
 /// The `for_0_i` fields that mark the named candidates 赞成.
-fn marks<'n>(names: &[String], chosen: &[&'n str]) -> Vec<(String, &'static str)> {
+fn marks(names: &[String], chosen: &[&str]) -> Vec<(String, &'static str)> {
     chosen
         .iter()
         .map(|c| {
