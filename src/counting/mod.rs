@@ -2,6 +2,7 @@
 //! ballot entry with double entry, disputes, undecided ballots, and the sign-off. The tally
 //! engine (`domain::tally`) is the only place that counts.
 
+mod documents;
 mod entry;
 mod events;
 mod meetings;
@@ -206,4 +207,7 @@ pub fn routes() -> Vec<RouteDef> {
             r::post(entry::api_decide),
         ),
     ]
+    .into_iter()
+    .chain(documents::routes())
+    .collect()
 }
