@@ -79,6 +79,7 @@ pub async fn build_router(state: AppState) -> Result<Router, AppError> {
         .with_expiry(Expiry::OnInactivity(TimeDuration::minutes(
             state.config.session_minutes,
         )));
+    counting::start_events(&state);
     let app = routes::build(&state)
         .nest_service(
             "/static",
@@ -108,6 +109,7 @@ pub async fn serve(config: Config) -> Result<(), AppError> {
         config: Arc::new(config.clone()),
         hub: Default::default(),
     };
+    let hub = state.hub.clone();
     let app = build_router(state).await?;
     let listener = tokio::net::TcpListener::bind(&config.bind)
         .await
@@ -117,9 +119,34 @@ pub async fn serve(config: Config) -> Result<(), AppError> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Open event streams would hold the shutdown forever: end them.
+        hub.shutdown();
     })
     .await
     .map_err(|e| AppError::internal(format!("serve: {e}")))
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -1,45 +1,179 @@
-//! Live tally events: after every change that alters a vote's tally, its new result is
-//! computed once and sent to every subscriber of that vote over server-sent events.
+//! Live tally events. A change to a vote marks it dirty; a publisher task recomputes each dirty
+//! vote's result at most once per short window and sends it to every subscriber over
+//! server-sent events. With PostgreSQL the mark goes through `NOTIFY`, so every server instance
+//! on the database recomputes and feeds its own subscribers; with SQLite it stays in process.
+//! Revoking a display link ends its open streams the same way.
 
+use std::collections::HashSet;
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use futures_util::future::ready;
 use futures_util::stream::{self, Stream, StreamExt};
-use tokio::sync::broadcast;
+use tokio::sync::{Notify, broadcast};
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::store::{load_vote, tally_of};
 use crate::error::AppResult;
 use crate::state::AppState;
 
-/// The broadcast of (vote id, result JSON).
+/// The notification channel shared by every instance on one PostgreSQL database.
+const CHANNEL: &str = "huanjie_events";
+/// How long the publisher gathers changes before recomputing (bounds the work per vote
+/// under load, and the added latency).
+const COALESCE: Duration = Duration::from_millis(20);
+
+/// What the hub broadcasts to open streams.
+#[derive(Clone, Debug)]
+pub enum Signal {
+    /// A vote's new result JSON.
+    Tally(i64, Arc<String>),
+    /// A display link was revoked: its streams end.
+    Revoked(i64),
+    /// The server is shutting down: every stream ends.
+    Shutdown,
+}
+
+/// The in-process broadcast of live events, and the set of votes waiting to be recomputed.
 #[derive(Clone, Debug)]
 pub struct Hub {
-    tx: broadcast::Sender<(i64, Arc<String>)>,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    tx: broadcast::Sender<Signal>,
+    dirty: Mutex<HashSet<i64>>,
+    wake: Notify,
+    started: AtomicBool,
 }
 
 impl Default for Hub {
     fn default() -> Self {
         Hub {
-            tx: broadcast::channel(1024).0,
+            inner: Arc::new(Inner {
+                tx: broadcast::channel(1024).0,
+                dirty: Mutex::new(HashSet::new()),
+                wake: Notify::new(),
+                started: AtomicBool::new(false),
+            }),
         }
     }
 }
 
 impl Hub {
-    /// Sends a vote's new result to its subscribers.
-    pub fn send(&self, vote_id: i64, json: String) {
-        let _ = self.tx.send((vote_id, Arc::new(json)));
+    /// Marks a vote for recomputation by this instance's publisher.
+    pub fn mark(&self, vote_id: i64) {
+        self.inner
+            .dirty
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(vote_id);
+        self.inner.wake.notify_one();
     }
 
-    /// Subscribes to every vote's results.
-    pub fn subscribe(&self) -> broadcast::Receiver<(i64, Arc<String>)> {
-        self.tx.subscribe()
+    /// Sends a vote's result to its subscribers now.
+    pub fn send(&self, vote_id: i64, json: String) {
+        let _ = self.inner.tx.send(Signal::Tally(vote_id, Arc::new(json)));
+    }
+
+    /// Ends the open streams of a display link.
+    pub fn revoked(&self, link_id: i64) {
+        let _ = self.inner.tx.send(Signal::Revoked(link_id));
+    }
+
+    /// Ends every open stream (so a graceful shutdown does not wait for projectors).
+    pub fn shutdown(&self) {
+        let _ = self.inner.tx.send(Signal::Shutdown);
+    }
+
+    /// Subscribes to every signal.
+    pub fn subscribe(&self) -> broadcast::Receiver<Signal> {
+        self.inner.tx.subscribe()
+    }
+
+    fn take_dirty(&self) -> Vec<i64> {
+        std::mem::take(&mut *self.inner.dirty.lock().unwrap_or_else(|e| e.into_inner()))
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Starts this instance's publisher and, on PostgreSQL, its listener (once per hub).
+pub fn start(state: &AppState) {
+    if state.hub.inner.started.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    tokio::spawn(publisher(state.clone()));
+    if matches!(state.db, crate::db::Db::Postgres(_)) {
+        tokio::spawn(listener(state.clone()));
+    }
+}
+
+async fn publisher(state: AppState) {
+    loop {
+        state.hub.inner.wake.notified().await;
+        tokio::time::sleep(COALESCE).await;
+        for vote_id in state.hub.take_dirty() {
+            match result_json(&state, vote_id).await {
+                Ok(json) => state.hub.send(vote_id, json),
+                Err(e) => tracing::warn!(vote_id, error = %e, "tally event not published"),
+            }
+        }
+    }
+}
+
+async fn listener(state: AppState) {
+    loop {
+        match state.db.listen(CHANNEL).await {
+            Ok(Some(mut l)) => loop {
+                match l.recv().await {
+                    Ok(n) => deliver(&state.hub, n.payload()),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "event listener lost its connection");
+                        break;
+                    }
+                }
+            },
+            Ok(None) => return,
+            Err(e) => tracing::warn!(error = %e, "event listener could not start"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Applies a notification: `t:{vote}` marks a vote, `r:{link}` revokes a display link.
+fn deliver(hub: &Hub, payload: &str) {
+    match payload.split_once(':') {
+        Some(("t", id)) => {
+            if let Ok(id) = id.parse() {
+                hub.mark(id);
+            }
+        }
+        Some(("r", id)) => {
+            if let Ok(id) = id.parse() {
+                hub.revoked(id);
+            }
+        }
+        _ => tracing::warn!(payload, "unknown event notification"),
+    }
+}
+
+/// Tells every instance (or this one, on SQLite) what `payload` says.
+async fn broadcast_signal(state: &AppState, payload: String) {
+    match state.db.notify(CHANNEL, &payload).await {
+        Ok(true) => {}
+        Ok(false) => deliver(&state.hub, &payload),
+        Err(e) => {
+            tracing::warn!(error = %e, "notify failed; delivering in process only");
+            deliver(&state.hub, &payload);
+        }
     }
 }
 
@@ -55,12 +189,15 @@ pub async fn result_json(state: &AppState, vote_id: i64) -> AppResult<String> {
     Ok(v.to_string())
 }
 
-/// Recomputes a vote's result and sends it (logged, never failing the change that caused it).
+/// Announces that a vote changed: its subscribers get the new result shortly (never failing
+/// the change that caused it).
 pub async fn publish(state: &AppState, vote_id: i64) {
-    match result_json(state, vote_id).await {
-        Ok(json) => state.hub.send(vote_id, json),
-        Err(e) => tracing::warn!(vote_id, error = %e, "tally event not published"),
-    }
+    broadcast_signal(state, format!("t:{vote_id}")).await;
+}
+
+/// Announces that a display link was revoked: its open streams end at once.
+pub async fn publish_revoked(state: &AppState, link_id: i64) {
+    broadcast_signal(state, format!("r:{link_id}")).await;
 }
 
 /// `GET /api/v1/votes/{id}/events`: the current result at once, then one `tally` event per change.
@@ -68,10 +205,18 @@ pub async fn events_get(
     State(state): State<AppState>,
     Path(vote_id): Path<i64>,
 ) -> AppResult<Response> {
+    stream_response(&state, vote_id, None).await
+}
+
+/// The event stream of a vote; with a display link, it ends when the link is revoked.
+pub async fn stream_response(
+    state: &AppState,
+    vote_id: i64,
+    link: Option<i64>,
+) -> AppResult<Response> {
     let rx = state.hub.subscribe();
-    let first = result_json(&state, vote_id).await?;
-    let stream = events(first, rx, vote_id);
-    let mut resp = Sse::new(stream)
+    let first = result_json(state, vote_id).await?;
+    let mut resp = Sse::new(events(first, rx, vote_id, link))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response();
     resp.headers_mut()
@@ -81,16 +226,61 @@ pub async fn events_get(
 
 fn events(
     first: String,
-    rx: broadcast::Receiver<(i64, Arc<String>)>,
+    rx: broadcast::Receiver<Signal>,
     vote_id: i64,
+    link: Option<i64>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    let later = BroadcastStream::new(rx).filter_map(move |m| async move {
-        match m {
-            Ok((id, json)) if id == vote_id => {
-                Some(Ok(Event::default().event("tally").data(json.as_str())))
+    let later = stream::unfold(
+        (BroadcastStream::new(rx), false),
+        move |(mut rx, ended)| async move {
+            if ended {
+                return None;
             }
-            _ => None,
-        }
-    });
-    stream::once(async move { Ok(Event::default().event("tally").data(first)) }).chain(later)
+            loop {
+                match rx.next().await? {
+                    Ok(Signal::Tally(id, json)) if id == vote_id => {
+                        let e = Event::default().event("tally").data(json.as_str());
+                        return Some((Ok(e), (rx, false)));
+                    }
+                    Ok(Signal::Revoked(l)) if Some(l) == link => {
+                        let e = Event::default().event("revoked").data("显示链接已撤销");
+                        return Some((Ok(e), (rx, true)));
+                    }
+                    Ok(Signal::Shutdown) => return None,
+                    // A lagging subscriber skips results: each one is the whole tally.
+                    _ => continue,
+                }
+            }
+        },
+    );
+    let first = Event::default()
+        .event("tally")
+        .retry(Duration::from_secs(1))
+        .data(first);
+    stream::once(ready(Ok(first))).chain(later)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notification_marks_its_vote_or_revokes_its_link() {
+        let hub = Hub::default();
+        let mut rx = hub.subscribe();
+        deliver(&hub, "t:7");
+        deliver(&hub, "t:7");
+        deliver(&hub, "t:9");
+        let mut dirty = hub.take_dirty();
+        dirty.sort();
+        assert_eq!(
+            dirty,
+            vec![7, 9],
+            "two marks of one vote are one recomputation"
+        );
+        deliver(&hub, "r:3");
+        assert!(matches!(rx.try_recv(), Ok(Signal::Revoked(3))));
+        deliver(&hub, "nonsense");
+        assert!(hub.take_dirty().is_empty());
+    }
 }

@@ -6,6 +6,7 @@ mod documents;
 mod entry;
 mod events;
 mod meetings;
+mod projector;
 mod store;
 mod votes;
 
@@ -28,7 +29,7 @@ pub mod store_bool {
     }
 }
 
-pub use events::Hub;
+pub use events::{Hub, Signal, start as start_events};
 pub use store::{Meeting, PostDef, Staff, Vote, load_meeting, load_vote, tally_of};
 
 use crate::routes::{Access, RouteDef, create, get, post};
@@ -209,5 +210,6 @@ pub fn routes() -> Vec<RouteDef> {
     ]
     .into_iter()
     .chain(documents::routes())
+    .chain(projector::routes())
     .collect()
 }

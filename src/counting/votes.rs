@@ -641,6 +641,16 @@ pub struct ShowPage {
     party: bool,
     disputes: Vec<Value>,
     view: Vec<PostView>,
+    /// The scrutineers' console: live numbers and queues that refresh themselves.
+    console: bool,
+    /// Display links (staff only).
+    links: Vec<super::projector::DisplayLink>,
+    /// Each table's progress.
+    tables: Vec<super::projector::TableProgress>,
+    /// The current result for the live view (console only).
+    initial: String,
+    /// The live view's event stream.
+    events: String,
 }
 
 /// A post's line of the result, for the page.
@@ -702,6 +712,17 @@ pub async fn show_get(
     session: Session,
     Path(id): Path<i64>,
 ) -> AppResult<ShowPage> {
+    show_page(&state, &ctx, &session, id, false).await
+}
+
+/// The vote page, or (with `console`) the scrutineers' console built on it.
+pub async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &Session,
+    id: i64,
+    console: bool,
+) -> AppResult<ShowPage> {
     let v = load_vote(&state.db, id).await?;
     let m = load_meeting(&state.db, v.meeting_id).await?;
     let community = communities::by_id(&state.db, m.community_id)
@@ -720,15 +741,34 @@ pub async fn show_get(
         .bind(id)
         .all(&state.db)
         .await?;
-    let layout = Layout::new(&ctx, &session, v.title.clone()).await;
+    let layout = Layout::new(ctx, session, v.title.clone()).await;
     let idem = layout.idem();
     let certified = v.state() == VoteState::Certified;
     let view = result
         .as_ref()
         .map(|r| view_of(r, certified))
         .unwrap_or_default();
-    let disputes = super::entry::disputes_for_page(&state, id).await?;
+    let disputes = super::entry::disputes_for_page(state, id).await?;
+    let links = if matches!(
+        user.role(),
+        crate::auth::Role::Street | crate::auth::Role::Community
+    ) {
+        super::projector::links_of(state, id).await?
+    } else {
+        Vec::new()
+    };
+    let tables = super::projector::tables_of(state, id, &rows).await?;
+    let initial = if console {
+        super::projector::initial_json(state, id).await
+    } else {
+        String::new()
+    };
     Ok(ShowPage {
+        events: format!("/api/v1/votes/{id}/events"),
+        console,
+        links,
+        tables,
+        initial,
         party: v.preset == "party",
         disputes,
         view,

@@ -99,6 +99,38 @@ impl Db {
         })
     }
 
+    /// Sends a notification on a channel to every server instance on this database. On
+    /// PostgreSQL that is `NOTIFY`; an SQLite file has one server, so it answers `false`
+    /// and the caller delivers in process.
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<bool, AppError> {
+        match self {
+            Db::Sqlite(_) => Ok(false),
+            Db::Postgres(p) => {
+                sqlx::query("select pg_notify($1, $2)")
+                    .bind(channel)
+                    .bind(payload)
+                    .execute(p)
+                    .await?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// Listens on a channel (PostgreSQL only; `None` on SQLite, where events stay in process).
+    pub async fn listen(
+        &self,
+        channel: &str,
+    ) -> Result<Option<sqlx::postgres::PgListener>, AppError> {
+        match self {
+            Db::Sqlite(_) => Ok(None),
+            Db::Postgres(p) => {
+                let mut l = sqlx::postgres::PgListener::connect_with(p).await?;
+                l.listen(channel).await?;
+                Ok(Some(l))
+            }
+        }
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         match self {

@@ -130,6 +130,10 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
             ("date", "2027-04-26"),
         ]),
         ("POST", "/meetings/{meeting}/staff") => f(&[("name", "唱一"), ("role", "caller")]),
+        ("POST", "/votes/{vote}/display-links")
+        | ("POST", "/votes/{vote}/display-links/{lid}/revoke") => Fix::Empty,
+        ("POST", "/api/v1/votes/{vote}/display-links")
+        | ("DELETE", "/api/v1/votes/{vote}/display-links/{lid}") => Fix::Json(json!({})),
         ("POST", "/meetings/{meeting}/close")
         | ("POST", "/votes/{vote}/next")
         | ("POST", "/votes/{vote}/signoff")
@@ -313,6 +317,21 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
         if def.path.contains("{vote}") {
             let vote = prepare_vote(&app, &ids, def.path).await;
             path = path.replace(&format!("/votes/{}", ids.vote), &format!("/votes/{vote}"));
+            if def.path.contains("{lid}") {
+                let r = app
+                    .call(
+                        Who::Street,
+                        Method::POST,
+                        &format!("/api/v1/votes/{vote}/display-links"),
+                        B::Json(json!({})),
+                    )
+                    .await;
+                let lid = r.json()["id"].as_i64().unwrap();
+                path = path.replace(
+                    &format!("/display-links/{}", ids.link.0),
+                    &format!("/display-links/{lid}"),
+                );
+            }
         }
         if def.path.ends_with("/close") {
             let m = if def.is_api() {

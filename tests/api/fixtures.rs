@@ -32,6 +32,8 @@ pub struct Ids {
     pub vote: i64,
     /// Meetings without votes, for closing (page, API).
     pub empty_meetings: (i64, i64),
+    /// A display link of `vote`: (id, token).
+    pub link: (i64, String),
 }
 
 /// Creates what the route table's parameters point at.
@@ -74,7 +76,21 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
         crate::counting_fixtures::meeting(app, "sg01", "party").await,
         crate::counting_fixtures::meeting(app, "sg01", "residents").await,
     );
+    let r = app
+        .call(
+            Who::Street,
+            axum::http::Method::POST,
+            &format!("/api/v1/votes/{vote}/display-links"),
+            B::Json(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let link = (
+        r.json()["id"].as_i64().unwrap(),
+        r.json()["token"].as_str().unwrap().to_string(),
+    );
     Ids {
+        link,
         person,
         person2,
         other_person,
@@ -156,6 +172,8 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
             &(if other { ids.room.other_vote } else { ids.vote }).to_string(),
         )
         .replace("{seq}", "1")
+        .replace("{lid}", &ids.link.0.to_string())
+        .replace("{token}", &ids.link.1)
 }
 
 /// True when the route names a community's resource (so sg02's version is hidden from sg01).

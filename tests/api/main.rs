@@ -13,3 +13,4 @@ mod import;
 mod login;
 mod matrix;
 mod people;
+mod projector;

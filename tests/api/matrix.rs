@@ -83,7 +83,9 @@ async fn every_route_gives_each_role_exactly_the_access_of_the_spec() {
             if community_bound(def.path) && expected == "pass" && role_of(who).is_some() {
                 let other = fill(def.path, &ids, true);
                 let r2 = app.call(who, def.method.clone(), &other, B::Empty).await;
+                // A display link belongs to sg01's vote: at sg02's vote it does not exist.
                 let hidden = match who {
+                    _ if def.path.contains("{lid}") => true,
                     Who::Community => true,
                     Who::Scrutineer | Who::Counter => {
                         def.path.contains("{meeting}") || def.path.contains("{vote}")

@@ -1,0 +1,299 @@
+//! The projector: display links that need no account and write no session rows, revocation
+//! that ends an open stream at once, the console, and (on PostgreSQL) events that cross
+//! from one server instance to another.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::counting_fixtures::{call_as, counting, enter, for_names, room, vote};
+use crate::helpers::{B, TestApp, Who, backend};
+
+/// Serves a router on a loopback port.
+async fn serve(router: Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    addr
+}
+
+/// An open event stream read over a raw socket.
+struct Stream {
+    sock: tokio::net::TcpStream,
+    seen: String,
+}
+
+impl Stream {
+    async fn open(addr: std::net::SocketAddr, path: &str) -> Stream {
+        let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let req =
+            format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n");
+        sock.write_all(req.as_bytes()).await.unwrap();
+        let mut s = Stream {
+            sock,
+            seen: String::new(),
+        };
+        assert!(
+            s.until(|t| t.contains("event: tally")).await,
+            "no first event: {}",
+            s.seen
+        );
+        assert!(s.seen.starts_with("HTTP/1.1 200"), "{}", s.seen);
+        s
+    }
+
+    /// Reads until `done` holds (true) or the stream ends or 5 s pass (false).
+    async fn until(&mut self, done: impl Fn(&str) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let mut buf = [0u8; 8192];
+        while !done(&self.seen) {
+            match tokio::time::timeout_at(deadline, self.sock.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return done(&self.seen),
+                Ok(Ok(n)) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+            }
+        }
+        true
+    }
+
+    /// True when the server closes the stream (chunked terminator or EOF) within 5 s.
+    async fn ends(&mut self) -> bool {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let mut buf = [0u8; 8192];
+        loop {
+            if self.seen.ends_with("0\r\n\r\n") {
+                return true;
+            }
+            match tokio::time::timeout_at(deadline, self.sock.read(&mut buf)).await {
+                Ok(Ok(0)) => return true,
+                Ok(Ok(n)) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Ok(Err(_)) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
+}
+
+async fn sessions(app: &TestApp) -> i64 {
+    app.count(if backend() == "postgres" {
+        "select count(*) from tower_sessions.session"
+    } else {
+        "select count(*) from tower_sessions"
+    })
+    .await
+}
+
+async fn new_link(app: &TestApp, v: i64) -> (i64, String) {
+    let r = app
+        .call(
+            Who::Community,
+            Method::POST,
+            &format!("/api/v1/votes/{v}/display-links"),
+            B::Json(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let j = r.json();
+    assert_eq!(
+        j["url"].as_str().unwrap(),
+        format!("/projector/t/{}", j["token"].as_str().unwrap())
+    );
+    (
+        j["id"].as_i64().unwrap(),
+        j["url"].as_str().unwrap().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_display_link_opens_the_projector_without_an_account_and_writes_no_session_rows() {
+    let mut app = TestApp::spawn().await;
+    let room = room(&mut app).await;
+    let v = vote(&app, room.meeting, false).await;
+    counting(&app, v, 3).await;
+    let (_, url) = new_link(&app, v).await;
+    let before = sessions(&app).await;
+    let page = app.send(None, Method::GET, &url, B::Empty, &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    // Candidates in ballot order, the events of this link, and no word of election yet.
+    let names: Vec<&str> = page
+        .text
+        .split("<span class=\"name\">")
+        .skip(1)
+        .map(|c| &c[..c.find('<').unwrap()])
+        .collect();
+    let api = app
+        .call(
+            Who::Street,
+            Method::GET,
+            &format!("/api/v1/votes/{v}"),
+            B::Empty,
+        )
+        .await
+        .json();
+    let order: Vec<&str> = api["posts"][0]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(names, order);
+    assert!(page.text.contains(&format!("data-events=\"{url}/events\"")));
+    // What the hall sees (the embedded data of the script aside) never says 当选 before sign-off.
+    let visible: String = page
+        .text
+        .split("<script")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once("</script>").map_or("", |(_, rest)| rest)
+            }
+        })
+        .collect();
+    assert!(visible.contains("须过半数"));
+    assert!(
+        !visible.contains("当选"),
+        "the projector speaks of election before sign-off"
+    );
+    assert!(page.cookies.is_empty(), "the projector was given a cookie");
+    let addr = serve(app.router.clone()).await;
+    let mut s = Stream::open(addr, &format!("{url}/events")).await;
+    let counter = app.client(Who::Counter).cloned().unwrap();
+    enter(&app, &counter, v, "p-1", for_names(&["王二"])).await;
+    assert!(s.until(|t| t.contains("\"counted\":1")).await, "{}", s.seen);
+    assert!(!s.seen.to_ascii_lowercase().contains("set-cookie"));
+    assert_eq!(
+        sessions(&app).await,
+        before,
+        "projector requests wrote session rows"
+    );
+    // An unknown token is not found.
+    let r = app
+        .send(None, Method::GET, "/projector/t/not-a-token", B::Empty, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_revoked_display_link_stops_at_once_including_an_open_event_stream() {
+    let mut app = TestApp::spawn().await;
+    let room = room(&mut app).await;
+    let v = vote(&app, room.meeting, false).await;
+    counting(&app, v, 3).await;
+    let (id, url) = new_link(&app, v).await;
+    let addr = serve(app.router.clone()).await;
+    let mut s = Stream::open(addr, &format!("{url}/events")).await;
+    let audit = app.audit_count().await;
+    let r = app
+        .call(
+            Who::Community,
+            Method::DELETE,
+            &format!("/api/v1/votes/{v}/display-links/{id}"),
+            B::Json(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.json()["revoked_at"].is_string());
+    assert_eq!(app.audit_count().await, audit + 1, "revocation not audited");
+    assert!(
+        s.until(|t| t.contains("event: revoked")).await,
+        "{}",
+        s.seen
+    );
+    assert!(s.ends().await, "the open stream did not end");
+    for path in [url.clone(), format!("{url}/events")] {
+        let r = app.send(None, Method::GET, &path, B::Empty, &[]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path} after revocation");
+    }
+    // Revoking twice is refused and changes nothing.
+    let r = app
+        .call(
+            Who::Community,
+            Method::DELETE,
+            &format!("/api/v1/votes/{v}/display-links/{id}"),
+            B::Json(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(app.audit_count().await, audit + 1);
+}
+
+#[tokio::test]
+async fn the_console_shows_each_tables_progress_and_the_live_view() {
+    let mut app = TestApp::spawn().await;
+    let room = room(&mut app).await;
+    let v = vote(&app, room.meeting, true).await;
+    counting(&app, v, 3).await;
+    let counter = app.client(Who::Counter).cloned().unwrap();
+    enter(&app, &counter, v, "c-1", for_names(&["王二"])).await;
+    enter(&app, &counter, v, "c-2", for_names(&["丁一"])).await;
+    enter(&app, &room.counter2, v, "c-3", for_names(&["王二"])).await;
+    let page = call_as(
+        &app,
+        app.client(Who::Scrutineer).unwrap(),
+        Method::GET,
+        &format!("/votes/{v}/console"),
+        B::Empty,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("id=\"live\"") && page.text.contains("/static/console.js"));
+    assert!(
+        page.text
+            .contains(&format!("data-events=\"/api/v1/votes/{v}/events\""))
+    );
+    // Table 1: two entries by one counter, one by the other; one ballot agreed, one pending.
+    let row = page
+        .text
+        .split("<td>第 1 组</td>")
+        .nth(1)
+        .expect("table 1 row");
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("：2") && row.contains("：1"), "{row}");
+    assert!(
+        row.contains("<td>1</td><td>1</td>"),
+        "counted 1, pending 1: {row}"
+    );
+}
+
+#[tokio::test]
+async fn a_ballot_counted_through_one_instance_reaches_a_projector_on_another() {
+    let mut app = TestApp::spawn().await;
+    if backend() != "postgres" {
+        eprintln!("skipped: two instances share a database only on PostgreSQL");
+        return;
+    }
+    let room = room(&mut app).await;
+    let v = vote(&app, room.meeting, false).await;
+    counting(&app, v, 3).await;
+    let (_, url) = new_link(&app, v).await;
+    // Instance B: its own pool, hub and router on the same database.
+    let config = huanjie::config::Config::for_database(&app.url);
+    let db = huanjie::open(&config).await.unwrap();
+    let state_b = huanjie::state::AppState {
+        db,
+        config: std::sync::Arc::new(config),
+        hub: Default::default(),
+    };
+    let b = serve(huanjie::build_router(state_b).await.unwrap()).await;
+    let mut s = Stream::open(b, &format!("{url}/events")).await;
+    // The ballot goes through instance A (the test's router).
+    let counter = app.client(Who::Counter).cloned().unwrap();
+    let r = enter(&app, &counter, v, "two-1", for_names(&["王二"])).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert!(
+        s.until(|t| t.contains("\"counted\":1") && t.contains("王二"))
+            .await,
+        "instance B's projector did not hear of it: {}",
+        s.seen
+    );
+}
