@@ -6,6 +6,7 @@ mod counting;
 mod counting_fixtures;
 mod counting_pages;
 mod csrf;
+mod documents;
 mod fixtures;
 mod helpers;
 mod idempotency;
