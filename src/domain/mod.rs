@@ -2,8 +2,10 @@
 
 pub mod counting;
 pub mod idcard;
+pub mod party;
 pub mod person;
 pub mod plan;
+pub mod residents;
 pub mod rules;
 pub mod strokes;
 pub mod tally;
