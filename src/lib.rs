@@ -21,6 +21,7 @@ pub mod guard;
 pub mod home;
 pub mod idempotency;
 pub mod pages;
+pub mod party;
 pub mod people;
 pub mod plan;
 pub mod routes;

@@ -138,6 +138,7 @@ pub fn table() -> Vec<RouteDef> {
     t.extend(crate::audit::routes());
     t.extend(crate::checks::routes());
     t.extend(crate::counting::routes());
+    t.extend(crate::party::routes());
     t
 }
 

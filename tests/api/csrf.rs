@@ -3,6 +3,7 @@
 
 use axum::http::{Method, StatusCode};
 use huanjie::auth::Role;
+use huanjie::db::Q;
 use huanjie::routes::{RouteDef, table};
 use serde_json::{Value, json};
 
@@ -176,6 +177,57 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
             Fix::Json(json!({"ballot": {"marks": {"委员": {"for": ["丁一"]}}}}))
         }
         ("POST", "/api/v1/checks/{id}/override") => Fix::Json(json!({"reason": "经街道研究同意"})),
+        _ => return party_fixture(def),
+    })
+}
+
+/// The Party pipeline's routes (nominee: the arranged Party member of sg01).
+fn party_fixture(def: &RouteDef) -> Option<Fix> {
+    let f = |v: &[(&'static str, &str)]| {
+        Fix::Form(v.iter().map(|(k, v)| (*k, v.to_string())).collect())
+    };
+    let nominee = id_number("19900505", 501);
+    let route = def
+        .path
+        .trim_start_matches("/communities/{code}/campaigns/{campaign}");
+    let route = route.trim_start_matches("/api/v1/campaigns/{campaign}");
+    let form = !def.is_api();
+    let pick = |form_fields: Fix, json: Value| if form { form_fields } else { Fix::Json(json) };
+    Some(match route {
+        "/party/size" => pick(
+            f(&[("members", "7"), ("deputies", "1")]),
+            json!({"members": 9, "deputies": 2}),
+        ),
+        "/party/nominations" => pick(
+            f(&[
+                ("id_number", &nominee),
+                ("post", "书记"),
+                ("channel", "street"),
+            ]),
+            json!({"id_number": nominee, "post": "副书记", "channel": "community"}),
+        ),
+        "/party/nominations/{nid}/consent" => pick(
+            f(&[("consent_date", "2027-04-03")]),
+            json!({"consent_date": "2027-04-04"}),
+        ),
+        "/party/steps/P-1/done" | "/party/review/checks" => pick(Fix::Empty, json!({})),
+        "/party/review/open" => pick(f(&[("reason", "时间紧")]), json!({"reason": "时间紧"})),
+        "/party/checks/{chk}/override" => f(&[("reason", "经街道研究同意")]),
+        "/party/nominations/{nid}/review" => pick(
+            f(&[("decision", "passed"), ("reason", "")]),
+            json!({"decision": "passed"}),
+        ),
+        "/party/publicity" => pick(
+            f(&[("start_date", "2027-04-08"), ("end_date", "2027-04-12")]),
+            json!({"start_date": "2027-04-08", "end_date": "2027-04-14"}),
+        ),
+        "/party/publicity/{pid}/objections" => {
+            pick(f(&[("text", "反映情况")]), json!({"text": "反映情况"}))
+        }
+        "/party/objections/{oid}/answer" => pick(
+            f(&[("text", "经核实不属实")]),
+            json!({"text": "经核实不属实"}),
+        ),
         _ => return None,
     })
 }
@@ -343,6 +395,13 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 &format!("/meetings/{}", ids.room.meeting),
                 &format!("/meetings/{m}"),
             );
+        }
+        if def.path.ends_with("/party/review/open") {
+            // Opening P-2 early needs P-1 not done (an earlier fixture marked it done).
+            Q::new("update campaign_steps set done_at = null where code = 'P-1'")
+                .execute(&app.state.db)
+                .await
+                .unwrap();
         }
         let Some(fix) = fixture(def, &ids, step, &password) else {
             failures.push(format!("no fixture for {} {}", def.method, def.path));

@@ -34,6 +34,87 @@ pub struct Ids {
     pub empty_meetings: (i64, i64),
     /// A display link of `vote`: (id, token).
     pub link: (i64, String),
+    /// The Party pipeline's records of sg01's campaign.
+    pub party: Party,
+    /// The same in sg02's campaign.
+    pub other_party: Party,
+}
+
+/// Party pipeline records of one campaign: a passed nomination, its failed C-4 check (the
+/// nominee has no education on file, so the check stays failed), a 公示 and an objection.
+#[derive(Clone, Debug)]
+pub struct Party {
+    /// The nomination.
+    pub nid: i64,
+    /// Its failed check.
+    pub chk: i64,
+    /// The P-2 publicity period.
+    pub pid: i64,
+    /// An objection.
+    pub oid: i64,
+}
+
+/// Arranges [`Party`] records in a campaign, as the street, through the API.
+pub async fn arrange_party(app: &TestApp, code: &str, campaign: i64, seq: u32) -> Party {
+    use axum::http::Method;
+    let base = format!("/api/v1/campaigns/{campaign}/party");
+    let call = |path: String, body: serde_json::Value| async move {
+        let method = if path.ends_with("/size") {
+            Method::PUT
+        } else {
+            Method::POST
+        };
+        let r = app.call(Who::Street, method, &path, B::Json(body)).await;
+        assert!(r.status.is_success(), "{path}: {}", r.text);
+        r.json()
+    };
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            &format!("/api/v1/communities/{code}/people"),
+            B::Json(json!({"name": "党员甲", "id_number": id_number("19900505", seq), "party_status": "full"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let person = r.json()["person"]["id"].as_i64().unwrap();
+    call(format!("{base}/size"), json!({"members": 7, "deputies": 1})).await;
+    let v = call(
+        format!("{base}/nominations"),
+        json!({"person_id": person, "post": "委员", "channel": "self"}),
+    )
+    .await;
+    let nid = v["nomination"]["id"].as_i64().unwrap();
+    call(format!("{base}/review/open"), json!({"reason": "测试"})).await;
+    call(format!("{base}/review/checks"), json!({})).await;
+    let chk = Q::new("select id from rule_checks where subject_type = 'party_nomination' and subject_id = $1 and rule = 'C-4.education'")
+        .bind(nid)
+        .scalar(&app.state.db)
+        .await
+        .unwrap();
+    call(
+        format!("/api/v1/checks/{chk}/override"),
+        json!({"reason": "经街道研究同意"}),
+    )
+    .await;
+    call(
+        format!("{base}/nominations/{nid}/review"),
+        json!({"decision": "passed"}),
+    )
+    .await;
+    let v = call(
+        format!("{base}/publicity"),
+        json!({"start_date": "2027-04-08", "end_date": "2027-04-12"}),
+    )
+    .await;
+    let pid = v["publicity"]["id"].as_i64().unwrap();
+    let v = call(
+        format!("{base}/publicity/{pid}/objections"),
+        json!({"text": "群众来信"}),
+    )
+    .await;
+    let oid = v["objection"]["id"].as_i64().unwrap();
+    Party { nid, chk, pid, oid }
 }
 
 /// Creates what the route table's parameters point at.
@@ -89,7 +170,11 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
         r.json()["id"].as_i64().unwrap(),
         r.json()["token"].as_str().unwrap().to_string(),
     );
+    let party = arrange_party(app, "sg01", campaign, 501).await;
+    let other_party = arrange_party(app, "sg02", other_campaign, 503).await;
     Ids {
+        party,
+        other_party,
         link,
         person,
         person2,
@@ -144,6 +229,7 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
     } else {
         0
     };
+    let p = if other { &ids.other_party } else { &ids.party };
     pattern
         .replace("{code}", if other { "sg02" } else { "sg01" })
         .replace("{id}", &id.to_string())
@@ -174,6 +260,10 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
         .replace("{seq}", "1")
         .replace("{lid}", &ids.link.0.to_string())
         .replace("{token}", &ids.link.1)
+        .replace("{nid}", &p.nid.to_string())
+        .replace("{chk}", &p.chk.to_string())
+        .replace("{pid}", &p.pid.to_string())
+        .replace("{oid}", &p.oid.to_string())
 }
 
 /// True when the route names a community's resource (so sg02's version is hidden from sg01).

@@ -13,5 +13,6 @@ mod idempotency;
 mod import;
 mod login;
 mod matrix;
+mod party;
 mod people;
 mod projector;

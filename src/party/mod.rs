@@ -1,0 +1,172 @@
+//! The Party committee pipeline (SPEC §5, 公推直选), first slice: the committee size (C-1),
+//! P-1 公开推荐 (nominations, joint backers, consent, the 报名汇总表) and P-2 资格审查 by the
+//! street (C-3/C-4 checks, decisions, 公示 and objections), as pages and as JSON API.
+//!
+//! `store` reads, `size`, `nominations` and `review` change (each change audited in the
+//! community's chain in its own transaction), `pages` and `api` are the two faces.
+
+mod api;
+mod nominations;
+mod pages;
+mod review;
+mod size;
+mod store;
+
+pub use nominations::{SummaryRow, summary};
+pub use size::{Pipeline, check_size, pipeline};
+pub use store::{CHANNELS, Nomination, POSTS, channel_label};
+
+use crate::routes::{Access, RouteDef, create, get, post, put};
+
+/// This module's routes.
+pub fn routes() -> Vec<RouteDef> {
+    use axum::routing as r;
+    vec![
+        get(
+            "/communities/{code}/campaigns/{campaign}/party",
+            Access::Community,
+            r::get(pages::pipeline_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/size",
+            Access::Community,
+            r::post(pages::size_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/party/nominations",
+            Access::Community,
+            r::get(pages::nominations_get),
+        ),
+        create(
+            "/communities/{code}/campaigns/{campaign}/party/nominations",
+            Access::Community,
+            r::post(pages::nomination_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/party/nominations/summary",
+            Access::Community,
+            r::get(pages::summary_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/nominations/{nid}/consent",
+            Access::Community,
+            r::post(pages::consent_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/steps/P-1/done",
+            Access::Community,
+            r::post(pages::p1_done_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/party/review",
+            Access::Street,
+            r::get(pages::review_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/review/open",
+            Access::Street,
+            r::post(pages::open_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/review/checks",
+            Access::Street,
+            r::post(pages::checks_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/checks/{chk}/override",
+            Access::Street,
+            r::post(pages::override_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/nominations/{nid}/review",
+            Access::Street,
+            r::post(pages::decide_post),
+        ),
+        create(
+            "/communities/{code}/campaigns/{campaign}/party/publicity",
+            Access::Street,
+            r::post(pages::publicity_post),
+        ),
+        create(
+            "/communities/{code}/campaigns/{campaign}/party/publicity/{pid}/objections",
+            Access::Street,
+            r::post(pages::objection_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/objections/{oid}/answer",
+            Access::Street,
+            r::post(pages::answer_post),
+        ),
+        // JSON API.
+        get(
+            "/api/v1/campaigns/{campaign}/party",
+            Access::Community,
+            r::get(api::pipeline),
+        ),
+        put(
+            "/api/v1/campaigns/{campaign}/party/size",
+            Access::Community,
+            r::put(api::size),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/party/nominations",
+            Access::Community,
+            r::get(api::nominations),
+        ),
+        create(
+            "/api/v1/campaigns/{campaign}/party/nominations",
+            Access::Community,
+            r::post(api::nominate),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/party/nominations/summary",
+            Access::Community,
+            r::get(api::summary),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/party/nominations/{nid}/consent",
+            Access::Community,
+            r::post(api::consent),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/party/steps/P-1/done",
+            Access::Community,
+            r::post(api::p1_done),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/party/review",
+            Access::Street,
+            r::get(api::review),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/party/review/open",
+            Access::Street,
+            r::post(api::open),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/party/review/checks",
+            Access::Street,
+            r::post(api::run_checks),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/party/nominations/{nid}/review",
+            Access::Street,
+            r::post(api::decide),
+        ),
+        create(
+            "/api/v1/campaigns/{campaign}/party/publicity",
+            Access::Street,
+            r::post(api::publicity),
+        ),
+        create(
+            "/api/v1/campaigns/{campaign}/party/publicity/{pid}/objections",
+            Access::Street,
+            r::post(api::objection),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/party/objections/{oid}/answer",
+            Access::Street,
+            r::post(api::answer),
+        ),
+    ]
+}

@@ -1,0 +1,245 @@
+//! The committee's size (C-1) and where the pipeline stands: the steps P-1 … P-7 with the
+//! plan's dates, and what blocks the next step.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::store::{self, Nomination, SIZE_SUBJECT, Size};
+use crate::audit::{self, Change};
+use crate::auth::Ctx;
+use crate::campaigns::{self, Campaign, Step};
+use crate::communities::Community;
+use crate::db::{Db, Q};
+use crate::domain::rules::{CheckRecord, RuleCheck};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// Source of C-1.
+const SOURCE_SIZE: &str =
+    "《中国共产党基层组织选举工作条例》；街道工作安排方案（社区党组织委员会职数）";
+
+/// C-1: the size range of an organisation type (党总支 5–9, 党支部 3–5).
+// Private stand-in until `domain::party` offers the range.
+fn size_range(org_type: &str) -> (i64, i64) {
+    if org_type == "zhibu" { (3, 5) } else { (5, 9) }
+}
+
+/// C-1: the size check (another number needs the street's approval, an override).
+pub fn check_size(org_type: &str, members: i64) -> RuleCheck {
+    let (min, max) = size_range(org_type);
+    let passed = (min..=max).contains(&members);
+    let org = crate::communities::org_label(org_type);
+    RuleCheck::new(
+        "C-1.size",
+        passed,
+        SOURCE_SIZE,
+        format!(
+            "委员会职数：{org}委员 {members} 名，规定为 {min}–{max} 名，{}",
+            if passed {
+                "符合"
+            } else {
+                "超出范围，须经街道工作组批准"
+            }
+        ),
+        &[
+            ("members", members.into()),
+            ("min", min.into()),
+            ("max", max.into()),
+            ("org_type", org_type.into()),
+        ],
+    )
+}
+
+/// Input for the size.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SizeInput {
+    /// N 委员.
+    #[serde(deserialize_with = "crate::web::opt_i64::de")]
+    pub members: Option<i64>,
+    /// Number of 副书记.
+    #[serde(deserialize_with = "crate::web::opt_i64::de")]
+    pub deputies: Option<i64>,
+}
+
+/// Sets the committee size and stores its C-1 check; a changed number loses an earlier
+/// approval, so each out-of-range number is approved on its own.
+pub async fn set_size(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    f: &SizeInput,
+) -> AppResult<(Size, CheckRecord)> {
+    let mut errors = Vec::new();
+    let members = f.members.unwrap_or(0);
+    if !(1..=99).contains(&members) {
+        errors.push(("委员职数", "应为 1–99 的整数".to_string()));
+    }
+    let deputies = f.deputies.unwrap_or(0);
+    if !(0..=2).contains(&deputies) {
+        errors.push(("副书记职数", "应为 0–2 名".to_string()));
+    } else if deputies + 1 > members {
+        errors.push(("副书记职数", "书记、副书记须在委员之中".to_string()));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(
+            errors
+                .into_iter()
+                .map(|(field, message)| crate::error::FieldError {
+                    field: field.into(),
+                    message,
+                })
+                .collect(),
+        ));
+    }
+    let before = store::size(&state.db, c.id).await?;
+    let check = check_size(&community.org_type, members);
+    let mut tx = state.db.begin().await?;
+    let now = crate::now();
+    Q::new(
+        "insert into party_sizes (campaign_id, members, deputies, org_type, created_at, updated_at) values ($1, $2, $3, $4, $5, $5) \
+         on conflict (campaign_id) do update set members = excluded.members, deputies = excluded.deputies, org_type = excluded.org_type, updated_at = excluded.updated_at",
+    )
+    .bind(c.id)
+    .bind(members)
+    .bind(deputies)
+    .bind(&community.org_type)
+    .bind(now)
+    .execute(&mut tx)
+    .await?;
+    crate::checks::save(&mut tx, SIZE_SUBJECT, c.id, &check).await?;
+    if before.as_ref().is_some_and(|b| b.members != members) {
+        Q::new("update rule_checks set override_by = null, override_at = null, override_reason = null, override_honour = null \
+                where subject_type = $1 and subject_id = $2")
+            .bind(SIZE_SUBJECT)
+            .bind(c.id)
+            .execute(&mut tx)
+            .await?;
+    }
+    let size = Size {
+        campaign_id: c.id,
+        members,
+        deputies,
+        org_type: community.org_type.clone(),
+    };
+    audit::append(
+        &mut tx,
+        &ctx.actor(),
+        Change {
+            scope: community.scope(),
+            action: "update",
+            entity: "party_size",
+            entity_id: c.id.to_string(),
+            before: before.map(|b| json!(b)),
+            after: Some(json!({"size": size, "check": check})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let record = store::size_check(&state.db, c.id)
+        .await?
+        .map(|(_, r)| r)
+        .ok_or_else(|| AppError::internal("C-1 check not stored"))?;
+    Ok((size, record))
+}
+
+/// True when the size is set and its C-1 check passed or was overridden.
+pub fn size_ok(check: &Option<(i64, CheckRecord)>) -> bool {
+    check.as_ref().is_some_and(|(_, r)| r.satisfied())
+}
+
+/// Where the pipeline stands.
+#[derive(Clone, Debug, Serialize)]
+pub struct Pipeline {
+    /// The size, if set.
+    pub size: Option<Size>,
+    /// The C-1 check with its id (for the override).
+    pub c1: Option<(i64, CheckRecord)>,
+    /// Steps P-1 … P-7 with the plan's dates.
+    pub steps: Vec<Step>,
+    /// Nominations counted (joint ones only with consent).
+    pub counted: usize,
+    /// Whether P-2 is open.
+    pub p2_open: bool,
+    /// The street's reason for opening P-2 early.
+    pub p2_override: Option<String>,
+    /// What blocks the next step, in Chinese.
+    pub blockers: Vec<String>,
+}
+
+/// Computes where the campaign's Party pipeline stands.
+pub async fn pipeline(db: &Db, c: &Campaign) -> AppResult<Pipeline> {
+    let size = store::size(db, c.id).await?;
+    let c1 = store::size_check(db, c.id).await?;
+    let steps: Vec<Step> = campaigns::steps(db, c.id)
+        .await?
+        .into_iter()
+        .filter(|s| s.code.starts_with("P-"))
+        .collect();
+    let noms = store::nominations(db, c.id).await?;
+    let counted = noms.iter().filter(|n| n.counted()).count();
+    let p1_done = steps.iter().any(|s| s.code == "P-1" && s.done_at.is_some());
+    let p2_override = store::gate_override(db, c.id, "P-2").await?;
+    let p2_open = p1_done || p2_override.is_some();
+    let mut blockers = Vec::new();
+    match &c1 {
+        None => blockers.push("尚未确定委员会职数（C-1）。".to_string()),
+        Some((_, r)) if !r.satisfied() => blockers.push(format!(
+            "{}；须由街道工作组批准放宽（写明理由）后才能继续。",
+            r.check.message
+        )),
+        _ => {}
+    }
+    if !p1_done {
+        if counted == 0 {
+            blockers.push("公开推荐（P-1）尚无计入的推荐人选。".into());
+        }
+        let waiting = noms.iter().filter(|n| !n.counted()).count();
+        if waiting > 0 {
+            blockers.push(format!("{waiting} 项联名推荐尚无本人同意，未计入。"));
+        }
+        if !p2_open {
+            blockers.push("公开推荐（P-1）尚未标记完成，资格审查（P-2）未开始。".into());
+        }
+    }
+    if p2_open {
+        blockers.extend(review_blockers(db, c.id, &noms).await?);
+    }
+    Ok(Pipeline {
+        size,
+        c1,
+        steps,
+        counted,
+        p2_open,
+        p2_override,
+        blockers,
+    })
+}
+
+/// What P-2 still lacks: decisions, the 公示, answers to objections.
+async fn review_blockers(db: &Db, campaign_id: i64, noms: &[Nomination]) -> AppResult<Vec<String>> {
+    let mut out = Vec::new();
+    let undecided = noms
+        .iter()
+        .filter(|n| n.counted() && n.decision.is_none())
+        .count();
+    if undecided > 0 {
+        out.push(format!(
+            "资格审查（P-2）：{undecided} 项推荐尚未作出审查结论。"
+        ));
+    }
+    if store::publicities(db, campaign_id, "P-2").await?.is_empty() {
+        out.push("资格审查（P-2）：尚未公示审查结果。".into());
+    }
+    let open = store::objections(db, campaign_id)
+        .await?
+        .iter()
+        .filter(|o| o.answer.is_none())
+        .count();
+    if open > 0 {
+        out.push(format!("公示期间的 {open} 条异议尚未答复。"));
+    }
+    out.push("全额定向民主推荐（P-3）及以后的步骤尚未在本系统中提供。".into());
+    Ok(out)
+}
