@@ -2,6 +2,8 @@
 //! their thresholds, consent and summary, P-2's checks, decisions and 公示, authorization, and
 //! one walk through the pages.
 
+mod walk;
+
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -423,14 +425,7 @@ async fn a_publicity_period_needs_its_end_on_or_after_its_start_and_counts_both_
     )
     .await;
     let oid = r.json()["objection"]["id"].as_i64().unwrap();
-    let r = api(
-        &app,
-        Who::Street,
-        Method::GET,
-        &format!("{base}"),
-        json!({}),
-    )
-    .await;
+    let r = api(&app, Who::Street, Method::GET, &base, json!({})).await;
     assert!(r.text.contains("异议尚未答复"), "{}", r.text);
     let r = api(
         &app,
@@ -441,14 +436,7 @@ async fn a_publicity_period_needs_its_end_on_or_after_its_start_and_counts_both_
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let r = api(
-        &app,
-        Who::Street,
-        Method::GET,
-        &format!("{base}"),
-        json!({}),
-    )
-    .await;
+    let r = api(&app, Who::Street, Method::GET, &base, json!({})).await;
     assert!(!r.text.contains("异议尚未答复"), "{}", r.text);
 }
 
