@@ -12,15 +12,15 @@ use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::db::{Q, Tx, is_unique_violation};
+use crate::domain::party;
 use crate::domain::person::{parse_date, party_status_label};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
 
 /// P-1: backers a joint nomination by Party members needs.
-// Private stand-ins until `domain::party` offers these thresholds.
-const MIN_MEMBER_BACKERS: usize = 10;
+const MIN_MEMBER_BACKERS: usize = party::JOINT_PARTY_MEMBERS_MIN as usize;
 /// P-1: backers a joint nomination by residents needs.
-const MIN_RESIDENT_BACKERS: usize = 50;
+const MIN_RESIDENT_BACKERS: usize = party::JOINT_RESIDENTS_MIN as usize;
 
 /// Input for a nomination.
 #[derive(Clone, Debug, Default, Deserialize)]

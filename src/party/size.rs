@@ -10,44 +10,16 @@ use crate::auth::Ctx;
 use crate::campaigns::{self, Campaign, Step};
 use crate::communities::Community;
 use crate::db::{Db, Q};
+use crate::domain::party;
 use crate::domain::rules::{CheckRecord, RuleCheck};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-/// Source of C-1.
-const SOURCE_SIZE: &str =
-    "《中国共产党基层组织选举工作条例》；街道工作安排方案（社区党组织委员会职数）";
-
-/// C-1: the size range of an organisation type (党总支 5–9, 党支部 3–5).
-// Private stand-in until `domain::party` offers the range.
-fn size_range(org_type: &str) -> (i64, i64) {
-    if org_type == "zhibu" { (3, 5) } else { (5, 9) }
-}
-
-/// C-1: the size check (another number needs the street's approval, an override).
+/// C-1: the size check (`domain::party`); another number needs the street's approval (an
+/// override with a reason).
 pub fn check_size(org_type: &str, members: i64) -> RuleCheck {
-    let (min, max) = size_range(org_type);
-    let passed = (min..=max).contains(&members);
-    let org = crate::communities::org_label(org_type);
-    RuleCheck::new(
-        "C-1.size",
-        passed,
-        SOURCE_SIZE,
-        format!(
-            "委员会职数：{org}委员 {members} 名，规定为 {min}–{max} 名，{}",
-            if passed {
-                "符合"
-            } else {
-                "超出范围，须经街道工作组批准"
-            }
-        ),
-        &[
-            ("members", members.into()),
-            ("min", min.into()),
-            ("max", max.into()),
-            ("org_type", org_type.into()),
-        ],
-    )
+    let kind = party::OrgKind::parse(org_type).unwrap_or(party::OrgKind::GeneralBranch);
+    party::check_committee_size(kind, u32::try_from(members).unwrap_or(0))
 }
 
 /// Input for the size.

@@ -137,7 +137,10 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
             &[("members", "7"), ("deputies", "1")],
         )
         .await;
-    assert!(msg.contains("委员 7 名，规定为 5–9 名，符合"), "{msg}");
+    assert!(
+        msg.contains("5–9 名") && msg.contains("定 7 名，符合"),
+        "{msg}"
+    );
     assert!(page.contains("P-7"), "the steps are listed");
 
     // P-1: a joint nomination by ten Party members, not counted until consent.
