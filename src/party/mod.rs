@@ -1,13 +1,18 @@
 //! The Party committee pipeline (SPEC §5, 公推直选), first slice: the committee size (C-1),
 //! P-1 公开推荐 (nominations, joint backers, consent, the 报名汇总表) and P-2 资格审查 by the
-//! street (C-3/C-4 checks, decisions, 公示 and objections), as pages and as JSON API.
+//! street (C-3/C-4 checks, decisions, 公示 and objections), and P-3 全额定向民主推荐 (the
+//! meeting's participants and checks, introductions, forms or totals, the summary), as pages
+//! and as JSON API.
 //!
-//! `store` reads, `size`, `nominations` and `review` change (each change audited in the
-//! community's chain in its own transaction), `pages` and `api` are the two faces.
+//! `store` and `recommend_read` read, `size`, `nominations`, `review` and `recommend` change (each change audited in the
+//! community's chain in its own transaction), `pages`, `api` and `recommend_web` are the faces.
 
 mod api;
 mod nominations;
 mod pages;
+mod recommend;
+mod recommend_read;
+mod recommend_web;
 mod review;
 mod size;
 mod store;
@@ -20,6 +25,102 @@ use crate::routes::{Access, RouteDef, create, get, post, put};
 
 /// This module's routes.
 pub fn routes() -> Vec<RouteDef> {
+    let mut t = first_slice();
+    t.extend(p3_routes());
+    t
+}
+
+/// P-3 and closing P-2: pages, then JSON API.
+fn p3_routes() -> Vec<RouteDef> {
+    use axum::routing as r;
+    use recommend_web as w;
+    vec![
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/steps/P-2/done",
+            Access::Street,
+            r::post(w::p2_done_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/party/recommendation",
+            Access::Community,
+            r::get(w::recommendation_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/recommendation/open",
+            Access::Street,
+            r::post(w::open_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/recommendation/meeting",
+            Access::Community,
+            r::post(w::meeting_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/recommendation/introductions/{nid}",
+            Access::Community,
+            r::post(w::introduction_post),
+        ),
+        create(
+            "/communities/{code}/campaigns/{campaign}/party/recommendation/forms",
+            Access::Community,
+            r::post(w::form_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/recommendation/totals",
+            Access::Community,
+            r::post(w::totals_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/party/recommendation/summary",
+            Access::Community,
+            r::get(w::summary_get),
+        ),
+        // JSON API.
+        post(
+            "/api/v1/campaigns/{campaign}/party/steps/P-2/done",
+            Access::Street,
+            r::post(w::api_p2_done),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/party/recommendation",
+            Access::Community,
+            r::get(w::api_get),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/party/recommendation/open",
+            Access::Street,
+            r::post(w::api_open),
+        ),
+        put(
+            "/api/v1/campaigns/{campaign}/party/recommendation/meeting",
+            Access::Community,
+            r::put(w::api_meeting),
+        ),
+        put(
+            "/api/v1/campaigns/{campaign}/party/recommendation/introductions/{nid}",
+            Access::Community,
+            r::put(w::api_introduction),
+        ),
+        create(
+            "/api/v1/campaigns/{campaign}/party/recommendation/forms",
+            Access::Community,
+            r::post(w::api_form),
+        ),
+        put(
+            "/api/v1/campaigns/{campaign}/party/recommendation/totals",
+            Access::Community,
+            r::put(w::api_totals),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/party/recommendation/summary",
+            Access::Community,
+            r::get(w::api_summary),
+        ),
+    ]
+}
+
+/// The first slice: size, P-1 and P-2.
+fn first_slice() -> Vec<RouteDef> {
     use axum::routing as r;
     vec![
         get(

@@ -39,7 +39,8 @@ pub struct CheckView {
 }
 
 impl CheckView {
-    fn of(id: i64, r: &CheckRecord) -> CheckView {
+    /// The view of a stored check.
+    pub(super) fn of(id: i64, r: &CheckRecord) -> CheckView {
         CheckView {
             id,
             passed: r.check.passed,
@@ -68,12 +69,13 @@ impl CheckView {
 type Ids = Path<(String, i64)>;
 type Ids3 = Path<(String, i64, i64)>;
 
-fn base(community: &Community, c: &Campaign) -> String {
+/// The pipeline's page path.
+pub(super) fn base(community: &Community, c: &Campaign) -> String {
     format!("/communities/{}/campaigns/{}/party", community.code, c.id)
 }
 
 /// Answers a form: a flash and back to `back`; 422 and 409 are shown, other errors raised.
-async fn finish<T>(
+pub(super) async fn finish<T>(
     session: &Session,
     back: &str,
     r: AppResult<T>,
@@ -358,9 +360,14 @@ pub async fn override_post(
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let honour = Some(f.honour.as_str()).filter(|h| !h.trim().is_empty());
     let r = review::override_check(&state, &ctx, &c, chk, &f.reason, honour).await;
-    // The size's check is shown on the pipeline page, a nomination's on the review page.
+    // The size's check is shown on the pipeline page, P-3's on the recommendation page, a
+    // nomination's on the review page.
+    let p3 = super::recommend_read::meeting_checks(&state.db, c.id).await?;
     let back = match store::size_check(&state.db, c.id).await? {
         Some((sid, _)) if sid == chk => base(&community, &c),
+        _ if p3.iter().any(|(id, _)| *id == chk) => {
+            format!("{}/recommendation", base(&community, &c))
+        }
         _ => review_back(&community, &c),
     };
     finish(&session, &back, r, |_| "已批准放宽。".to_string()).await

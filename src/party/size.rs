@@ -212,6 +212,6 @@ async fn review_blockers(db: &Db, campaign_id: i64, noms: &[Nomination]) -> AppR
     if open > 0 {
         out.push(format!("公示期间的 {open} 条异议尚未答复。"));
     }
-    out.push("全额定向民主推荐（P-3）及以后的步骤尚未在本系统中提供。".into());
+    out.push("初步人选（P-4）及以后的步骤尚未在本系统中提供。".into());
     Ok(out)
 }

@@ -228,8 +228,44 @@ fn party_fixture(def: &RouteDef) -> Option<Fix> {
             f(&[("text", "经核实不属实")]),
             json!({"text": "经核实不属实"}),
         ),
+        "/party/steps/P-2/done" => pick(Fix::Empty, json!({})),
+        "/party/recommendation/open" => {
+            pick(f(&[("reason", "时间紧")]), json!({"reason": "时间紧"}))
+        }
+        "/party/recommendation/meeting" => pick(
+            f(&[
+                ("date", "2027-04-15"),
+                ("party_representative", "56"),
+                ("resident_representative", "24"),
+            ]),
+            json!({"date": "2027-04-16", "party_representative": 50, "npc_deputy": 30}),
+        ),
+        "/party/recommendation/introductions/{nid}" => pick(
+            f(&[("text", "本人简历。"), ("speech_given", "on")]),
+            json!({"text": "本人简历。", "speech_given": true}),
+        ),
+        // An empty form is a valid one; empty totals clear the totals.
+        "/party/recommendation/forms" => pick(Fix::Empty, json!({})),
+        "/party/recommendation/totals" => pick(Fix::Empty, json!({"totals": []})),
         _ => return None,
     })
+}
+
+/// Puts the Party pipeline in the state a P-3 route needs: P-2 closable (every counted
+/// nomination decided), P-2 not done for opening P-3 early, and forms and totals not mixed.
+async fn party_prepare(app: &TestApp, pattern: &str) {
+    let sql = if pattern.ends_with("/party/steps/P-2/done") {
+        "update party_nominations set decision = 'failed', decision_reason = '测试' where decision is null"
+    } else if pattern.ends_with("/party/recommendation/open") {
+        "update campaign_steps set done_at = null where code = 'P-2'"
+    } else if pattern.ends_with("/party/recommendation/totals") {
+        "delete from party_recommend_forms"
+    } else if pattern.ends_with("/party/recommendation/forms") {
+        "delete from party_recommend_totals"
+    } else {
+        return;
+    };
+    Q::new(sql).execute(&app.state.db).await.unwrap();
 }
 
 /// Row counts of every table: "changes nothing" means none of them moves.
@@ -403,6 +439,7 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 .await
                 .unwrap();
         }
+        party_prepare(&app, def.path).await;
         let Some(fix) = fixture(def, &ids, step, &password) else {
             failures.push(format!("no fixture for {} {}", def.method, def.path));
             continue;
