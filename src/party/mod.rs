@@ -11,6 +11,7 @@ mod api;
 mod nominations;
 mod pages;
 mod recommend;
+mod recommend_gate;
 mod recommend_read;
 mod recommend_web;
 mod review;

@@ -13,6 +13,7 @@ use tower_sessions::Session;
 
 use super::pages::{CheckView, base, finish};
 use super::recommend::{self, IntroductionInput, MeetingInput, TotalInput};
+use super::recommend_gate;
 use super::recommend_read::{self as read, Meeting, Nominee, Summary};
 use super::review::ReasonInput;
 use super::store;
@@ -133,7 +134,7 @@ pub async fn p2_done_post(
     Path((_, id)): Ids,
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let r = recommend::finish_p2(&state, &ctx, &c, &community).await;
+    let r = recommend_gate::finish_p2(&state, &ctx, &c, &community).await;
     let to = format!("{}/review", base(&community, &c));
     finish(&session, &to, r, |_| "资格审查（P-2）已完成。".to_string()).await
 }
@@ -146,7 +147,7 @@ pub async fn open_post(
     Form(f): Form<ReasonInput>,
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let r = recommend::open_p3(&state, &ctx, &c, &community, &f).await;
+    let r = recommend_gate::open_p3(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |_| {
         "已提前开始全额定向民主推荐。".to_string()
     })
@@ -275,7 +276,7 @@ pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 /// `POST …/party/steps/P-2/done` (street).
 pub async fn api_p2_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    recommend::finish_p2(&state, &ctx, &c, &community).await?;
+    recommend_gate::finish_p2(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"ok": true})))
 }
 
@@ -287,7 +288,7 @@ pub async fn api_open(
     Json(f): Json<ReasonInput>,
 ) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    recommend::open_p3(&state, &ctx, &c, &community, &f).await?;
+    recommend_gate::open_p3(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"ok": true})))
 }
 
