@@ -322,3 +322,98 @@ async fn totals_give_the_summary_and_may_not_exceed_the_participants() {
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn the_pages_take_checkbox_forms_totals_and_introductions() {
+    let app = TestApp::spawn().await;
+    let (c, p, nid) = after_p2(&app, 2).await;
+    let page = format!("/communities/sg01/campaigns/{c}/party/recommendation");
+    let form = |fields: &[(&str, String)]| {
+        B::Form(
+            fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    };
+    let fields = [
+        ("date", "2027-04-15".to_string()),
+        ("resident_representative", "24".into()),
+        ("party_representative", "56".into()),
+    ];
+    let r = app
+        .call(
+            Who::Community,
+            Method::POST,
+            &format!("{page}/meeting"),
+            form(&fields),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    // A 1501-character introduction: back to the page with the reason, nothing stored.
+    let intro = format!("{page}/introductions/{nid}");
+    let long = [("text", "字".repeat(1501)), ("speech_given", "on".into())];
+    let r = app
+        .call(Who::Community, Method::POST, &intro, form(&long))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let shown = app.call(Who::Community, Method::GET, &page, B::Empty).await;
+    assert!(shown.text.contains("实有 1501 字"), "{}", shown.text);
+    assert_eq!(
+        app.count("select count(*) from party_introductions").await,
+        0
+    );
+    let ok = [("text", "字".repeat(1500)), ("speech_given", "on".into())];
+    app.call(Who::Community, Method::POST, &intro, form(&ok))
+        .await;
+    assert_eq!(
+        app.count("select count(*) from party_introductions where speech_given = true")
+            .await,
+        1
+    );
+    // One form by checkboxes: 书记 p0, 委员 p0 and p1.
+    let boxes = [
+        ("secretary", p[0].to_string()),
+        ("member", p[0].to_string()),
+        ("member", p[1].to_string()),
+    ];
+    let r = app
+        .call(
+            Who::Community,
+            Method::POST,
+            &format!("{page}/forms"),
+            form(&boxes),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = api(
+        &app,
+        Who::Community,
+        Method::GET,
+        &format!("{}/summary", p3(c)),
+        json!(null),
+    )
+    .await;
+    let s = &r.json()["summary"];
+    assert_eq!(s["valid_forms"], 1);
+    assert_eq!(s["posts"][2]["rows"][0]["votes"], 1);
+    assert_eq!(s["posts"][2]["rows"][1]["votes"], 1);
+    // Totals are refused once forms are entered; the page says why.
+    let totals = [(&*format!("v_{}_secretary", p[0]), "3".to_string())];
+    let r = app
+        .call(
+            Who::Community,
+            Method::POST,
+            &format!("{page}/totals"),
+            form(&totals),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let shown = app.call(Who::Community, Method::GET, &page, B::Empty).await;
+    assert!(shown.text.contains("不能另行登记"), "{}", shown.text);
+    assert_eq!(
+        app.count("select count(*) from party_recommend_totals")
+            .await,
+        0
+    );
+}
