@@ -2,6 +2,7 @@
 //! PostgreSQL when TEST_DATABASE_URL is set.
 
 mod audit;
+mod browser;
 mod counting;
 mod counting_fixtures;
 mod counting_pages;

@@ -3,78 +3,9 @@
 
 use axum::http::{Method, StatusCode};
 
+use crate::browser::Browser;
 use crate::fixtures::create_campaign;
-use crate::helpers::{B, Client, PASSWORD, Resp, TestApp, id_number};
-
-/// A logged-in browser: its session cookie.
-struct Browser<'a> {
-    app: &'a TestApp,
-    client: Client,
-}
-
-impl<'a> Browser<'a> {
-    async fn log_in(app: &'a TestApp, username: &str) -> Browser<'a> {
-        let client = app.login(username, PASSWORD).await;
-        Browser { app, client }
-    }
-
-    async fn get(&self, path: &str) -> String {
-        let r = self
-            .app
-            .send(Some(&self.client), Method::GET, path, B::Empty, &[])
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "GET {path}: {}", r.text);
-        r.text
-    }
-
-    async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut body = hidden_fields(page, action);
-        body.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        self.app
-            .send(Some(&self.client), Method::POST, action, B::Form(body), &[])
-            .await
-    }
-
-    /// Posts a form, follows the redirect, returns the next page's flash and the page.
-    async fn submit_ok(
-        &self,
-        page: &str,
-        action: &str,
-        fields: &[(&str, &str)],
-    ) -> (String, String) {
-        let r = self.submit(page, action, fields).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "POST {action}: {}", r.text);
-        let next = self.get(r.location.as_deref().unwrap()).await;
-        (flash(&next), next)
-    }
-}
-
-/// The hidden inputs of the form posting to `action`.
-fn hidden_fields(page: &str, action: &str) -> Vec<(String, String)> {
-    let start = page
-        .find(&format!("action=\"{action}\""))
-        .unwrap_or_else(|| panic!("no form posting to {action}:\n{page}"));
-    let form = &page[start..start + page[start..].find("</form>").unwrap()];
-    form.split("<input type=\"hidden\" name=\"")
-        .skip(1)
-        .map(|chunk| {
-            let name = &chunk[..chunk.find('"').unwrap()];
-            let value = chunk
-                .split_once("value=\"")
-                .map(|(_, rest)| &rest[..rest.find('"').unwrap()])
-                .unwrap_or("");
-            (name.to_string(), value.to_string())
-        })
-        .collect()
-}
-
-fn flash(page: &str) -> String {
-    let Some(start) = page.find("role=\"status\">") else {
-        return String::new();
-    };
-    let rest = &page[start + "role=\"status\">".len()..];
-    rest[..rest.find("</div>").unwrap()].to_string()
-}
+use crate::helpers::{PASSWORD, TestApp, id_number};
 
 /// The first id in `page` right after `prefix` (e.g. `/checks/`).
 fn id_after(page: &str, prefix: &str) -> String {
@@ -119,7 +50,7 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
         assert_eq!(r.status, 201, "{}", r.text);
         backers.push(idn);
     }
-    let staff = Browser::log_in(&app, "t-community").await;
+    let staff = Browser::log_in(&app, "t-community", PASSWORD).await;
     let campaign = staff.get(&format!("/communities/sg01/campaigns/{c}")).await;
     let base = format!("/communities/sg01/campaigns/{c}/party");
     assert!(
@@ -131,7 +62,7 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
     let page = staff.get(&base).await;
     assert!(page.contains("尚未确定委员会职数"), "{page}");
     let (msg, page) = staff
-        .submit_ok(
+        .submit_flash(
             &page,
             &format!("{base}/size"),
             &[("members", "7"), ("deputies", "1")],
@@ -155,17 +86,17 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
         ("consent_date", String::new()),
     ];
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (msg, page) = staff.submit_ok(&page, &list, &fields).await;
+    let (msg, page) = staff.submit_flash(&page, &list, &fields).await;
     assert!(msg.contains("暂未计入"), "{msg}");
     assert!(page.contains("未计入（尚无本人同意）"));
     let (msg, _) = staff
-        .submit_ok(&page, &format!("{base}/steps/P-1/done"), &[])
+        .submit_flash(&page, &format!("{base}/steps/P-1/done"), &[])
         .await;
     assert!(msg.contains("尚无计入的推荐"), "{msg}");
     let page = staff.get(&list).await;
     let nid = id_after(&page, &format!("{list}/"));
     let (msg, page) = staff
-        .submit_ok(
+        .submit_flash(
             &page,
             &format!("{list}/{nid}/consent"),
             &[("consent_date", "2027-04-03")],
@@ -179,16 +110,16 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
         "{summary}"
     );
     let (msg, _) = staff
-        .submit_ok(&page, &format!("{base}/steps/P-1/done"), &[])
+        .submit_flash(&page, &format!("{base}/steps/P-1/done"), &[])
         .await;
     assert!(msg.contains("公开推荐（P-1）已完成"), "{msg}");
 
     // P-2 by the street: the age check fails with its numbers, is approved, the nominee passes.
-    let street = Browser::log_in(&app, "t-street").await;
+    let street = Browser::log_in(&app, "t-street", PASSWORD).await;
     let review = format!("{base}/review");
     let page = street.get(&review).await;
     let (msg, page) = street
-        .submit_ok(&page, &format!("{review}/checks"), &[])
+        .submit_flash(&page, &format!("{review}/checks"), &[])
         .await;
     assert!(msg.contains("已核对 1 项"), "{msg}");
     assert!(
@@ -197,12 +128,12 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
     );
     let action = format!("{base}/nominations/{nid}/review");
     let (msg, page) = street
-        .submit_ok(&page, &action, &[("decision", "passed"), ("reason", "")])
+        .submit_flash(&page, &action, &[("decision", "passed"), ("reason", "")])
         .await;
     assert!(msg.contains("未经街道工作组批准放宽"), "{msg}");
     let chk = id_after(&page, &format!("{base}/checks/"));
     let (msg, page) = street
-        .submit_ok(
+        .submit_flash(
             &page,
             &format!("{base}/checks/{chk}/override"),
             &[("reason", "工作实绩突出"), ("honour", "")],
@@ -211,7 +142,7 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
     assert!(msg.contains("已批准放宽"), "{msg}");
     assert!(page.contains("已由街道工作组批准放宽：工作实绩突出"));
     let (msg, page) = street
-        .submit_ok(
+        .submit_flash(
             &page,
             &action,
             &[("decision", "passed"), ("reason", "符合条件")],
@@ -222,7 +153,7 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
     // The 公示: an end before the start is refused, then five days; an objection answered.
     let publicity = format!("{base}/publicity");
     let (msg, page) = street
-        .submit_ok(
+        .submit_flash(
             &page,
             &publicity,
             &[("start_date", "2027-04-08"), ("end_date", "2027-04-06")],
@@ -230,7 +161,7 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
         .await;
     assert!(msg.contains("不能早于开始日期"), "{msg}");
     let (msg, page) = street
-        .submit_ok(
+        .submit_flash(
             &page,
             &publicity,
             &[("start_date", "2027-04-08"), ("end_date", "2027-04-12")],
@@ -239,7 +170,7 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
     assert!(msg.contains("共 5 天"), "{msg}");
     let pid = id_after(&page, &format!("{publicity}/"));
     let (_, page) = street
-        .submit_ok(
+        .submit_flash(
             &page,
             &format!("{publicity}/{pid}/objections"),
             &[("text", "反映情况")],
@@ -247,7 +178,7 @@ async fn a_community_walks_from_nominations_to_the_publicised_review_through_the
         .await;
     let oid = id_after(&page, &format!("{base}/objections/"));
     let (msg, page) = street
-        .submit_ok(
+        .submit_flash(
             &page,
             &format!("{base}/objections/{oid}/answer"),
             &[("text", "经核实不属实")],
