@@ -1,11 +1,11 @@
 //! P-1 → P-2 through the HTML pages, as a browser would: each page fetched, each form posted
 //! with the hidden fields (CSRF token, idempotency key) the page gave it.
 
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 
 use crate::browser::Browser;
 use crate::fixtures::create_campaign;
-use crate::helpers::{PASSWORD, TestApp, id_number};
+use crate::helpers::{B, PASSWORD, TestApp, id_number};
 
 /// The first id in `page` right after `prefix` (e.g. `/checks/`).
 fn id_after(page: &str, prefix: &str) -> String {
