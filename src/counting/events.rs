@@ -120,7 +120,12 @@ async fn publisher(state: AppState) {
     loop {
         state.hub.inner.wake.notified().await;
         tokio::time::sleep(COALESCE).await;
-        for vote_id in state.hub.take_dirty() {
+        let dirty = state.hub.take_dirty();
+        // Nobody is watching: a subscriber gets the current result when it connects.
+        if state.hub.inner.tx.receiver_count() == 0 {
+            continue;
+        }
+        for vote_id in dirty {
             match result_json(&state, vote_id).await {
                 Ok(json) => state.hub.send(vote_id, json),
                 Err(e) => tracing::warn!(vote_id, error = %e, "tally event not published"),

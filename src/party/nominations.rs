@@ -96,7 +96,7 @@ pub async fn create(
     .optional(&state.db)
     .await?
     .ok_or_else(|| AppError::invalid("被推荐人", "本社区没有此人（请按人员编号或身份证号填写，并先在人员信息中登记）"))?;
-    if nominee.party_status != "full" {
+    if !crate::domain::party::check_full_member(&nominee.party_status).passed {
         return Err(AppError::invalid(
             "被推荐人",
             format!(
@@ -243,11 +243,15 @@ async fn backers_of(
             Some(p) if p.id == nominee.id => {
                 problems.push(format!("第 {line} 行 {}：被推荐人本人不能联名", p.name))
             }
-            Some(p) if members && p.party_status != "full" => problems.push(format!(
-                "第 {line} 行 {}：{}，党员联名须为正式党员",
-                p.name,
-                party_status_label(&p.party_status)
-            )),
+            Some(p)
+                if members && !crate::domain::party::check_full_member(&p.party_status).passed =>
+            {
+                problems.push(format!(
+                    "第 {line} 行 {}：{}，党员联名须为正式党员",
+                    p.name,
+                    party_status_label(&p.party_status)
+                ))
+            }
             Some(p) => found.push(p),
         }
     }

@@ -49,8 +49,15 @@ pub async fn set_size(
         errors.push(("委员职数", "应为 1–99 的整数".to_string()));
     }
     let deputies = f.deputies.unwrap_or(0);
-    if !(0..=2).contains(&deputies) {
-        errors.push(("副书记职数", "应为 0–2 名".to_string()));
+    if u32::try_from(deputies).map_or(true, |d| !party::check_deputy_seats(d).passed) {
+        errors.push((
+            "副书记职数",
+            format!(
+                "应为 {}–{} 名",
+                party::DEPUTY_SEATS_MIN,
+                party::DEPUTY_SEATS_MAX
+            ),
+        ));
     } else if deputies + 1 > members {
         errors.push(("副书记职数", "书记、副书记须在委员之中".to_string()));
     }
