@@ -16,7 +16,7 @@ use super::store::{Meeting, Staff, VOTE_COLS, Vote, load_meeting, staff_of};
 use crate::audit::{self, Change};
 use crate::auth::Ctx;
 use crate::communities::{self, Community};
-use crate::db::Q;
+use crate::db::{Q, Tx};
 use crate::domain::counting::{Someone, VoteState, staff_conflict};
 use crate::domain::person::parse_date;
 use crate::error::{AppError, AppResult};
@@ -37,6 +37,20 @@ pub struct MeetingInput {
 
 async fn create_meeting(state: &AppState, ctx: &Ctx, f: &MeetingInput) -> AppResult<Meeting> {
     let c = ctx.community()?.clone();
+    let mut tx = state.db.begin().await?;
+    let m = insert_meeting(&mut tx, ctx, &c, f).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Checks and inserts a meeting of `c` in `tx`, audited in the community's chain (the Party
+/// pipeline creates its 党员大会's meeting this way, in its own transaction).
+pub(crate) async fn insert_meeting(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    c: &Community,
+    f: &MeetingInput,
+) -> AppResult<Meeting> {
     let title = f.title.trim();
     if title.is_empty() || title.chars().count() > 60 {
         return Err(AppError::invalid("会议名称", "不能为空，最多 60 字"));
@@ -49,7 +63,6 @@ async fn create_meeting(state: &AppState, ctx: &Ctx, f: &MeetingInput) -> AppRes
     }
     let date: NaiveDate = parse_date(&f.date)
         .ok_or_else(|| AppError::invalid("日期", format!("“{}”不是有效日期", f.date)))?;
-    let mut tx = state.db.begin().await?;
     let now = crate::now();
     let id = Q::new("insert into meetings (community_id, title, kind, date, created_at, updated_at) values ($1, $2, $3, $4, $5, $5) returning id")
         .bind(c.id)
@@ -57,7 +70,7 @@ async fn create_meeting(state: &AppState, ctx: &Ctx, f: &MeetingInput) -> AppRes
         .bind(&f.kind)
         .bind(date)
         .bind(now)
-        .scalar(&mut tx)
+        .scalar(&mut *tx)
         .await?;
     let m = Meeting {
         id,
@@ -68,7 +81,7 @@ async fn create_meeting(state: &AppState, ctx: &Ctx, f: &MeetingInput) -> AppRes
         closed_at: None,
     };
     audit::append(
-        &mut tx,
+        tx,
         &ctx.actor(),
         Change {
             scope: c.scope(),
@@ -80,7 +93,6 @@ async fn create_meeting(state: &AppState, ctx: &Ctx, f: &MeetingInput) -> AppRes
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(m)
 }
 

@@ -30,7 +30,9 @@ pub mod store_bool {
 }
 
 pub use events::{Hub, Signal, start as start_events};
+pub(crate) use meetings::{MeetingInput, insert_meeting};
 pub use store::{Meeting, PostDef, Staff, Vote, load_meeting, load_vote, tally_of};
+pub(crate) use votes::{CandidateInput, PostInput, VoteInput, create_vote};
 
 use crate::routes::{Access, RouteDef, create, get, post};
 

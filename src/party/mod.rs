@@ -8,6 +8,14 @@
 //! community's chain in its own transaction), `pages`, `api` and `recommend_web` are the faces.
 
 mod api;
+mod congress;
+mod congress_api;
+mod congress_close;
+mod congress_docs;
+mod congress_read;
+mod congress_stage;
+mod congress_votes;
+mod congress_web;
 mod nominations;
 mod pages;
 mod recommend;
@@ -18,6 +26,7 @@ mod review;
 mod size;
 mod store;
 
+pub use congress_close::blockers as congress_blockers;
 pub use nominations::{SummaryRow, summary};
 pub use size::{Pipeline, check_size, pipeline};
 pub use store::{CHANNELS, Nomination, POSTS, channel_label};
@@ -28,6 +37,7 @@ use crate::routes::{Access, RouteDef, create, get, post, put};
 pub fn routes() -> Vec<RouteDef> {
     let mut t = first_slice();
     t.extend(p3_routes());
+    t.extend(congress_api::routes());
     t
 }
 
