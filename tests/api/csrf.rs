@@ -177,12 +177,12 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
             Fix::Json(json!({"ballot": {"marks": {"委员": {"for": ["丁一"]}}}}))
         }
         ("POST", "/api/v1/checks/{id}/override") => Fix::Json(json!({"reason": "经街道研究同意"})),
-        _ => return party_fixture(def),
+        _ => return party_fixture(def, ids),
     })
 }
 
 /// The Party pipeline's routes (nominee: the arranged Party member of sg01).
-fn party_fixture(def: &RouteDef) -> Option<Fix> {
+fn party_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
     let f = |v: &[(&'static str, &str)]| {
         Fix::Form(v.iter().map(|(k, v)| (*k, v.to_string())).collect())
     };
@@ -247,6 +247,33 @@ fn party_fixture(def: &RouteDef) -> Option<Fix> {
         // An empty form is a valid one; empty totals clear the totals.
         "/party/recommendation/forms" => pick(Fix::Empty, json!({})),
         "/party/recommendation/totals" => pick(Fix::Empty, json!({"totals": []})),
+        // P-6/P-7 (state from `party::congress::csrf_prepare`).
+        "/party/congress/open" => pick(f(&[("reason", "时间紧")]), json!({"reason": "时间紧"})),
+        "/party/congress" => pick(f(&[("date", "2027-04-26")]), json!({"date": "2027-04-27"})),
+        "/party/congress/roll/{person}/exclusion" => pick(
+            f(&[("reason", "illness"), ("approval", "街党工委同意")]),
+            json!({"reason": "illness", "approval": "街党工委同意"}),
+        ),
+        "/party/congress/replacements" => {
+            let (old, new) = (ids.person2.to_string(), ids.person.to_string());
+            let reason = "替补";
+            pick(
+                f(&[
+                    ("replaced_person_id", &old),
+                    ("person_id", &new),
+                    ("reason", reason),
+                ]),
+                json!({"replaced_person_id": ids.person2, "person_id": ids.person, "reason": reason}),
+            )
+        }
+        "/party/congress/roll"
+        | "/party/congress/roll/{person}/exclusion/remove"
+        | "/party/congress/roll/{person}/checkin"
+        | "/party/congress/roll/{person}/checkin/undo"
+        | "/party/congress/votes/members"
+        | "/party/congress/votes/leaders"
+        | "/party/steps/P-6/done"
+        | "/party/approvals/{person}" => pick(Fix::Empty, json!({})),
         _ => return None,
     })
 }
@@ -440,6 +467,7 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 .unwrap();
         }
         party_prepare(&app, def.path).await;
+        crate::party::congress::csrf_prepare(&app, def).await;
         let Some(fix) = fixture(def, &ids, step, &password) else {
             failures.push(format!("no fixture for {} {}", def.method, def.path));
             continue;

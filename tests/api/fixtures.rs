@@ -264,6 +264,10 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
         .replace("{chk}", &p.chk.to_string())
         .replace("{pid}", &p.pid.to_string())
         .replace("{oid}", &p.oid.to_string())
+        .replace(
+            "{person}",
+            &(if other { ids.other_person } else { ids.person }).to_string(),
+        )
 }
 
 /// True when the route names a community's resource (so sg02's version is hidden from sg01).

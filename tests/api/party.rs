@@ -2,6 +2,7 @@
 //! their thresholds, consent and summary, P-2's checks, decisions and 公示, authorization, and
 //! one walk through the pages.
 
+pub mod congress;
 mod recommend;
 mod walk;
 
