@@ -6,10 +6,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::congress::{self, CongressInput, ExclusionInput};
+use super::congress::{self, CongressInput};
 use super::congress_close::{self as close, DecisionInput};
 use super::congress_docs as docs;
 use super::congress_read::Roll;
+use super::congress_roll::{self as roll, ExclusionInput};
 use super::congress_stage::Stage;
 use super::congress_votes::{self as votes, ReplacementInput};
 use super::congress_web::{self as web, View};
@@ -252,7 +253,7 @@ pub async fn api_set(
 /// `POST …/party/congress/roll`: regenerates the roll.
 pub async fn api_roll(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let ((added, dropped), q) = congress::refresh_roll(&state, &ctx, &c, &community).await?;
+    let ((added, dropped), q) = roll::refresh_roll(&state, &ctx, &c, &community).await?;
     Ok(Json(
         json!({"added": added, "dropped": dropped, "quorum": quorum_json(&q)}),
     ))
@@ -266,7 +267,7 @@ pub async fn api_exclude(
     Json(f): Json<ExclusionInput>,
 ) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let q = congress::exclude(&state, &ctx, &c, &community, person, &f).await?;
+    let q = roll::exclude(&state, &ctx, &c, &community, person, &f).await?;
     Ok(Json(json!({"quorum": quorum_json(&q)})))
 }
 
@@ -277,13 +278,13 @@ pub async fn api_include(
     Path((id, person)): Path<(i64, i64)>,
 ) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let q = congress::include(&state, &ctx, &c, &community, person).await?;
+    let q = roll::include(&state, &ctx, &c, &community, person).await?;
     Ok(Json(json!({"quorum": quorum_json(&q)})))
 }
 
 async fn api_checkin(state: AppState, ctx: Ctx, (id, person): (i64, i64), on: bool) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let (name, q) = congress::check_in(&state, &ctx, &c, &community, person, on).await?;
+    let (name, q) = roll::check_in(&state, &ctx, &c, &community, person, on).await?;
     Ok(Json(
         json!({"name": name, "checked_in": on, "quorum": quorum_json(&q)}),
     ))

@@ -9,9 +9,10 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use tower_sessions::Session;
 
-use super::congress::{self, CongressInput, ExclusionInput};
+use super::congress::{self, CongressInput};
 use super::congress_close::{self as close, DecisionInput};
 use super::congress_read::{self as read, Approval, Congress, Proposed, Roll};
+use super::congress_roll::{self as roll, ExclusionInput};
 use super::congress_stage::Stage;
 use super::congress_votes::{self as votes, ReplacementInput, leaders_check};
 use super::pages::{CheckView, base, finish};
@@ -210,7 +211,7 @@ pub async fn roll_post(
     Path((_, id)): Ids,
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let r = congress::refresh_roll(&state, &ctx, &c, &community).await;
+    let r = roll::refresh_roll(&state, &ctx, &c, &community).await;
     finish(&session, &back(&community, &c), r, |((a, d), q)| {
         format!(
             "已按人员信息重新生成名册：新增 {a} 名，移出 {d} 名。{}",
@@ -228,7 +229,7 @@ pub async fn exclusion_post(
     Form(f): Form<ExclusionInput>,
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let r = congress::exclude(&state, &ctx, &c, &community, person, &f).await;
+    let r = roll::exclude(&state, &ctx, &c, &community, person, &f).await;
     finish(&session, &back(&community, &c), r, |q| {
         format!("已登记不计入应到会人数。{}", q.message)
     })
@@ -242,7 +243,7 @@ pub async fn include_post(
     Path((_, id, person)): Ids3,
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let r = congress::include(&state, &ctx, &c, &community, person).await;
+    let r = roll::include(&state, &ctx, &c, &community, person).await;
     finish(&session, &back(&community, &c), r, |q| {
         format!("已撤销，重新计入应到会人数。{}", q.message)
     })
@@ -257,7 +258,7 @@ async fn check_in(
     on: bool,
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let r = congress::check_in(&state, &ctx, &c, &community, person, on).await;
+    let r = roll::check_in(&state, &ctx, &c, &community, person, on).await;
     finish(&session, &back(&community, &c), r, |(name, q)| {
         let what = if on { "已签到" } else { "已撤销签到" };
         format!("{name}{what}。{}", q.message)
