@@ -55,6 +55,15 @@ pub fn is_warning(check: &RuleCheck) -> bool {
     WARNING_RULES.contains(&check.rule.as_str())
 }
 
+/// Statutory rules no override can relax: the 党员大会's quorum, and the 书记/副书记 coming from
+/// the newly elected 委员 (a candidate who was not elected is replaced, not excused).
+pub const STATUTORY_RULES: &[&str] = &["P-6.quorum", "P-6.leaders_elected"];
+
+/// True when `check` is statutory: a failure blocks and cannot be overridden.
+pub fn is_statutory(check: &RuleCheck) -> bool {
+    STATUTORY_RULES.contains(&check.rule.as_str())
+}
+
 /// A post of the Party committee.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -197,6 +206,13 @@ mod tests {
             [SECRETARY_SEATS, 2, 7],
             "书记 1, 副书记 n, 委员 N"
         );
+    }
+
+    #[test]
+    fn the_quorum_and_the_leaders_among_the_elected_are_statutory() {
+        assert!(is_statutory(&check_quorum(10, 8, QUORUM_DEFAULT)));
+        assert!(is_statutory(&check_leaders_elected(&["甲"], &["乙"], &[])));
+        assert!(!is_statutory(&check_full_member("probationary")));
     }
 
     #[test]

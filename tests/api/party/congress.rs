@@ -185,6 +185,18 @@ async fn exactly_four_fifths_present_refuses_the_members_vote_and_one_more_creat
         0,
         "nothing created"
     );
+    // The quorum is statutory: the street cannot override its stored check.
+    let chk = view(&app, &s).await["checks"][0]["id"].as_i64().unwrap();
+    let r = api(
+        &app,
+        Who::Street,
+        Method::POST,
+        &format!("/api/v1/checks/{chk}/override"),
+        json!({"reason": "人数差一名"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("该项为法定要求，不能放宽"), "{}", r.text);
     check_in(&app, &s, 9).await;
     let v = view(&app, &s).await;
     assert_eq!(
