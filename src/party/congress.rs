@@ -208,6 +208,11 @@ pub async fn set_congress(
         secretary_statement: statement,
         members_vote_id: before.as_ref().and_then(|b| b.members_vote_id),
         leaders_vote_id: before.as_ref().and_then(|b| b.leaders_vote_id),
+        members_reduced_vote_id: before.as_ref().and_then(|b| b.members_reduced_vote_id),
+        members_reduced_agreed: before.as_ref().and_then(|b| b.members_reduced_agreed),
+        members_reduced_reason: before
+            .as_ref()
+            .and_then(|b| b.members_reduced_reason.clone()),
     };
     let after = json!({"congress": congress, "roll": generated, "quorum": check});
     let action = if before.is_some() { "update" } else { "create" };

@@ -10,6 +10,7 @@ use super::congress::{self, CongressInput};
 use super::congress_close::{self as close, DecisionInput};
 use super::congress_docs as docs;
 use super::congress_read::Roll;
+use super::congress_reduce::{self as reduce, ReduceInput};
 use super::congress_roll::{self as roll, ExclusionInput};
 use super::congress_stage::Stage;
 use super::congress_votes::{self as votes, ReplacementInput};
@@ -71,6 +72,11 @@ pub fn routes() -> Vec<RouteDef> {
             "/communities/{code}/campaigns/{campaign}/party/congress/votes/members",
             Access::Community,
             r::post(web::members_vote_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/congress/members/reduce",
+            Access::Community,
+            r::post(web::reduce_post),
         ),
         create(
             "/communities/{code}/campaigns/{campaign}/party/congress/replacements",
@@ -147,6 +153,11 @@ pub fn routes() -> Vec<RouteDef> {
             "/api/v1/campaigns/{campaign}/party/congress/votes/members",
             Access::Community,
             r::post(api_members_vote),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/party/congress/members/reduce",
+            Access::Community,
+            r::post(api_reduce),
         ),
         create(
             "/api/v1/campaigns/{campaign}/party/congress/replacements",
@@ -330,6 +341,18 @@ pub async fn api_leaders_vote(
     Ok(created(
         &votes::leaders_vote(&state, &ctx, &c, &community).await?,
     ))
+}
+
+/// `POST …/congress/members/reduce`: reduces the 委员 seats instead of a 另行选举.
+pub async fn api_reduce(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<ReduceInput>,
+) -> J {
+    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let n = reduce::reduce_members(&state, &ctx, &c, &community, &f).await?;
+    Ok(Json(json!({"members": n})))
 }
 
 /// `POST …/congress/replacements` (street, create).

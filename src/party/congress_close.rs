@@ -29,7 +29,7 @@ pub async fn leaders_stage(
     let Some(first) = g.leaders_vote_id else {
         return Ok(None);
     };
-    let mut s = stage::stage(&state.db, first).await?;
+    let mut s = stage::stage(&state.db, first, None).await?;
     let roll = read::roll(&state.db, c.id, c.community_id).await?;
     let people: Vec<(i64, String)> = roll
         .entries
@@ -249,7 +249,12 @@ pub async fn blockers(db: &Db, campaign_id: i64) -> AppResult<Vec<String>> {
         out.push("党员大会（P-6）：尚未创建委员选举投票。".into());
         return Ok(out);
     }
-    let members = stage::stage(db, g.members_vote_id.unwrap_or_default()).await?;
+    let members = stage::stage(
+        db,
+        g.members_vote_id.unwrap_or_default(),
+        g.members_reduced_vote_id,
+    )
+    .await?;
     if !members.complete {
         out.push(format!("委员选举：{}", members.status));
         return Ok(out);
@@ -263,7 +268,7 @@ pub async fn blockers(db: &Db, campaign_id: i64) -> AppResult<Vec<String>> {
         out.push("党员大会（P-6）：尚未创建书记、副书记选举投票。".into());
         return Ok(out);
     };
-    let leaders = stage::stage(db, first).await?;
+    let leaders = stage::stage(db, first, None).await?;
     if !leaders.complete {
         out.push(format!("书记、副书记选举：{}", leaders.status));
         return Ok(out);

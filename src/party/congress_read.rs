@@ -35,6 +35,12 @@ pub struct Congress {
     pub members_vote_id: Option<i64>,
     /// First round of the 书记/副书记 vote.
     pub leaders_vote_id: Option<i64>,
+    /// The certified 委员 round after which the seats were reduced instead of a 另行选举.
+    pub members_reduced_vote_id: Option<i64>,
+    /// Electors who agreed to the reduction.
+    pub members_reduced_agreed: Option<i64>,
+    /// Why the seats were reduced.
+    pub members_reduced_reason: Option<String>,
 }
 
 impl Congress {
@@ -69,8 +75,8 @@ pub fn rule_label(rule: &str) -> &'static str {
 /// The congress of a campaign, if recorded.
 pub async fn congress(db: &Db, campaign_id: i64) -> AppResult<Option<Congress>> {
     Q::new(
-        "select campaign_id, meeting_date, quorum_rule, meeting_id, presentation, secretary_statement, members_vote_id, leaders_vote_id \
-         from party_congresses where campaign_id = $1",
+        "select campaign_id, meeting_date, quorum_rule, meeting_id, presentation, secretary_statement, members_vote_id, leaders_vote_id, \
+         members_reduced_vote_id, members_reduced_agreed, members_reduced_reason from party_congresses where campaign_id = $1",
     )
     .bind(campaign_id)
     .optional(db)

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::counting::{Vote, load_vote};
 use crate::db::{Db, Q};
 use crate::domain::counting::VoteState;
-use crate::domain::tally::{Status, TallyResult};
+use crate::domain::tally::{PostResult, Status, TallyResult};
 use crate::error::AppResult;
 
 /// One person elected in a certified round.
@@ -53,6 +53,8 @@ pub struct Stage {
     pub elected: Vec<Elected>,
     /// The last round is certified and needs no further round.
     pub complete: bool,
+    /// The last round left seats unfilled (no tie): a further election, or fewer seats.
+    pub short: bool,
     /// Where it stands, in words.
     pub status: String,
 }
@@ -87,8 +89,9 @@ pub async fn chain(db: &Db, first: i64) -> AppResult<Vec<Vote>> {
     Ok(out)
 }
 
-/// The stage of the chain starting at `first`.
-pub async fn stage(db: &Db, first: i64) -> AppResult<Stage> {
+/// The stage of the chain starting at `first`; `reduced_after` is the round after which the
+/// seats were reduced instead of a further election (that round then ends the stage).
+pub async fn stage(db: &Db, first: i64, reduced_after: Option<i64>) -> AppResult<Stage> {
     let votes = chain(db, first).await?;
     let mut elected = Vec::new();
     let mut rounds = Vec::new();
@@ -122,6 +125,7 @@ pub async fn stage(db: &Db, first: i64) -> AppResult<Stage> {
         });
     }
     let last = votes.last().expect("a chain has its first vote");
+    let mut short = false;
     let (complete, status) = if last.state() != VoteState::Certified {
         (
             false,
@@ -139,23 +143,19 @@ pub async fn stage(db: &Db, first: i64) -> AppResult<Stage> {
             Some(r) => match r
                 .posts
                 .iter()
-                .find_map(|p| p.next_round.as_ref().map(|n| (p, n)))
+                .find(|p| p.next_round.is_some() || p.unfilled > 0)
             {
-                Some((p, n)) => (
-                    false,
+                Some(p) if p.tie.is_empty() && reduced_after == Some(last.id) => (
+                    true,
                     format!(
-                        "“{}”的{}须{}：应选 {} 名，候选人 {}；请在计票室安排下一轮。",
-                        last.title,
-                        p.post,
-                        if p.tie.is_empty() {
-                            "另行选举"
-                        } else {
-                            "再次投票"
-                        },
-                        n.seats,
-                        n.candidates.join("、")
+                        "已完成：{}未选足，经选举人同意减少名额，不再另行选举。",
+                        p.post
                     ),
                 ),
+                Some(p) => {
+                    short = p.tie.is_empty();
+                    (false, follow_up(&last.title, p))
+                }
                 None => (true, "已完成。".to_string()),
             },
             None => (false, format!("“{}”没有计票结果。", last.title)),
@@ -165,8 +165,36 @@ pub async fn stage(db: &Db, first: i64) -> AppResult<Stage> {
         rounds,
         elected,
         complete,
+        short,
         status,
     })
+}
+
+/// What a post of the last round still needs, in words.
+fn follow_up(title: &str, p: &PostResult) -> String {
+    match &p.next_round {
+        Some(n) => format!(
+            "“{title}”的{}须{}：应选 {} 名，候选人 {}；请在计票室安排下一轮。",
+            p.post,
+            if p.tie.is_empty() {
+                "另行选举"
+            } else {
+                "再次投票"
+            },
+            n.seats,
+            n.candidates.join("、")
+        ),
+        None => format!(
+            "“{title}”的{}未选足（缺 {} 名），没有自动产生的下一轮：须另行提名候选人，在计票室创建接续本轮的投票{}。",
+            p.post,
+            p.unfilled,
+            if p.post == "委员" {
+                "，或经选举人同意减少名额"
+            } else {
+                ""
+            }
+        ),
+    }
 }
 
 /// Fills in the person of elected write-ins by their unique name among `people`.

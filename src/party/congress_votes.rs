@@ -152,7 +152,7 @@ pub async fn members_stage(
     let Some(first) = g.members_vote_id else {
         return Ok(None);
     };
-    let mut s = stage::stage(&state.db, first).await?;
+    let mut s = stage::stage(&state.db, first, g.members_reduced_vote_id).await?;
     let roll = read::roll(&state.db, c.id, c.community_id).await?;
     let people: Vec<(i64, String)> = roll
         .entries

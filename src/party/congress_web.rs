@@ -12,6 +12,7 @@ use tower_sessions::Session;
 use super::congress::{self, CongressInput};
 use super::congress_close::{self as close, DecisionInput};
 use super::congress_read::{self as read, Approval, Congress, Proposed, Roll};
+use super::congress_reduce::{self as reduce, ReduceInput};
 use super::congress_roll::{self as roll, ExclusionInput};
 use super::congress_stage::Stage;
 use super::congress_votes::{self as votes, ReplacementInput, leaders_check};
@@ -315,6 +316,21 @@ pub async fn leaders_vote_post(
             "已创建书记、副书记选举投票（等额，实到 {} 名）。",
             v.present.unwrap_or(0)
         )
+    })
+    .await
+}
+
+pub async fn reduce_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((_, id)): Ids,
+    Form(f): Form<ReduceInput>,
+) -> AppResult<Response> {
+    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let r = reduce::reduce_members(&state, &ctx, &c, &community, &f).await;
+    finish(&session, &back(&community, &c), r, |n| {
+        format!("已减少委员名额，本届委员会由 {n} 名当选委员组成。")
     })
     .await
 }

@@ -13,6 +13,7 @@ mod congress_api;
 mod congress_close;
 mod congress_docs;
 mod congress_read;
+mod congress_reduce;
 mod congress_roll;
 mod congress_stage;
 mod congress_votes;

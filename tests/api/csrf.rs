@@ -254,6 +254,10 @@ fn party_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
             f(&[("reason", "illness"), ("approval", "街党工委同意")]),
             json!({"reason": "illness", "approval": "街党工委同意"}),
         ),
+        "/party/congress/members/reduce" => pick(
+            f(&[("agreed", "1"), ("reason", "经大会表决")]),
+            json!({"agreed": 1, "reason": "经大会表决"}),
+        ),
         "/party/congress/replacements" => {
             let (old, new) = (ids.person2.to_string(), ids.person.to_string());
             let reason = "替补";

@@ -890,6 +890,76 @@ async fn the_congress_runs_through_a_tie_revote_and_a_replacement_to_the_streets
 }
 
 #[tokio::test]
+async fn a_seat_left_unfilled_may_be_dropped_when_the_size_stays_legal_and_most_electors_agree() {
+    let mut app = TestApp::spawn().await;
+    let s = approved(&app).await;
+    Q::new("update party_sizes set members = 6")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let g = record(&app, &s).await;
+    let counter2 = staff_room(&mut app, g["congress"]["meeting_id"].as_i64().unwrap()).await;
+    check_in(&app, &s, 9).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &s.api("/congress/votes/members"),
+        json!({}),
+    )
+    .await;
+    let vote = r.json()["vote"]["id"].as_i64().unwrap();
+    // Five of six are elected; 己六 has 4 votes of 9, short of a majority: one seat is unfilled.
+    let five = ["甲一", "乙二", "丙三", "丁四", "戊五"];
+    let mut ballots =
+        vec![members(&["甲一", "乙二", "丙三", "丁四", "戊五", "己六"]); 4];
+    ballots.extend(vec![members(&five); 5]);
+    count(&app, &counter2, vote, &ballots).await;
+    let v = view(&app, &s).await;
+    assert!(
+        v["members"]["status"]
+            .as_str()
+            .unwrap()
+            .contains("的委员未选足（缺 1 名），没有自动产生的下一轮：须另行提名候选人，在计票室创建接续本轮的投票，或经选举人同意减少名额。"),
+        "{}",
+        v["members"]
+    );
+    let reduce = s.api("/congress/members/reduce");
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &reduce,
+        json!({"agreed": 4, "reason": "经大会表决"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(
+        r.text
+            .contains("减少名额须经半数以上选举人同意：实到 9 名，同意 4 名"),
+        "{}",
+        r.text
+    );
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &reduce,
+        json!({"agreed": 5, "reason": "经大会表决"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["members"], 5);
+    let v = view(&app, &s).await;
+    assert_eq!(v["members"]["complete"], true);
+    assert_eq!(
+        v["members"]["status"],
+        "已完成：委员未选足，经选举人同意减少名额，不再另行选举。"
+    );
+    assert_eq!(v["congress"]["members_reduced_agreed"], 5);
+}
+
+#[tokio::test]
 async fn a_community_keeps_the_roll_checks_members_in_and_creates_the_vote_through_the_pages() {
     let app = TestApp::spawn().await;
     let s = approved(&app).await;
@@ -1050,6 +1120,27 @@ pub async fn csrf_prepare(app: &TestApp, def: &huanjie::routes::RouteDef) {
         }
         "/party/congress/roll/{person}/checkin" if def.method != Method::DELETE => {
             run("update party_roll set checked_in_at = null, updated_at = $1").await;
+        }
+        "/party/congress/members/reduce" => {
+            let result = r#"{"valid":true,"void_reasons":[],"provisional":false,"quorum":{"electorate":1,"present":1,"required":1,"met":true},"ballots":{"collected":1,"counted":1,"valid":1,"invalid":0},"posts":[{"post":"委员","seats":6,"threshold":1,"void_parts":0,"candidates":[],"elected":[],"tie":[],"unfilled":1,"next_round":{"round":"supplementary","seats":1,"candidates":["李四"]}}],"explanation":[]}"#;
+            let names = ["张三", "甲", "乙", "丙", "丁"];
+            let cands: Vec<String> = names.iter().map(|n| format!(r#"{{"name":"{n}","for":1,"against":0,"abstain":0,"write_in":false,"status":"elected"}}"#)).collect();
+            let result = result.replace(
+                r#""candidates":[],"elected":[]"#,
+                &format!(
+                    r#""candidates":[{}],"elected":{}"#,
+                    cands.join(","),
+                    json!(names)
+                ),
+            );
+            Q::new("insert into votes (meeting_id, title, preset, electorate, posts, state, present, result, created_at, updated_at) \
+                    select meeting_id, 'csrf-reduce', 'party', 1, '[{\"post\":\"委员\",\"seats\":6,\"candidates\":[]}]', 'certified', 1, $1, $2, $2 from party_congresses")
+                .bind(result)
+                .bind(now)
+                .execute(db)
+                .await
+                .unwrap();
+            run("update party_congresses set members_vote_id = (select max(id) from votes where title = 'csrf-reduce'), members_reduced_vote_id = null, updated_at = $1").await;
         }
         "/party/congress/replacements" | "/party/congress/votes/leaders" => {
             vote("委员", "members_vote_id").await;
