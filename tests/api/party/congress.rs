@@ -861,6 +861,30 @@ async fn the_congress_runs_through_a_tie_revote_and_a_replacement_to_the_streets
         .filter(|a| a["status_label"] == "已备案")
         .count();
     assert_eq!(filed, 5);
+    // The page shows both chains with links to their rounds and the decided committee.
+    let page = app
+        .call(
+            Who::Street,
+            Method::GET,
+            &format!("/communities/sg01/campaigns/{}/party/congress", s.campaign),
+            B::Empty,
+        )
+        .await
+        .text;
+    for round in [first, revote, id] {
+        assert!(
+            page.contains(&format!("href=\"/votes/{round}\"")),
+            "round {round}: {page}"
+        );
+    }
+    assert!(
+        page.contains("得票相等再次投票") && page.contains("报批已完成"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<td>书记</td><td>乙二</td><td>已批准</td>"),
+        "{page}"
+    );
     let sheet = app
         .call(
             Who::Community,
