@@ -12,7 +12,6 @@ use super::congress_docs as docs;
 use super::congress_read::Roll;
 use super::congress_reduce::{self as reduce, ReduceInput};
 use super::congress_roll::{self as roll, ExclusionInput};
-use super::congress_stage::Stage;
 use super::congress_votes::{self as votes, ReplacementInput};
 use super::congress_web::{self as web, View};
 use super::review::ReasonInput;
@@ -207,10 +206,6 @@ fn roll_json(roll: &Roll) -> Value {
     })
 }
 
-fn stage_json(s: &Option<Stage>) -> Value {
-    json!(s)
-}
-
 /// The view as JSON.
 fn view_json(v: &View) -> Value {
     json!({
@@ -218,7 +213,7 @@ fn view_json(v: &View) -> Value {
         "congress": v.congress, "roll": roll_json(&v.roll),
         "quorum": {"check": v.quorum, "needed": v.needed()},
         "checks": v.stored.iter().map(|k| json!({"id": k.id, "passed": k.passed, "message": k.message})).collect::<Vec<_>>(),
-        "members": stage_json(&v.members), "leaders": stage_json(&v.leaders),
+        "members": v.members, "leaders": v.leaders,
         "slate": v.slate, "leaders_check": v.leaders_check,
         "approvals": v.approvals.iter().map(|a| json!({
             "person_id": a.person_id, "name": a.name, "post": a.post, "status": a.status, "status_label": a.status_label(),
