@@ -8,6 +8,13 @@
 //! community's chain in its own transaction), `pages`, `api` and `recommend_web` are the faces.
 
 mod api;
+mod candidates;
+mod candidates_web;
+mod list_docs;
+mod lists;
+mod lists_read;
+mod lists_routes;
+mod lists_web;
 mod nominations;
 mod pages;
 mod recommend;
@@ -28,6 +35,7 @@ use crate::routes::{Access, RouteDef, create, get, post, put};
 pub fn routes() -> Vec<RouteDef> {
     let mut t = first_slice();
     t.extend(p3_routes());
+    t.extend(lists_routes::routes());
     t
 }
 
