@@ -2,6 +2,9 @@
 //! their thresholds, consent and summary, P-2's checks, decisions and 公示, authorization, and
 //! one walk through the pages.
 
+mod candidates;
+mod list_pages;
+mod lists;
 mod recommend;
 mod walk;
 
