@@ -7,7 +7,8 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::lists::{ListInput, log, mark_done, open_early, parse_list};
+use super::lists::{ListInput, parse_list};
+use super::lists_gate::{log, mark_done, open_early};
 use super::lists_read::{self as read, CANDIDATE, CANDIDATE_SUBJECT, List, PRELIMINARY};
 use super::recommend_read as p3;
 use super::review::ReasonInput;
@@ -36,9 +37,17 @@ pub struct CandidateInput {
 }
 
 /// Opens P-5 before P-4 is done, with the street's reason.
-pub async fn open_p5(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community, f: &ReasonInput) -> AppResult<()> {
+pub async fn open_p5(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    f: &ReasonInput,
+) -> AppResult<()> {
     if crate::party::store::step_done(&state.db, c.id, "P-4").await? {
-        return Err(AppError::conflict("初步人选已完成，候选人预备人选已可确定。"));
+        return Err(AppError::conflict(
+            "初步人选已完成，候选人预备人选已可确定。",
+        ));
     }
     open_early(state, ctx, (c, community), "P-5", f).await
 }
@@ -82,8 +91,15 @@ pub async fn set_candidates(
         date: f.date.clone(),
         people: f.people.clone(),
     };
-    let (date, people) = parse_list(&input, &allowed, "不在初步人选名单中，不能列为候选人预备人选")?;
-    let known: Vec<(i64, String)> = prelim.iter().map(|e| (e.person_id, e.name.clone())).collect();
+    let (date, people) = parse_list(
+        &input,
+        &allowed,
+        "不在初步人选名单中，不能列为候选人预备人选",
+    )?;
+    let known: Vec<(i64, String)> = prelim
+        .iter()
+        .map(|e| (e.person_id, e.name.clone()))
+        .collect();
     let secretary: Vec<i64> = f.secretary.into_iter().collect();
     let listed = names_of(&people, &known);
     let on_list = check_leaders_on_list(
@@ -93,12 +109,20 @@ pub async fn set_candidates(
     );
     if !on_list.passed {
         let off: Vec<String> = names_of(
-            &secretary.iter().chain(&f.deputies).copied().filter(|p| !people.contains(p)).collect::<Vec<_>>(),
+            &secretary
+                .iter()
+                .chain(&f.deputies)
+                .copied()
+                .filter(|p| !people.contains(p))
+                .collect::<Vec<_>>(),
             &known,
         );
         return Err(AppError::invalid(
             "书记、副书记人选",
-            format!("书记、副书记人选须在候选人预备人选名单中，{} 不在名单中。", off.join("、")),
+            format!(
+                "书记、副书记人选须在候选人预备人选名单中，{} 不在名单中。",
+                off.join("、")
+            ),
         ));
     }
     require_p5(state, c).await?;
@@ -112,7 +136,11 @@ pub async fn set_candidates(
             b.status_label()
         )));
     }
-    let before_people: Vec<i64> = read::entries(db, c.id, CANDIDATE).await?.iter().map(|e| e.person_id).collect();
+    let before_people: Vec<i64> = read::entries(db, c.id, CANDIDATE)
+        .await?
+        .iter()
+        .map(|e| e.person_id)
+        .collect();
     let sec_names = names_of(&secretary, &known);
     let dep_names = names_of(&f.deputies, &known);
     let checks = [
@@ -170,7 +198,15 @@ pub async fn set_candidates(
     let b = before.map(|l| json!({"list": l, "people": before_people}));
     let after = json!({"fixed_on": date, "people": people, "secretary": secretary, "deputies": f.deputies, "checks": checks});
     let id = format!("{}:{CANDIDATE}", c.id);
-    log(&mut tx, ctx, community, ("update", "party_list", id), b, after).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("update", "party_list", id),
+        b,
+        after,
+    )
+    .await?;
     tx.commit().await?;
     let list = read::list(db, c.id, CANDIDATE)
         .await?
@@ -206,12 +242,20 @@ async fn set_status(
     let now = crate::now();
     let user = ctx.user()?.id;
     let q = match to {
-        "submitted" => Q::new("update party_lists set status = $1, updated_at = $2 where campaign_id = $3 and list = $4"),
-        _ => Q::new("update party_lists set status = $1, updated_at = $2, decided_at = $2, decided_by = $5, status_reason = $6 \
-                     where campaign_id = $3 and list = $4"),
+        "submitted" => Q::new(
+            "update party_lists set status = $1, updated_at = $2 where campaign_id = $3 and list = $4",
+        ),
+        _ => Q::new(
+            "update party_lists set status = $1, updated_at = $2, decided_at = $2, decided_by = $5, status_reason = $6 \
+                     where campaign_id = $3 and list = $4",
+        ),
     };
     let q = q.bind(to).bind(now).bind(c.id).bind(CANDIDATE);
-    let q = if to == "submitted" { q } else { q.bind(user).bind(reason) };
+    let q = if to == "submitted" {
+        q
+    } else {
+        q.bind(user).bind(reason)
+    };
     q.execute(&mut tx).await?;
     if to == "approved" {
         let listed = read::entries(&state.db, c.id, CANDIDATE).await?.len();
@@ -220,7 +264,15 @@ async fn set_status(
     let id = format!("{}:{CANDIDATE}", c.id);
     let after = json!({"status": to, "reason": reason});
     let b = json!({"status": before.status, "reason": before.status_reason});
-    log(&mut tx, ctx, community, (to, "party_list", id), Some(b), after).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        (to, "party_list", id),
+        Some(b),
+        after,
+    )
+    .await?;
     tx.commit().await?;
     read::list(&state.db, c.id, CANDIDATE)
         .await?
@@ -228,14 +280,38 @@ async fn set_status(
 }
 
 /// The community submits the list to the street (409 while a check fails unapproved).
-pub async fn submit(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community) -> AppResult<List> {
+pub async fn submit(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+) -> AppResult<List> {
     require_p5(state, c).await?;
-    set_status(state, ctx, (c, community), (&["draft", "returned"], "submitted"), None).await
+    set_status(
+        state,
+        ctx,
+        (c, community),
+        (&["draft", "returned"], "submitted"),
+        None,
+    )
+    .await
 }
 
 /// The street approves the submitted list; P-5 is done.
-pub async fn approve(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community) -> AppResult<List> {
-    set_status(state, ctx, (c, community), (&["submitted"], "approved"), None).await
+pub async fn approve(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+) -> AppResult<List> {
+    set_status(
+        state,
+        ctx,
+        (c, community),
+        (&["submitted"], "approved"),
+        None,
+    )
+    .await
 }
 
 /// The street returns the submitted list with its reasons (required).
@@ -250,5 +326,12 @@ pub async fn give_back(
     if reason.is_empty() {
         return Err(AppError::invalid("退回理由", "退回必须写明理由"));
     }
-    set_status(state, ctx, (c, community), (&["submitted"], "returned"), Some(reason)).await
+    set_status(
+        state,
+        ctx,
+        (c, community),
+        (&["submitted"], "returned"),
+        Some(reason),
+    )
+    .await
 }

@@ -43,7 +43,10 @@ fn candidates_of(fields: &[(String, String)]) -> CandidateInput {
     CandidateInput {
         date: l.date,
         people: l.people,
-        secretary: fields.iter().find(|(k, _)| k == "secretary").and_then(|(_, v)| id(v)),
+        secretary: fields
+            .iter()
+            .find(|(k, _)| k == "secretary")
+            .and_then(|(_, v)| id(v)),
         deputies: deputies.into_iter().map(|(_, p)| p).collect(),
     }
 }
@@ -92,7 +95,10 @@ pub async fn candidates_get(
     let seats = size.as_ref().map_or(0, |s| s.members);
     let people = read::entries(db, c.id, CANDIDATE).await?;
     let lead = |post: &str| -> Vec<i64> {
-        let mut v: Vec<&Entry> = people.iter().filter(|e| e.leader_post.as_deref() == Some(post)).collect();
+        let mut v: Vec<&Entry> = people
+            .iter()
+            .filter(|e| e.leader_post.as_deref() == Some(post))
+            .collect();
         v.sort_by_key(|e| e.leader_order);
         v.iter().map(|e| e.person_id).collect()
     };
@@ -118,7 +124,9 @@ pub async fn candidates_get(
         seats,
         min: candidate_min(u32::try_from(seats).unwrap_or(0)),
         choices,
-        deputy_slots: (1..=slots).map(|k| (k, deputies.get(k - 1).copied().unwrap_or(0))).collect(),
+        deputy_slots: (1..=slots)
+            .map(|k| (k, deputies.get(k - 1).copied().unwrap_or(0)))
+            .collect(),
         list: read::list(db, c.id, CANDIDATE).await?,
         people,
         checks: read::checks(db, CANDIDATE_SUBJECT, c.id)
@@ -141,7 +149,10 @@ pub async fn open_post(
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let r = candidates::open_p5(&state, &ctx, &c, &community, &f).await;
-    finish(&session, &back(&community, &c), r, |_| "已提前开始确定候选人预备人选。".to_string()).await
+    finish(&session, &back(&community, &c), r, |_| {
+        "已提前开始确定候选人预备人选。".to_string()
+    })
+    .await
 }
 
 pub async fn list_post(
@@ -154,22 +165,41 @@ pub async fn list_post(
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let r = candidates::set_candidates(&state, &ctx, &c, &community, &candidates_of(&fields)).await;
     finish(&session, &back(&community, &c), r, |(_, checks)| {
-        let said: Vec<String> = checks.iter().map(|(_, r)| r.check.message.clone()).collect();
+        let said: Vec<String> = checks
+            .iter()
+            .map(|(_, r)| r.check.message.clone())
+            .collect();
         format!("已保存候选人预备人选名单。{}", said.join(""))
     })
     .await
 }
 
-pub async fn submit_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path((_, id)): Ids) -> AppResult<Response> {
+pub async fn submit_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((_, id)): Ids,
+) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let r = candidates::submit(&state, &ctx, &c, &community).await;
-    finish(&session, &back(&community, &c), r, |_| "已将候选人预备人选名单报街道工作组审批。".to_string()).await
+    finish(&session, &back(&community, &c), r, |_| {
+        "已将候选人预备人选名单报街道工作组审批。".to_string()
+    })
+    .await
 }
 
-pub async fn approve_post(State(state): State<AppState>, ctx: Ctx, session: Session, Path((_, id)): Ids) -> AppResult<Response> {
+pub async fn approve_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((_, id)): Ids,
+) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let r = candidates::approve(&state, &ctx, &c, &community).await;
-    finish(&session, &back(&community, &c), r, |_| "已批准候选人预备人选名单，候选人预备人选（P-5）已完成。".to_string()).await
+    finish(&session, &back(&community, &c), r, |_| {
+        "已批准候选人预备人选名单，候选人预备人选（P-5）已完成。".to_string()
+    })
+    .await
 }
 
 pub async fn return_post(
@@ -181,7 +211,10 @@ pub async fn return_post(
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let r = candidates::give_back(&state, &ctx, &c, &community, &f).await;
-    finish(&session, &back(&community, &c), r, |_| "已退回候选人预备人选名单。".to_string()).await
+    finish(&session, &back(&community, &c), r, |_| {
+        "已退回候选人预备人选名单。".to_string()
+    })
+    .await
 }
 
 // JSON API.
@@ -214,14 +247,24 @@ pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 }
 
 /// `POST …/party/candidates/open` (street): opens P-5 early with a reason.
-pub async fn api_open(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<ReasonInput>) -> J {
+pub async fn api_open(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<ReasonInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     candidates::open_p5(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"ok": true})))
 }
 
 /// `PUT …/party/candidates`: fixes or corrects the list (draft or returned only).
-pub async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<CandidateInput>) -> J {
+pub async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<CandidateInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let (list, _) = candidates::set_candidates(&state, &ctx, &c, &community, &f).await?;
     answer(&state, &c, Some(list)).await
@@ -242,7 +285,12 @@ pub async fn api_approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path
 }
 
 /// `POST …/party/candidates/return` (street) `{"reason"}`.
-pub async fn api_return(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<ReasonInput>) -> J {
+pub async fn api_return(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<ReasonInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let list = candidates::give_back(&state, &ctx, &c, &community, &f).await?;
     answer(&state, &c, Some(list)).await

@@ -8,7 +8,10 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
 
-use super::lists_read::{self as read, CANDIDATE, CANDIDATE_SUBJECT, Entry, List, PRELIMINARY, PRELIMINARY_SUBJECT, Standing};
+use super::lists_read::{
+    self as read, CANDIDATE, CANDIDATE_SUBJECT, Entry, List, PRELIMINARY, PRELIMINARY_SUBJECT,
+    Standing,
+};
 use super::pages::CheckView;
 use super::recommend_read as p3;
 use super::store::{self, Nomination, Publicity};
@@ -94,10 +97,18 @@ pub struct ReviewDoc {
     rows: Vec<ReviewRow>,
 }
 
-pub async fn review_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Ids) -> AppResult<ReviewDoc> {
+pub async fn review_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Ids,
+) -> AppResult<ReviewDoc> {
     let h = head(&state, &ctx, id, " 社区党组织换届人选资格审查表").await?;
     let mut rows = Vec::new();
-    for n in store::nominations(&state.db, h.c.id).await?.into_iter().filter(Nomination::counted) {
+    for n in store::nominations(&state.db, h.c.id)
+        .await?
+        .into_iter()
+        .filter(Nomination::counted)
+    {
         let f = facts(&state.db, n.person_id).await?;
         let checks = crate::checks::of(&state.db, store::NOMINATION_SUBJECT, n.id)
             .await?
@@ -111,7 +122,11 @@ pub async fn review_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)): 
             checks,
         });
     }
-    Ok(ReviewDoc { title: h.title.clone(), h, rows })
+    Ok(ReviewDoc {
+        title: h.title.clone(),
+        h,
+        rows,
+    })
 }
 
 /// A person on a 公示 notice.
@@ -138,15 +153,24 @@ pub struct NoticeDoc {
 }
 
 fn period_of(list: &[Publicity]) -> Option<(String, String, i64)> {
-    list.last()
-        .map(|p| (chinese_date(p.start_date), chinese_date(p.end_date), p.days()))
+    list.last().map(|p| {
+        (
+            chinese_date(p.start_date),
+            chinese_date(p.end_date),
+            p.days(),
+        )
+    })
 }
 
 fn sort_rows(rows: &mut [NoticeRow]) {
     rows.sort_by(|a, b| cmp_names(&a.name, &b.name));
 }
 
-pub async fn p2_notice_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Ids) -> AppResult<NoticeDoc> {
+pub async fn p2_notice_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Ids,
+) -> AppResult<NoticeDoc> {
     let h = head(&state, &ctx, id, " 社区党组织换届人选资格审查结果公示").await?;
     let mut rows = Vec::new();
     for n in p3::nominees(&state.db, h.c.id).await? {
@@ -166,8 +190,18 @@ pub async fn p2_notice_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)
     })
 }
 
-pub async fn p4_notice_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Ids) -> AppResult<NoticeDoc> {
-    let h = head(&state, &ctx, id, " 社区党组织委员会委员初步人选考察对象公示").await?;
+pub async fn p4_notice_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Ids,
+) -> AppResult<NoticeDoc> {
+    let h = head(
+        &state,
+        &ctx,
+        id,
+        " 社区党组织委员会委员初步人选考察对象公示",
+    )
+    .await?;
     let mut rows = Vec::new();
     for e in read::entries(&state.db, h.c.id, PRELIMINARY).await? {
         if e.inspection.is_some() {
@@ -198,9 +232,16 @@ pub struct FormDoc {
     posts: Vec<(&'static str, u32, Vec<String>)>,
 }
 
-pub async fn form_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Ids) -> AppResult<FormDoc> {
+pub async fn form_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Ids,
+) -> AppResult<FormDoc> {
     let h = head(&state, &ctx, id, " 社区党组织委员会全额定向民主推荐票").await?;
-    let seats = p3::seats(&state.db, h.c.id).await?.unwrap_or(Seats { deputies: 0, members: 0 });
+    let seats = p3::seats(&state.db, h.c.id).await?.unwrap_or(Seats {
+        deputies: 0,
+        members: 0,
+    });
     let nominees = p3::nominees(&state.db, h.c.id).await?;
     let posts = Post::ALL
         .into_iter()
@@ -216,7 +257,11 @@ pub async fn form_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Id
             (post.label(), seats.of(post), names)
         })
         .collect();
-    Ok(FormDoc { title: h.title.clone(), h, posts })
+    Ok(FormDoc {
+        title: h.title.clone(),
+        h,
+        posts,
+    })
 }
 
 /// A person of a list with their P-3 委员 result, for the printed lists.
@@ -270,7 +315,11 @@ async fn list_doc(state: &AppState, ctx: &Ctx, id: i64, which: &'static str) -> 
     };
     let h = head(state, ctx, id, what).await?;
     let db = &state.db;
-    let subject = if which == PRELIMINARY { PRELIMINARY_SUBJECT } else { CANDIDATE_SUBJECT };
+    let subject = if which == PRELIMINARY {
+        PRELIMINARY_SUBJECT
+    } else {
+        CANDIDATE_SUBJECT
+    };
     let rows = rows_of(db, h.c.id, which).await?;
     Ok(ListDoc {
         title: h.title.clone(),
@@ -293,15 +342,28 @@ fn leaders(rows: &[ListRow]) -> Vec<(String, String)> {
     let mut l: Vec<&ListRow> = rows.iter().filter(|r| r.e.leader_post.is_some()).collect();
     l.sort_by_key(|r| r.e.leader_order);
     l.iter()
-        .map(|r| (r.e.leader_post.clone().unwrap_or_default(), r.e.name.clone()))
+        .map(|r| {
+            (
+                r.e.leader_post.clone().unwrap_or_default(),
+                r.e.name.clone(),
+            )
+        })
         .collect()
 }
 
-pub async fn preliminary_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Ids) -> AppResult<ListDoc> {
+pub async fn preliminary_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Ids,
+) -> AppResult<ListDoc> {
     list_doc(&state, &ctx, id, PRELIMINARY).await
 }
 
-pub async fn candidates_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Ids) -> AppResult<ListDoc> {
+pub async fn candidates_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Ids,
+) -> AppResult<ListDoc> {
     list_doc(&state, &ctx, id, CANDIDATE).await
 }
 
@@ -318,16 +380,25 @@ pub struct RequestDoc {
     publicity: Option<(String, String, i64)>,
 }
 
-pub async fn request_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Ids) -> AppResult<RequestDoc> {
+pub async fn request_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id)): Ids,
+) -> AppResult<RequestDoc> {
     let mut d = list_doc(&state, &ctx, id, CANDIDATE).await?;
     let db = &state.db;
     let cid = d.h.c.id;
-    d.h.title = format!("{}关于社区党组织委员会候选人预备人选的请示", d.h.community.name);
+    d.h.title = format!(
+        "{}关于社区党组织委员会候选人预备人选的请示",
+        d.h.community.name
+    );
     let prelim = read::entries(db, cid, PRELIMINARY).await?;
     Ok(RequestDoc {
         title: d.h.title.clone(),
         deputies: store::size(db, cid).await?.map_or(0, |s| s.deputies),
-        meeting: p3::meeting(db, cid).await?.map(|m| chinese_date(m.meeting_date)),
+        meeting: p3::meeting(db, cid)
+            .await?
+            .map(|m| chinese_date(m.meeting_date)),
         preliminary: prelim.len(),
         inspected: prelim.iter().filter(|e| e.inspection.is_some()).count(),
         publicity: period_of(&store::publicities(db, cid, "P-4").await?),
@@ -338,7 +409,9 @@ pub async fn request_get(State(state): State<AppState>, ctx: Ctx, Path((_, id)):
 impl ListDoc {
     /// The date the list was fixed, written out.
     fn fixed(&self) -> String {
-        self.list.as_ref().map_or("—".into(), |l| chinese_date(l.fixed_on))
+        self.list
+            .as_ref()
+            .map_or("—".into(), |l| chinese_date(l.fixed_on))
     }
 }
 

@@ -1,127 +1,25 @@
-//! P-3's close and P-4 初步人选, changes: closing P-3 (the street), opening P-4 early with a
-//! reason, the preliminary list fixed by the committee with its stored size check, the street's
-//! 考察 record per person, the 公示 of the people inspected (shorter than 3 days refused), and
-//! closing P-4. Each change is audited in the community's chain in its own transaction.
+//! P-4 初步人选, changes: the preliminary list fixed by the committee with its stored size
+//! check, the street's 考察 record per person, and the 公示 of the people inspected (shorter
+//! than 3 days refused). Each change is audited in the community's chain in its own
+//! transaction; the step gates (closing P-3 and P-4, opening P-4 early) are in `lists_gate`.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::lists_gate::log;
 use super::lists_read::{self as read, Entry, List, PRELIMINARY, PRELIMINARY_SUBJECT};
 use super::recommend_read as p3;
-use super::review::{PublicityInput, ReasonInput};
+use super::review::PublicityInput;
 use super::store::{self, Publicity};
-use crate::audit::{self, Change};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
-use crate::db::{Q, Tx};
+use crate::db::Q;
 use crate::domain::party::{check_preliminary_list, check_publicity};
 use crate::domain::person::parse_date;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-
-/// Appends an audit entry (with the state before, where there was one) in the community's chain.
-pub(super) async fn log(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    community: &Community,
-    (action, entity, id): (&str, &str, String),
-    before: Option<Value>,
-    after: Value,
-) -> AppResult<()> {
-    let change = Change {
-        scope: community.scope(),
-        action,
-        entity,
-        entity_id: id,
-        before,
-        after: Some(after),
-    };
-    audit::append(tx, &ctx.actor(), change).await?;
-    Ok(())
-}
-
-/// Marks a Party step of the campaign done, audited.
-pub(super) async fn mark_done(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    c: &Campaign,
-    community: &Community,
-    step: &str,
-    after: Value,
-) -> AppResult<()> {
-    let now = crate::now();
-    let n = Q::new("update campaign_steps set done_at = $1, updated_at = $1 where campaign_id = $2 and code = $3")
-        .bind(now)
-        .bind(c.id)
-        .bind(step)
-        .execute(&mut *tx)
-        .await?;
-    if n == 0 {
-        return Err(AppError::NotFound);
-    }
-    let mut after = after;
-    after["done_at"] = json!(now);
-    let id = format!("{}:{step}", c.id);
-    log(tx, ctx, community, ("done", "campaign_step", id), None, after).await
-}
-
-/// Records the street's reason for opening `step` before the step before it is done.
-pub(super) async fn open_early(
-    state: &AppState,
-    ctx: &Ctx,
-    (c, community): (&Campaign, &Community),
-    step: &str,
-    f: &ReasonInput,
-) -> AppResult<()> {
-    let reason = f.reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid("理由", "提前开始必须写明理由"));
-    }
-    let mut tx = state.db.begin().await?;
-    Q::new("insert into party_step_overrides (campaign_id, step, reason, created_by, created_at) values ($1, $2, $3, $4, $5) \
-            on conflict (campaign_id, step) do update set reason = excluded.reason, created_by = excluded.created_by, created_at = excluded.created_at")
-        .bind(c.id)
-        .bind(step)
-        .bind(reason)
-        .bind(ctx.user()?.id)
-        .bind(crate::now())
-        .execute(&mut tx)
-        .await?;
-    let id = format!("{}:{step}", c.id);
-    let after = json!({"step": step, "reason": reason});
-    log(&mut tx, ctx, community, ("override", "party_step", id), None, after).await?;
-    tx.commit().await
-}
-
-/// Closes P-3 (the street): P-3 open, the meeting recorded with both checks satisfied, and
-/// forms or totals entered.
-pub async fn finish_p3(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community) -> AppResult<()> {
-    if !p3::p3_open(&state.db, c.id).await? {
-        return Err(AppError::conflict("全额定向民主推荐（P-3）尚未开始，不能结束。"));
-    }
-    let blockers = read::p3_blockers(&state.db, c.id).await?;
-    if !blockers.is_empty() {
-        return Err(AppError::conflict(format!(
-            "民主推荐不能结束：{}",
-            blockers.join("")
-        )));
-    }
-    let s = p3::summary(&state.db, c.id).await?;
-    let mut tx = state.db.begin().await?;
-    let after = json!({"participants": s.participants, "source": s.source, "valid_forms": s.valid_forms});
-    mark_done(&mut tx, ctx, c, community, "P-3", after).await?;
-    tx.commit().await
-}
-
-/// Opens P-4 before P-3 is done, with the street's reason.
-pub async fn open_p4(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community, f: &ReasonInput) -> AppResult<()> {
-    if read::p3_done(&state.db, c.id).await? {
-        return Err(AppError::conflict("民主推荐已完成，初步人选已可确定。"));
-    }
-    open_early(state, ctx, (c, community), "P-4", f).await
-}
 
 /// 409 unless P-4 is open (and not yet done, for the changes of its records).
 async fn require_p4(state: &AppState, c: &Campaign) -> AppResult<()> {
@@ -147,8 +45,13 @@ pub struct ListInput {
 }
 
 /// The meeting date and the people, checked against the allowed ids (422 otherwise).
-pub(super) fn parse_list(f: &ListInput, allowed: &[i64], refusal: &str) -> AppResult<(NaiveDate, Vec<i64>)> {
-    let date = parse_date(f.date.trim()).ok_or_else(|| AppError::invalid("会议日期", "请填写有效日期"))?;
+pub(super) fn parse_list(
+    f: &ListInput,
+    allowed: &[i64],
+    refusal: &str,
+) -> AppResult<(NaiveDate, Vec<i64>)> {
+    let date =
+        parse_date(f.date.trim()).ok_or_else(|| AppError::invalid("会议日期", "请填写有效日期"))?;
     if f.people.is_empty() {
         return Err(AppError::invalid("人选", "请至少选择一名人选"));
     }
@@ -175,7 +78,11 @@ pub async fn set_preliminary(
     community: &Community,
     f: &ListInput,
 ) -> AppResult<(List, Vec<(i64, crate::domain::rules::CheckRecord)>)> {
-    let passed: Vec<i64> = p3::nominees(&state.db, c.id).await?.iter().map(|n| n.person_id).collect();
+    let passed: Vec<i64> = p3::nominees(&state.db, c.id)
+        .await?
+        .iter()
+        .map(|n| n.person_id)
+        .collect();
     let (date, people) = parse_list(f, &passed, "不是通过资格审查的被推荐人，不能列为初步人选")?;
     require_p4(state, c).await?;
     let seats = p3::seats(&state.db, c.id)
@@ -230,12 +137,23 @@ pub async fn set_preliminary(
     });
     let after = json!({"fixed_on": date, "people": people, "check": check});
     let id = format!("{}:{PRELIMINARY}", c.id);
-    log(&mut tx, ctx, community, ("update", "party_list", id), before_json, after).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("update", "party_list", id),
+        before_json,
+        after,
+    )
+    .await?;
     tx.commit().await?;
     let list = read::list(&state.db, c.id, PRELIMINARY)
         .await?
         .ok_or_else(|| AppError::internal("preliminary list not stored"))?;
-    Ok((list, read::checks(&state.db, PRELIMINARY_SUBJECT, c.id).await?))
+    Ok((
+        list,
+        read::checks(&state.db, PRELIMINARY_SUBJECT, c.id).await?,
+    ))
 }
 
 /// The street's 考察 record of one person on the preliminary list.
@@ -287,7 +205,15 @@ pub async fn inspect(
     let id = format!("{}:{PRELIMINARY}:{}", c.id, before.person_id);
     let b = json!({"inspection": before.inspection, "inspected_at": before.inspected_at});
     let a = json!({"inspection": after.inspection, "inspected_at": after.inspected_at});
-    log(&mut tx, ctx, community, ("inspect", "party_list_entry", id), Some(b), a).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("inspect", "party_list_entry", id),
+        Some(b),
+        a,
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -342,26 +268,15 @@ pub async fn publicise(
         end_date: end,
     };
     let after = json!({"publicity": p, "inspected": inspected, "check": check});
-    log(&mut tx, ctx, community, ("create", "party_publicity", id.to_string()), None, after).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("create", "party_publicity", id.to_string()),
+        None,
+        after,
+    )
+    .await?;
     tx.commit().await?;
     Ok(p)
-}
-
-/// Closes P-4 (the street): the list with its size satisfied, everyone inspected, the 公示
-/// recorded and every objection answered.
-pub async fn finish_p4(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community) -> AppResult<()> {
-    if !read::p4_open(&state.db, c.id).await? {
-        return Err(AppError::conflict("初步人选（P-4）尚未开始，不能结束。"));
-    }
-    let blockers = read::p4_blockers(&state.db, c.id).await?;
-    if !blockers.is_empty() {
-        return Err(AppError::conflict(format!(
-            "初步人选不能结束：{}",
-            blockers.join("")
-        )));
-    }
-    let listed = read::entries(&state.db, c.id, PRELIMINARY).await?.len();
-    let mut tx = state.db.begin().await?;
-    mark_done(&mut tx, ctx, c, community, "P-4", json!({"listed": listed})).await?;
-    tx.commit().await
 }

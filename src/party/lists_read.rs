@@ -117,7 +117,11 @@ pub async fn entries(db: &Db, campaign_id: i64, which: &str) -> AppResult<Vec<En
 }
 
 /// The stored checks of a list (`PRELIMINARY_SUBJECT` or `CANDIDATE_SUBJECT`), with their ids.
-pub async fn checks(db: &Db, subject: &str, campaign_id: i64) -> AppResult<Vec<(i64, CheckRecord)>> {
+pub async fn checks(
+    db: &Db,
+    subject: &str,
+    campaign_id: i64,
+) -> AppResult<Vec<(i64, CheckRecord)>> {
     crate::checks::of(db, subject, campaign_id).await
 }
 
@@ -138,13 +142,17 @@ pub async fn p3_done(db: &Db, campaign_id: i64) -> AppResult<bool> {
 /// P-4 is open when P-3 is done or the street opened it with a reason.
 pub async fn p4_open(db: &Db, campaign_id: i64) -> AppResult<bool> {
     Ok(p3_done(db, campaign_id).await?
-        || store::gate_override(db, campaign_id, "P-4").await?.is_some())
+        || store::gate_override(db, campaign_id, "P-4")
+            .await?
+            .is_some())
 }
 
 /// P-5 is open when P-4 is done or the street opened it with a reason.
 pub async fn p5_open(db: &Db, campaign_id: i64) -> AppResult<bool> {
     Ok(store::step_done(db, campaign_id, "P-4").await?
-        || store::gate_override(db, campaign_id, "P-5").await?.is_some())
+        || store::gate_override(db, campaign_id, "P-5")
+            .await?
+            .is_some())
 }
 
 /// A passed nominee with their P-3 results: per post, the votes and the share of participants.

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use tower_sessions::Session;
 
 use super::lists::{self, InspectionInput, ListInput};
+use super::lists_gate;
 use super::lists_read::{self as read, Entry, List, PRELIMINARY, PRELIMINARY_SUBJECT, Standing};
 use super::pages::{CheckView, base, finish};
 use super::review::{PublicityInput, ReasonInput};
@@ -128,9 +129,12 @@ pub async fn p3_done_post(
     Path((_, id)): Ids,
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let r = lists::finish_p3(&state, &ctx, &c, &community).await;
+    let r = lists_gate::finish_p3(&state, &ctx, &c, &community).await;
     let to = format!("{}/recommendation", base(&community, &c));
-    finish(&session, &to, r, |_| "全额定向民主推荐（P-3）已完成。".to_string()).await
+    finish(&session, &to, r, |_| {
+        "全额定向民主推荐（P-3）已完成。".to_string()
+    })
+    .await
 }
 
 pub async fn open_post(
@@ -141,8 +145,11 @@ pub async fn open_post(
     Form(f): Form<ReasonInput>,
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let r = lists::open_p4(&state, &ctx, &c, &community, &f).await;
-    finish(&session, &back(&community, &c), r, |_| "已提前开始确定初步人选。".to_string()).await
+    let r = lists_gate::open_p4(&state, &ctx, &c, &community, &f).await;
+    finish(&session, &back(&community, &c), r, |_| {
+        "已提前开始确定初步人选。".to_string()
+    })
+    .await
 }
 
 pub async fn list_post(
@@ -155,7 +162,10 @@ pub async fn list_post(
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let r = lists::set_preliminary(&state, &ctx, &c, &community, &list_of(&fields)).await;
     finish(&session, &back(&community, &c), r, |(_, checks)| {
-        let said: Vec<String> = checks.iter().map(|(_, r)| r.check.message.clone()).collect();
+        let said: Vec<String> = checks
+            .iter()
+            .map(|(_, r)| r.check.message.clone())
+            .collect();
         format!("已保存初步人选名单。{}", said.join(""))
     })
     .await
@@ -170,7 +180,10 @@ pub async fn inspection_post(
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let r = lists::inspect(&state, &ctx, &c, &community, &f).await;
-    finish(&session, &back(&community, &c), r, |e| format!("已登记{}的考察情况。", e.name)).await
+    finish(&session, &back(&community, &c), r, |e| {
+        format!("已登记{}的考察情况。", e.name)
+    })
+    .await
 }
 
 pub async fn publicity_post(
@@ -183,7 +196,12 @@ pub async fn publicity_post(
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let r = lists::publicise(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |p| {
-        format!("已登记考察对象公示：{} 至 {}，共 {} 天。", p.start_date, p.end_date, p.days())
+        format!(
+            "已登记考察对象公示：{} 至 {}，共 {} 天。",
+            p.start_date,
+            p.end_date,
+            p.days()
+        )
     })
     .await
 }
@@ -195,8 +213,11 @@ pub async fn p4_done_post(
     Path((_, id)): Ids,
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let r = lists::finish_p4(&state, &ctx, &c, &community).await;
-    finish(&session, &back(&community, &c), r, |_| "初步人选（P-4）已完成。".to_string()).await
+    let r = lists_gate::finish_p4(&state, &ctx, &c, &community).await;
+    finish(&session, &back(&community, &c), r, |_| {
+        "初步人选（P-4）已完成。".to_string()
+    })
+    .await
 }
 
 // JSON API.
@@ -213,7 +234,7 @@ fn checks_json(checks: &[(i64, crate::domain::rules::CheckRecord)]) -> Vec<Value
 /// `POST …/party/steps/P-3/done` (street).
 pub async fn api_p3_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    lists::finish_p3(&state, &ctx, &c, &community).await?;
+    lists_gate::finish_p3(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"ok": true})))
 }
 
@@ -241,23 +262,40 @@ pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 }
 
 /// `POST …/party/preliminary/open` (street): opens P-4 early with a reason.
-pub async fn api_open(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<ReasonInput>) -> J {
+pub async fn api_open(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<ReasonInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    lists::open_p4(&state, &ctx, &c, &community, &f).await?;
+    lists_gate::open_p4(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"ok": true})))
 }
 
 /// `PUT …/party/preliminary`: fixes or replaces the list; answers its size check.
-pub async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<ListInput>) -> J {
+pub async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<ListInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let (list, checks) = lists::set_preliminary(&state, &ctx, &c, &community, &f).await?;
     let people = read::entries(&state.db, c.id, PRELIMINARY).await?;
     let satisfied = read::unmet(&checks).is_empty();
-    Ok(Json(json!({"list": list, "people": people, "checks": checks_json(&checks), "satisfied": satisfied})))
+    Ok(Json(
+        json!({"list": list, "people": people, "checks": checks_json(&checks), "satisfied": satisfied}),
+    ))
 }
 
 /// `POST …/party/preliminary/inspections` (street): one person's 考察 record.
-pub async fn api_inspection(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<InspectionInput>) -> J {
+pub async fn api_inspection(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<InspectionInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let e = lists::inspect(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"entry": e})))
@@ -273,12 +311,16 @@ pub async fn api_publicity(
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let p = lists::publicise(&state, &ctx, &c, &community, &f).await?;
     let days = p.days();
-    Ok((StatusCode::CREATED, Json(json!({"publicity": p, "days": days}))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"publicity": p, "days": days})),
+    )
+        .into_response())
 }
 
 /// `POST …/party/steps/P-4/done` (street).
 pub async fn api_p4_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    lists::finish_p4(&state, &ctx, &c, &community).await?;
+    lists_gate::finish_p4(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"ok": true})))
 }

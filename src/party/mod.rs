@@ -12,6 +12,7 @@ mod candidates;
 mod candidates_web;
 mod list_docs;
 mod lists;
+mod lists_gate;
 mod lists_read;
 mod lists_routes;
 mod lists_web;

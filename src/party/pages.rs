@@ -326,10 +326,12 @@ async fn publicity_back(
     c: &Campaign,
     pid: i64,
 ) -> AppResult<String> {
-    Ok(match store::publicity(&state.db, c.id, pid).await?.step.as_str() {
-        "P-4" => format!("{}/preliminary", base(community, c)),
-        _ => review_back(community, c),
-    })
+    Ok(
+        match store::publicity(&state.db, c.id, pid).await?.step.as_str() {
+            "P-4" => format!("{}/preliminary", base(community, c)),
+            _ => review_back(community, c),
+        },
+    )
 }
 
 pub async fn open_post(
@@ -451,10 +453,7 @@ pub async fn objection_post(
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let r = review::object(&state, &ctx, &c, &community, pid, &f).await;
     let back = publicity_back(&state, &community, &c, pid).await?;
-    finish(&session, &back, r, |_| {
-        "已登记异议。".to_string()
-    })
-    .await
+    finish(&session, &back, r, |_| "已登记异议。".to_string()).await
 }
 
 pub async fn answer_post(
@@ -468,8 +467,5 @@ pub async fn answer_post(
     let pid = store::objection(&state.db, c.id, oid).await?.publicity_id;
     let r = review::answer(&state, &ctx, &c, &community, oid, &f).await;
     let back = publicity_back(&state, &community, &c, pid).await?;
-    finish(&session, &back, r, |_| {
-        "已登记答复。".to_string()
-    })
-    .await
+    finish(&session, &back, r, |_| "已登记答复。".to_string()).await
 }

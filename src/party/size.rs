@@ -253,7 +253,9 @@ async fn review_blockers(db: &Db, campaign_id: i64, noms: &[Nomination]) -> AppR
         .filter(|o| o.answer.is_none() && p2.iter().any(|p| p.id == o.publicity_id))
         .count();
     if open > 0 {
-        out.push(format!("资格审查（P-2）：公示期间的 {open} 条异议尚未答复。"));
+        out.push(format!(
+            "资格审查（P-2）：公示期间的 {open} 条异议尚未答复。"
+        ));
     }
     Ok(out)
 }

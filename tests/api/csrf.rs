@@ -262,14 +262,18 @@ fn lists_fixture(def: &RouteDef, person: i64) -> Option<Fix> {
         Fix::Form(v.iter().map(|(k, v)| (*k, v.to_string())).collect())
     };
     Some(match (def.is_api(), route) {
-        (false, "/party/preliminary/open" | "/party/candidates/open" | "/party/candidates/return") => {
-            form(&[("reason", "时间紧")])
-        }
-        (true, "/party/preliminary/open" | "/party/candidates/open" | "/party/candidates/return") => {
-            Fix::Json(json!({"reason": "时间紧"}))
-        }
+        (
+            false,
+            "/party/preliminary/open" | "/party/candidates/open" | "/party/candidates/return",
+        ) => form(&[("reason", "时间紧")]),
+        (
+            true,
+            "/party/preliminary/open" | "/party/candidates/open" | "/party/candidates/return",
+        ) => Fix::Json(json!({"reason": "时间紧"})),
         (false, "/party/preliminary") => form(&[("date", "2027-04-18"), ("person", &p)]),
-        (true, "/party/preliminary") => Fix::Json(json!({"date": "2027-04-18", "people": [person]})),
+        (true, "/party/preliminary") => {
+            Fix::Json(json!({"date": "2027-04-18", "people": [person]}))
+        }
         (false, "/party/preliminary/inspections") => {
             form(&[("person_id", &p), ("inspection", "考察情况良好。")])
         }
@@ -288,12 +292,20 @@ fn lists_fixture(def: &RouteDef, person: i64) -> Option<Fix> {
         (true, "/party/candidates") => Fix::Json(
             json!({"date": "2027-04-22", "people": [person], "secretary": person, "deputies": []}),
         ),
-        (false, "/party/steps/P-3/done" | "/party/steps/P-4/done" | "/party/candidates/submit" | "/party/candidates/approve") => {
-            Fix::Empty
-        }
-        (true, "/party/steps/P-3/done" | "/party/steps/P-4/done" | "/party/candidates/submit" | "/party/candidates/approve") => {
-            Fix::Json(json!({}))
-        }
+        (
+            false,
+            "/party/steps/P-3/done"
+            | "/party/steps/P-4/done"
+            | "/party/candidates/submit"
+            | "/party/candidates/approve",
+        ) => Fix::Empty,
+        (
+            true,
+            "/party/steps/P-3/done"
+            | "/party/steps/P-4/done"
+            | "/party/candidates/submit"
+            | "/party/candidates/approve",
+        ) => Fix::Json(json!({})),
         _ => return None,
     })
 }

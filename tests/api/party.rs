@@ -3,6 +3,8 @@
 //! one walk through the pages.
 
 mod candidates;
+mod inspection;
+mod list_fixtures;
 mod list_pages;
 mod lists;
 mod recommend;
