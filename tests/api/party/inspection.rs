@@ -6,8 +6,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 
 use super::list_fixtures::{after_p3, api, ok, party};
-use crate::fixtures::create_campaign;
-use crate::helpers::{B, Resp, TestApp, Who};
+use crate::helpers::{B, PASSWORD, Resp, TestApp, Who};
 
 fn message(r: &Resp) -> String {
     r.json()["error"]["message"]
@@ -274,43 +273,72 @@ async fn a_short_preliminary_list_closes_p4_once_the_street_approves_it_with_a_r
 }
 
 #[tokio::test]
-async fn another_communitys_staff_do_not_see_the_lists_and_documents() {
+async fn sg02s_staff_do_not_see_sg01s_lists_and_documents() {
     let app = TestApp::spawn().await;
-    let (c, _) = after_p3(&app, 5, 1, 1).await;
-    let other = create_campaign(&app, "sg02").await;
+    let (c, people) = after_p3(&app, 5, 1, 7).await;
+    let list = json!({"date": "2027-04-18", "people": people});
+    ok(
+        &app,
+        Who::Community,
+        Method::PUT,
+        &format!("{}/preliminary", party(c)),
+        list.clone(),
+    )
+    .await;
+    app.create_user("t-sg02", "community", "sg02").await;
+    let sg02 = app.login("t-sg02", PASSWORD).await;
+    let get = |path: String| {
+        let client = sg02.clone();
+        let app = &app;
+        async move {
+            app.send(Some(&client), Method::GET, &path, B::Empty, &[])
+                .await
+        }
+    };
     for path in ["preliminary", "candidates"] {
-        let r = api(
-            &app,
-            Who::Community,
-            Method::GET,
-            &format!("{}/{path}", party(other)),
-            json!(null),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
-        let r = api(
-            &app,
-            Who::Community,
-            Method::GET,
-            &format!("{}/{path}", party(c)),
-            json!(null),
-        )
-        .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let r = get(format!("{}/{path}", party(c))).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text);
+        assert_eq!(r.json()["error"]["code"], "not_found");
     }
-    for doc in [
-        "preliminary",
-        "candidates",
-        "candidates-request",
-        "p4-notice",
-        "review-form",
+    // Nor may they change them: the list stays as sg01 fixed it.
+    let headers = [("x-csrf-token", sg02.csrf.as_str())];
+    let path = format!("{}/preliminary", party(c));
+    let r = app
+        .send(
+            Some(&sg02),
+            Method::PUT,
+            &path,
+            B::Json(json!({"date": "2027-04-19", "people": people[..1]})),
+            &headers,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    assert_eq!(
+        app.count("select count(*) from party_list_entries").await,
+        7
+    );
+    for (doc, text) in [
+        ("preliminary", "王一"),
+        ("candidates", "候选人预备人选名单"),
+        ("candidates-request", "请示"),
+        ("p4-notice", "考察对象公示"),
+        ("review-form", "王一"),
     ] {
-        let path = format!("/communities/sg02/campaigns/{other}/party/documents/{doc}");
-        let r = app.call(Who::Community, Method::GET, &path, B::Empty).await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "{doc}");
-        // sg01's campaign under sg02's code is not found either, even for the street.
+        for code in ["sg01", "sg02"] {
+            let r = get(format!(
+                "/communities/{code}/campaigns/{c}/party/documents/{doc}"
+            ))
+            .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{code} {doc}");
+        }
+        // sg01's campaign under sg02's code is not found even for the street.
         let path = format!("/communities/sg02/campaigns/{c}/party/documents/{doc}");
         let r = app.call(Who::Street, Method::GET, &path, B::Empty).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{doc}");
+        // sg01's own staff see it.
+        let path = format!("/communities/sg01/campaigns/{c}/party/documents/{doc}");
+        let r = app.call(Who::Community, Method::GET, &path, B::Empty).await;
+        assert_eq!(r.status, StatusCode::OK, "{doc}");
+        assert!(r.text.contains(text), "{doc}: {}", r.text);
     }
 }
