@@ -136,11 +136,13 @@ pub async fn set_candidates(
             b.status_label()
         )));
     }
-    let before_people: Vec<i64> = read::entries(db, c.id, CANDIDATE)
-        .await?
+    let before_entries = read::entries(db, c.id, CANDIDATE).await?;
+    let before_people: Vec<i64> = before_entries.iter().map(|e| e.person_id).collect();
+    let mut before_slate: Vec<(i64, i64)> = before_entries
         .iter()
-        .map(|e| e.person_id)
+        .filter_map(|e| Some((e.leader_order?, e.person_id)))
         .collect();
+    before_slate.sort_unstable();
     let sec_names = names_of(&secretary, &known);
     let dep_names = names_of(&f.deputies, &known);
     let checks = [
@@ -186,8 +188,10 @@ pub async fn set_candidates(
     for check in &checks {
         crate::checks::save(&mut tx, CANDIDATE_SUBJECT, c.id, check).await?;
     }
-    if before_people != people {
-        // Another list is another question: an earlier approval of a failed check lapses.
+    let slate_ids: Vec<i64> = slate.iter().map(|(p, _)| *p).collect();
+    let before_ids: Vec<i64> = before_slate.iter().map(|(_, p)| *p).collect();
+    if before_people != people || before_ids != slate_ids {
+        // Another list or slate is another question: an earlier approval of a failed check lapses.
         Q::new("update rule_checks set override_by = null, override_at = null, override_reason = null, override_honour = null \
                 where subject_type = $1 and subject_id = $2")
             .bind(CANDIDATE_SUBJECT)
@@ -238,6 +242,7 @@ async fn set_status(
             unmet.join("")
         )));
     }
+    let listed = read::entries(&state.db, c.id, CANDIDATE).await?.len();
     let mut tx = state.db.begin().await?;
     let now = crate::now();
     let user = ctx.user()?.id;
@@ -258,7 +263,6 @@ async fn set_status(
     };
     q.execute(&mut tx).await?;
     if to == "approved" {
-        let listed = read::entries(&state.db, c.id, CANDIDATE).await?.len();
         mark_done(&mut tx, ctx, c, community, "P-5", json!({"listed": listed})).await?;
     }
     let id = format!("{}:{CANDIDATE}", c.id);

@@ -345,3 +345,40 @@ async fn the_candidate_list_is_submitted_returned_resubmitted_and_approved_by_th
         .clone();
     assert!(p5["done_at"].is_string(), "{p5}");
 }
+
+#[tokio::test]
+async fn an_approved_slate_failure_lapses_when_the_slate_changes_and_survives_a_resave() {
+    let app = TestApp::spawn().await;
+    let (c, people) = after_p4(&app, 5, 1, 7).await;
+    let path = format!("{}/candidates", party(c));
+    let list = |secretary: i64| json!({"date": "2027-04-24", "people": people[..6], "secretary": secretary, "deputies": []});
+    let v = ok(&app, Who::Community, Method::PUT, &path, list(people[0])).await;
+    let slate = check(&v, "P-5.slate");
+    assert_eq!(slate["satisfied"], false, "no 副书记 of one: {slate}");
+    let chk = slate["id"].as_i64().unwrap();
+    let body = json!({"reason": "副书记暂缺，经街道研究同意"});
+    ok(
+        &app,
+        Who::Street,
+        Method::POST,
+        &format!("/api/v1/checks/{chk}/override"),
+        body,
+    )
+    .await;
+    // The same list saved again keeps the approval.
+    let v = ok(&app, Who::Community, Method::PUT, &path, list(people[0])).await;
+    assert_eq!(check(&v, "P-5.slate")["satisfied"], true);
+    // Another 书记: the approval was for another slate.
+    let v = ok(&app, Who::Community, Method::PUT, &path, list(people[1])).await;
+    assert_eq!(check(&v, "P-5.slate")["satisfied"], false);
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{path}/submit"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(r.text.contains("副书记 0 名"), "{}", r.text);
+}
