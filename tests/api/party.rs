@@ -2,6 +2,11 @@
 //! their thresholds, consent and summary, P-2's checks, decisions and 公示, authorization, and
 //! one walk through the pages.
 
+mod candidates;
+mod inspection;
+mod list_fixtures;
+mod list_pages;
+mod lists;
 mod recommend;
 mod walk;
 
