@@ -182,6 +182,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             for (name, role, pw) in r.accounts {
                 println!("  {role:<8} {name:<10} {pw}");
             }
+            for line in r.party {
+                println!("{line}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

@@ -1,8 +1,10 @@
 //! `huanjie demo`: loads the demo street (舜耕街道) and one account per role, so a newcomer can
 //! click through everything. Loading twice changes nothing but the printed passwords.
 
+mod client;
 pub mod data;
 mod names;
+pub mod party;
 
 use chrono::Datelike;
 
@@ -25,6 +27,8 @@ pub struct Report {
     pub people: usize,
     /// Accounts: (name, role label, password).
     pub accounts: Vec<(String, &'static str, String)>,
+    /// What the demo's Party pipelines reached, one line per community driven.
+    pub party: Vec<String>,
 }
 
 /// Accounts of the demo: name, role, community.
@@ -78,6 +82,7 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
         tx.commit().await?;
     }
     let mut ids = Vec::with_capacity(street.people.len());
+    let mut fresh = Vec::with_capacity(street.people.len());
     let mut tx = state.db.begin().await?;
     for p in &street.people {
         let draft = p.raw.parse().map_err(crate::error::AppError::Validation)?;
@@ -87,6 +92,7 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
             .await?;
         if let Some((id,)) = existing {
             ids.push(id);
+            fresh.push(false);
             continue;
         }
         let resolved = resolve_in_tx(&mut tx, &draft).await?;
@@ -113,8 +119,10 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
         }
         report.people += 1;
         ids.push(id);
+        fresh.push(true);
     }
-    for r in &street.relations {
+    // A relation is added with the people it joins, so a second load adds none.
+    for r in street.relations.iter().filter(|r| fresh[r.a] || fresh[r.b]) {
         let scope = crate::people::scope_for(&mut tx, ids[r.a]).await?;
         crate::people::add_relation(&mut tx, &system, &scope, ids[r.a], ids[r.b], r.kind).await?;
     }
@@ -155,7 +163,25 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
             password,
         ));
     }
+    report.party = drive_party(state, &report.accounts).await?;
     Ok(report)
+}
+
+/// Drives the demo's Party pipelines through the API as the street account `jiedao`.
+async fn drive_party(
+    state: &AppState,
+    accounts: &[(String, &'static str, String)],
+) -> AppResult<Vec<String>> {
+    let Some((_, _, password)) = accounts.iter().find(|(n, _, _)| n == "jiedao") else {
+        return Ok(Vec::new());
+    };
+    let router = crate::build_router(state.clone()).await?;
+    let street = client::Client::login(&router, "jiedao", password).await?;
+    let mut out = Vec::new();
+    for (code, stop) in [("sg02", party::Stop::InP3)] {
+        out.extend(party::drive(state, &street, code, stop).await?);
+    }
+    Ok(out)
 }
 
 /// A context acting as the first street account, so that demo campaigns are created as any

@@ -1,13 +1,24 @@
 //! The Party committee pipeline (SPEC §5, 公推直选), first slice: the committee size (C-1),
 //! P-1 公开推荐 (nominations, joint backers, consent, the 报名汇总表) and P-2 资格审查 by the
 //! street (C-3/C-4 checks, decisions, 公示 and objections), and P-3 全额定向民主推荐 (the
-//! meeting's participants and checks, introductions, forms or totals, the summary), as pages
-//! and as JSON API.
+//! meeting's participants and checks, introductions, forms or totals, the summary), P-4 初步人选
+//! (the list with its size check, inspections, 公示) and P-5 候选人预备人选 (the list with the
+//! proposed 书记/副书记, the street's approval), P-6 党员大会 (the roll with exclusions and
+//! check-in, the quorum, the 委员 and 书记/副书记 votes run in the counting room, replacements)
+//! and P-7 报批 (filing and approval), with the print documents of P-2 … P-7, as pages and as JSON
+//! API.
 //!
+//! `store`, `recommend_read` and `lists_read` read; `lists`, `lists_gate` and `candidates` change
+//! the P-4/P-5 records; `lists_web`, `candidates_web` and `list_docs` (routes in `lists_routes`)
+//! are their faces. `congress_read` and `congress_stage` read P-6/P-7; `congress`,
+//! `congress_roll`, `congress_votes`, `congress_reduce` and `congress_close` change them;
+//! `congress_web`, `congress_docs` and `congress_api` (with the routes) are their faces.
 //! `store` and `recommend_read` read, `size`, `nominations`, `review` and `recommend` change (each change audited in the
 //! community's chain in its own transaction), `pages`, `api` and `recommend_web` are the faces.
 
 mod api;
+mod candidates;
+mod candidates_web;
 mod congress;
 mod congress_api;
 mod congress_close;
@@ -18,6 +29,12 @@ mod congress_roll;
 mod congress_stage;
 mod congress_votes;
 mod congress_web;
+mod list_docs;
+mod lists;
+mod lists_gate;
+mod lists_read;
+mod lists_routes;
+mod lists_web;
 mod nominations;
 mod pages;
 mod recommend;
@@ -39,6 +56,7 @@ use crate::routes::{Access, RouteDef, create, get, post, put};
 pub fn routes() -> Vec<RouteDef> {
     let mut t = first_slice();
     t.extend(p3_routes());
+    t.extend(lists_routes::routes());
     t.extend(congress_api::routes());
     t
 }

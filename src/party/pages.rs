@@ -296,13 +296,18 @@ pub async fn review_get(
             .collect();
         rows.push(ReviewRow { n, checks });
     }
+    let p2 = store::publicities(&state.db, c.id, "P-2").await?;
     let title = format!("{} 资格审查", community.name);
     Ok(ReviewPage {
         layout: Layout::new(&ctx, &session, title).await,
         base: base(&community, &c),
         open: store::p2_open(&state.db, c.id).await?,
-        publicity: store::publicities(&state.db, c.id, "P-2").await?,
-        objections: store::objections(&state.db, c.id).await?,
+        objections: store::objections(&state.db, c.id)
+            .await?
+            .into_iter()
+            .filter(|o| p2.iter().any(|p| p.id == o.publicity_id))
+            .collect(),
+        publicity: p2,
         c,
         community,
         rows,
@@ -311,6 +316,22 @@ pub async fn review_get(
 
 fn review_back(community: &Community, c: &Campaign) -> String {
     format!("{}/review", base(community, c))
+}
+
+/// Where a publicity's objections are shown: P-4's on the preliminary-list page, P-2's on the
+/// review page.
+async fn publicity_back(
+    state: &AppState,
+    community: &Community,
+    c: &Campaign,
+    pid: i64,
+) -> AppResult<String> {
+    Ok(
+        match store::publicity(&state.db, c.id, pid).await?.step.as_str() {
+            "P-4" => format!("{}/preliminary", base(community, c)),
+            _ => review_back(community, c),
+        },
+    )
 }
 
 pub async fn open_post(
@@ -368,6 +389,20 @@ pub async fn override_post(
         _ if p3.iter().any(|(id, _)| *id == chk) => {
             format!("{}/recommendation", base(&community, &c))
         }
+        _ if super::lists_read::checks(&state.db, super::lists_read::PRELIMINARY_SUBJECT, c.id)
+            .await?
+            .iter()
+            .any(|(id, _)| *id == chk) =>
+        {
+            format!("{}/preliminary", base(&community, &c))
+        }
+        _ if super::lists_read::checks(&state.db, super::lists_read::CANDIDATE_SUBJECT, c.id)
+            .await?
+            .iter()
+            .any(|(id, _)| *id == chk) =>
+        {
+            format!("{}/candidates", base(&community, &c))
+        }
         _ => review_back(&community, &c),
     };
     finish(&session, &back, r, |_| "已批准放宽。".to_string()).await
@@ -417,10 +452,8 @@ pub async fn objection_post(
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let r = review::object(&state, &ctx, &c, &community, pid, &f).await;
-    finish(&session, &review_back(&community, &c), r, |_| {
-        "已登记异议。".to_string()
-    })
-    .await
+    let back = publicity_back(&state, &community, &c, pid).await?;
+    finish(&session, &back, r, |_| "已登记异议。".to_string()).await
 }
 
 pub async fn answer_post(
@@ -431,9 +464,8 @@ pub async fn answer_post(
     Form(f): Form<TextInput>,
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let pid = store::objection(&state.db, c.id, oid).await?.publicity_id;
     let r = review::answer(&state, &ctx, &c, &community, oid, &f).await;
-    finish(&session, &review_back(&community, &c), r, |_| {
-        "已登记答复。".to_string()
-    })
-    .await
+    let back = publicity_back(&state, &community, &c, pid).await?;
+    finish(&session, &back, r, |_| "已登记答复。".to_string()).await
 }

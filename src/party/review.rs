@@ -426,7 +426,8 @@ pub async fn answer(
     Ok(after)
 }
 
-/// Overrides a failed check of this campaign (the size, P-3's meeting or a nomination's) with a reason;
+/// Overrides a failed check of this campaign (the size, P-3's meeting, a P-4/P-5 list's or a
+/// nomination's) with a reason;
 /// a check of another campaign is not found.
 pub async fn override_check(
     state: &AppState,
@@ -438,7 +439,7 @@ pub async fn override_check(
 ) -> AppResult<CheckRecord> {
     let n = Q::new(
         "select count(*) from rule_checks r where r.id = $1 and ((r.subject_type = 'party_size' and r.subject_id = $2) \
-         or (r.subject_type = 'party_recommendation' and r.subject_id = $2) \
+         or (r.subject_type in ('party_recommendation', 'party_list_preliminary', 'party_list_candidate') and r.subject_id = $2) \
          or (r.subject_type = 'party_nomination' and r.subject_id in (select id from party_nominations where campaign_id = $2)))",
     )
     .bind(check_id)

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::lists_read as lists;
 use super::store::{self, Nomination, SIZE_SUBJECT, Size};
 use crate::audit::{self, Change};
 use crate::auth::Ctx;
@@ -143,8 +144,17 @@ pub struct Pipeline {
     pub p2_open: bool,
     /// The street's reason for opening P-2 early.
     pub p2_override: Option<String>,
+    /// Steps open and not yet done (`P-2` … `P-5`): shown as 进行中.
+    pub open_steps: Vec<String>,
     /// What blocks the next step, in Chinese.
     pub blockers: Vec<String>,
+}
+
+impl Pipeline {
+    /// True when the step is open and not yet done.
+    pub fn in_progress(&self, code: &str) -> bool {
+        self.open_steps.iter().any(|s| s == code)
+    }
 }
 
 /// Computes where the campaign's Party pipeline stands.
@@ -185,6 +195,30 @@ pub async fn pipeline(db: &Db, c: &Campaign) -> AppResult<Pipeline> {
     if p2_open {
         blockers.extend(review_blockers(db, c.id, &noms).await?);
     }
+    let done = |code: &str| steps.iter().any(|s| s.code == code && s.done_at.is_some());
+    let open = [
+        ("P-2", p2_open),
+        ("P-3", super::recommend_read::p3_open(db, c.id).await?),
+        ("P-4", lists::p4_open(db, c.id).await?),
+        ("P-5", lists::p5_open(db, c.id).await?),
+    ];
+    let open_steps: Vec<String> = open
+        .iter()
+        .filter(|(code, o)| *o && !done(code))
+        .map(|(code, _)| code.to_string())
+        .collect();
+    let going = |code: &str| open_steps.iter().any(|s| s == code);
+    if going("P-3") {
+        blockers.extend(lists::p3_blockers(db, c.id).await?);
+    }
+    if going("P-4") {
+        blockers.extend(lists::p4_blockers(db, c.id).await?);
+    }
+    if going("P-5") {
+        blockers.extend(lists::p5_blockers(db, c.id).await?);
+    }
+    // ---- P-6/P-7 (党员大会, 报批): the congress engineer appends those steps' blockers here,
+    // after P-5's, and adds P-6/P-7 to `open_steps` above. ----
     Ok(Pipeline {
         size,
         c1,
@@ -192,6 +226,7 @@ pub async fn pipeline(db: &Db, c: &Campaign) -> AppResult<Pipeline> {
         counted,
         p2_open,
         p2_override,
+        open_steps,
         blockers,
     })
 }
@@ -208,17 +243,19 @@ async fn review_blockers(db: &Db, campaign_id: i64, noms: &[Nomination]) -> AppR
             "资格审查（P-2）：{undecided} 项推荐尚未作出审查结论。"
         ));
     }
-    if store::publicities(db, campaign_id, "P-2").await?.is_empty() {
+    let p2 = store::publicities(db, campaign_id, "P-2").await?;
+    if p2.is_empty() {
         out.push("资格审查（P-2）：尚未公示审查结果。".into());
     }
     let open = store::objections(db, campaign_id)
         .await?
         .iter()
-        .filter(|o| o.answer.is_none())
+        .filter(|o| o.answer.is_none() && p2.iter().any(|p| p.id == o.publicity_id))
         .count();
     if open > 0 {
-        out.push(format!("公示期间的 {open} 条异议尚未答复。"));
+        out.push(format!(
+            "资格审查（P-2）：公示期间的 {open} 条异议尚未答复。"
+        ));
     }
-    out.push("初步人选（P-4）及以后的步骤尚未在本系统中提供。".into());
     Ok(out)
 }

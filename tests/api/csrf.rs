@@ -177,7 +177,7 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
             Fix::Json(json!({"ballot": {"marks": {"委员": {"for": ["丁一"]}}}}))
         }
         ("POST", "/api/v1/checks/{id}/override") => Fix::Json(json!({"reason": "经街道研究同意"})),
-        _ => return party_fixture(def, ids),
+        _ => return party_fixture(def, ids).or_else(|| lists_fixture(def, ids.party.person)),
     })
 }
 
@@ -280,6 +280,90 @@ fn party_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
         | "/party/approvals/{person}" => pick(Fix::Empty, json!({})),
         _ => return None,
     })
+}
+
+/// The routes of P-3's close, P-4 and P-5 (`person`: sg01's nominee who passed P-2).
+fn lists_fixture(def: &RouteDef, person: i64) -> Option<Fix> {
+    let route = def
+        .path
+        .trim_start_matches("/communities/{code}/campaigns/{campaign}")
+        .trim_start_matches("/api/v1/campaigns/{campaign}");
+    let p = person.to_string();
+    let form = |v: &[(&'static str, &str)]| {
+        Fix::Form(v.iter().map(|(k, v)| (*k, v.to_string())).collect())
+    };
+    Some(match (def.is_api(), route) {
+        (
+            false,
+            "/party/preliminary/open" | "/party/candidates/open" | "/party/candidates/return",
+        ) => form(&[("reason", "时间紧")]),
+        (
+            true,
+            "/party/preliminary/open" | "/party/candidates/open" | "/party/candidates/return",
+        ) => Fix::Json(json!({"reason": "时间紧"})),
+        (false, "/party/preliminary") => form(&[("date", "2027-04-18"), ("person", &p)]),
+        (true, "/party/preliminary") => {
+            Fix::Json(json!({"date": "2027-04-18", "people": [person]}))
+        }
+        (false, "/party/preliminary/inspections") => {
+            form(&[("person_id", &p), ("inspection", "考察情况良好。")])
+        }
+        (true, "/party/preliminary/inspections") => {
+            Fix::Json(json!({"person_id": person, "inspection": "考察情况良好。"}))
+        }
+        (false, "/party/preliminary/publicity") => {
+            form(&[("start_date", "2027-04-19"), ("end_date", "2027-04-21")])
+        }
+        (true, "/party/preliminary/publicity") => {
+            Fix::Json(json!({"start_date": "2027-04-19", "end_date": "2027-04-21"}))
+        }
+        (false, "/party/candidates") => {
+            form(&[("date", "2027-04-22"), ("person", &p), ("secretary", &p)])
+        }
+        (true, "/party/candidates") => Fix::Json(
+            json!({"date": "2027-04-22", "people": [person], "secretary": person, "deputies": []}),
+        ),
+        (
+            false,
+            "/party/steps/P-3/done"
+            | "/party/steps/P-4/done"
+            | "/party/candidates/submit"
+            | "/party/candidates/approve",
+        ) => Fix::Empty,
+        (
+            true,
+            "/party/steps/P-3/done"
+            | "/party/steps/P-4/done"
+            | "/party/candidates/submit"
+            | "/party/candidates/approve",
+        ) => Fix::Json(json!({})),
+        _ => return None,
+    })
+}
+
+/// The state a route of P-3's close, P-4 or P-5 needs (raw SQL): totals entered before closing
+/// P-3, a step not yet done before opening the next early, the lists' failed checks approved
+/// before closing P-4 or submitting, a submitted list before returning it.
+async fn lists_prepare(app: &TestApp, pattern: &str) {
+    let approve = |subject: &str| {
+        format!(
+            "update rule_checks set override_by = (select min(id) from users), override_at = created_at, \
+             override_reason = '测试' where subject_type = '{subject}' and passed = false"
+        )
+    };
+    let sql = match pattern.rsplit_once("/party").map_or("", |(_, r)| r) {
+        "/steps/P-3/done" => "insert into party_recommend_totals (campaign_id, person_id, post, votes, created_at) \
+             select n.campaign_id, n.person_id, 'member', 50, n.created_at from party_nominations n where n.decision = 'passed' \
+             and not exists (select 1 from party_recommend_totals t where t.campaign_id = n.campaign_id and t.person_id = n.person_id)"
+            .to_string(),
+        "/preliminary/open" => "update campaign_steps set done_at = null where code = 'P-3'".into(),
+        "/steps/P-4/done" => approve("party_list_preliminary"),
+        "/candidates/open" => "update campaign_steps set done_at = null where code = 'P-4'".into(),
+        "/candidates/submit" => approve("party_list_candidate"),
+        "/candidates/return" => "update party_lists set status = 'submitted' where list = 'candidate'".into(),
+        _ => return,
+    };
+    Q::new(sql).execute(&app.state.db).await.unwrap();
 }
 
 /// Puts the Party pipeline in the state a P-3 route needs: P-2 closable (every counted
@@ -471,6 +555,7 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 .unwrap();
         }
         party_prepare(&app, def.path).await;
+        lists_prepare(&app, def.path).await;
         crate::party::congress::csrf_prepare(&app, def).await;
         let Some(fix) = fixture(def, &ids, step, &password) else {
             failures.push(format!("no fixture for {} {}", def.method, def.path));

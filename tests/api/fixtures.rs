@@ -52,6 +52,8 @@ pub struct Party {
     pub pid: i64,
     /// An objection.
     pub oid: i64,
+    /// The nominee (a person who passed P-2).
+    pub person: i64,
 }
 
 /// Arranges [`Party`] records in a campaign, as the street, through the API.
@@ -114,7 +116,13 @@ pub async fn arrange_party(app: &TestApp, code: &str, campaign: i64, seq: u32) -
     )
     .await;
     let oid = v["objection"]["id"].as_i64().unwrap();
-    Party { nid, chk, pid, oid }
+    Party {
+        nid,
+        chk,
+        pid,
+        oid,
+        person,
+    }
 }
 
 /// Creates what the route table's parameters point at.

@@ -7,6 +7,7 @@ mod counting;
 mod counting_fixtures;
 mod counting_pages;
 mod csrf;
+mod demo;
 mod documents;
 mod fixtures;
 mod helpers;

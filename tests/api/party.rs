@@ -2,7 +2,12 @@
 //! their thresholds, consent and summary, P-2's checks, decisions and 公示, authorization, and
 //! one walk through the pages.
 
+mod candidates;
 pub mod congress;
+mod inspection;
+mod list_fixtures;
+mod list_pages;
+mod lists;
 mod recommend;
 mod walk;
 

@@ -1096,6 +1096,7 @@ pub async fn csrf_prepare(app: &TestApp, def: &huanjie::routes::RouteDef) {
     };
     if route == "/party/congress/open" {
         run("delete from party_step_overrides where step = 'P-6'").await;
+        run("update campaign_steps set done_at = null where code = 'P-5'").await;
         return;
     }
     run("update people set party_status = 'full', party_org = 'community', updated_at = $1 where name in ('张三', '李四')").await;
@@ -1106,11 +1107,15 @@ pub async fn csrf_prepare(app: &TestApp, def: &huanjie::routes::RouteDef) {
         .await;
     run("insert into party_lists (campaign_id, list, fixed_on, status, created_at, updated_at) select campaign_id, 'candidate', meeting_date, 'approved', $1, $1 \
          from party_congresses where not exists (select 1 from party_lists l where l.campaign_id = party_congresses.campaign_id and l.list = 'candidate')").await;
+    run("update party_lists set status = 'approved' where list = 'candidate'").await;
     run("insert into party_list_entries (campaign_id, list, person_id, position, leader_post, leader_order, created_at) \
          select g.campaign_id, 'candidate', p.id, case when p.name = '张三' then 1 else 2 end, case when p.name = '李四' then '书记' else null end, \
          case when p.name = '李四' then 1 else null end, $1 from party_congresses g join campaigns c on c.id = g.campaign_id \
          join people p on p.residence_community_id = c.community_id where p.name in ('张三', '李四') \
          and not exists (select 1 from party_list_entries e where e.campaign_id = g.campaign_id and e.person_id = p.id)").await;
+    // Only 李四 is proposed (书记), whatever the P-5 walk left on the list.
+    run("update party_list_entries set leader_post = case when person_id in (select id from people where name = '李四') then '书记' else null end, \
+         leader_order = case when person_id in (select id from people where name = '李四') then 1 else null end where list = 'candidate'").await;
     let certified = |post: &str| {
         format!(
             r#"{{"valid":true,"void_reasons":[],"provisional":false,"quorum":{{"electorate":1,"present":1,"required":1,"met":true}},"ballots":{{"collected":1,"counted":1,"valid":1,"invalid":0}},"posts":[{{"post":"{post}","seats":1,"threshold":1,"void_parts":0,"candidates":[{{"name":"张三","for":1,"against":0,"abstain":0,"write_in":false,"status":"elected"}}],"elected":["张三"],"tie":[],"unfilled":0,"next_round":null}}],"explanation":[]}}"#
@@ -1172,8 +1177,9 @@ pub async fn csrf_prepare(app: &TestApp, def: &huanjie::routes::RouteDef) {
             if route.ends_with("/leaders") {
                 run("update party_sizes set deputies = 0, updated_at = $1").await;
                 run("insert into party_replacements (campaign_id, post, replaced_person_id, person_id, reason, created_at) \
-                     select e.campaign_id, '书记', e.person_id, z.person_id, '测试', $1 from party_list_entries e \
-                     join party_list_entries z on z.campaign_id = e.campaign_id and z.position = 1 where e.leader_post = '书记'").await;
+                     select g.campaign_id, '书记', l.id, z.id, '测试', $1 from party_congresses g join campaigns c on c.id = g.campaign_id \
+                     join people l on l.residence_community_id = c.community_id and l.name = '李四' \
+                     join people z on z.residence_community_id = c.community_id and z.name = '张三'").await;
             }
         }
         "/party/steps/P-6/done" | "/party/approvals/{person}" => {

@@ -1,0 +1,82 @@
+//! `huanjie demo` drives Party pipelines through the API: one community stopped in P-3, and
+//! loading twice changes nothing.
+
+use axum::http::Method;
+use serde_json::Value;
+
+use crate::helpers::{B, TestApp, Who};
+
+async fn campaign_of(app: &TestApp, code: &str) -> i64 {
+    app.count(&format!(
+        "select c.id from campaigns c join communities m on m.id = c.community_id where m.code = '{code}' order by c.id limit 1"
+    ))
+    .await
+}
+
+async fn get(app: &TestApp, path: &str) -> Value {
+    let r = app.call(Who::Street, Method::GET, path, B::Empty).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.text);
+    r.json()
+}
+
+#[tokio::test]
+async fn the_demo_leaves_one_community_in_the_recommendation_meeting_and_a_second_load_adds_nothing()
+ {
+    let app = TestApp::spawn().await;
+    let report = huanjie::demo::load(&app.state).await.unwrap();
+    assert!(
+        report
+            .party
+            .iter()
+            .any(|l| l.starts_with("sg02") && l.contains("P-3")),
+        "{:?}",
+        report.party
+    );
+    let c = campaign_of(&app, "sg02").await;
+    let base = format!("/api/v1/campaigns/{c}/party");
+    let p = get(&app, &base).await;
+    let done: Vec<&str> = p["pipeline"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| !s["done_at"].is_null())
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(done, ["P-1", "P-2"], "P-3 stays open");
+    let rec = get(&app, &format!("{base}/recommendation")).await;
+    assert_eq!(rec["participants"], 85);
+    assert_eq!(
+        rec["share_count"], 30,
+        "25 resident representatives + 3 NPC + 2 CPPCC"
+    );
+    assert_eq!(rec["nominees"].as_array().unwrap().len(), 8);
+    let summary = get(&app, &format!("{base}/recommendation/summary")).await;
+    let members = &summary["summary"]["posts"][2];
+    assert_eq!(members["label"], "委员");
+    assert_eq!(members["rows"][0]["votes"], 80);
+    assert_eq!(members["rows"][0]["share"], "94.1%");
+    let nominations = app.count("select count(*) from party_nominations").await;
+    let audit = app.count("select count(*) from audit_log").await;
+    let again = huanjie::demo::load(&app.state).await.unwrap();
+    assert!(again.party.is_empty(), "{:?}", again.party);
+    assert_eq!(
+        app.count("select count(*) from party_nominations").await,
+        nominations
+    );
+    let new: Vec<(String, String)> =
+        huanjie::db::Q::new("select action, entity from audit_log order by id desc limit 20")
+            .all(&app.state.db)
+            .await
+            .unwrap();
+    let added = (app.count("select count(*) from audit_log").await - audit) as usize;
+    let mut new = new[..added.min(20)].to_vec();
+    new.sort();
+    let expected: Vec<(String, String)> = std::iter::once(("login", "user"))
+        .chain(std::iter::repeat_n(("set_password", "user"), 4))
+        .map(|(a, e)| (a.to_string(), e.to_string()))
+        .collect();
+    assert_eq!(
+        new, expected,
+        "only the street's login and the four new passwords"
+    );
+}
