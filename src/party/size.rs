@@ -144,7 +144,7 @@ pub struct Pipeline {
     pub p2_open: bool,
     /// The street's reason for opening P-2 early.
     pub p2_override: Option<String>,
-    /// Steps open and not yet done (`P-2` … `P-5`): shown as 进行中.
+    /// Steps open and not yet done (`P-2` … `P-7`): shown as 进行中.
     pub open_steps: Vec<String>,
     /// What blocks the next step, in Chinese.
     pub blockers: Vec<String>,
@@ -201,6 +201,8 @@ pub async fn pipeline(db: &Db, c: &Campaign) -> AppResult<Pipeline> {
         ("P-3", super::recommend_read::p3_open(db, c.id).await?),
         ("P-4", lists::p4_open(db, c.id).await?),
         ("P-5", lists::p5_open(db, c.id).await?),
+        ("P-6", super::congress_read::p6_open(db, c.id).await?),
+        ("P-7", done("P-6")),
     ];
     let open_steps: Vec<String> = open
         .iter()
@@ -217,8 +219,9 @@ pub async fn pipeline(db: &Db, c: &Campaign) -> AppResult<Pipeline> {
     if going("P-5") {
         blockers.extend(lists::p5_blockers(db, c.id).await?);
     }
-    // ---- P-6/P-7 (党员大会, 报批): the congress engineer appends those steps' blockers here,
-    // after P-5's, and adds P-6/P-7 to `open_steps` above. ----
+    if going("P-6") || going("P-7") {
+        blockers.extend(super::congress_close::blockers(db, c.id).await?);
+    }
     Ok(Pipeline {
         size,
         c1,

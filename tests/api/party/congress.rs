@@ -691,6 +691,24 @@ async fn the_congress_runs_through_a_tie_revote_and_a_replacement_to_the_streets
             .to_string()
             .contains("己六 未当选委员")
     );
+    // The pipeline page's blockers say the same, with P-6 in progress.
+    let pipeline = api(&app, Who::Community, Method::GET, &s.api(""), json!({}))
+        .await
+        .json();
+    assert!(
+        pipeline["pipeline"]["blockers"]
+            .to_string()
+            .contains("己六 未当选委员，不符合。须由街道工作组确定替补人选。"),
+        "{}",
+        pipeline["pipeline"]
+    );
+    assert!(
+        pipeline["pipeline"]["open_steps"]
+            .to_string()
+            .contains("P-6"),
+        "{}",
+        pipeline["pipeline"]
+    );
     let body = json!({"replaced_person_id": s.due[5], "person_id": s.due[1], "reason": "经街道党工委研究，由得票较多的当选委员替补"});
     let r = api(
         &app,
