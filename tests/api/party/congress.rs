@@ -53,8 +53,8 @@ async fn member(app: &TestApp, name: &str, seq: u32, status: &str, org: &str) ->
 
 /// Puts sg01's campaign into the "P-5 approved" state: 5 委员 and 1 副书记, ten full members of
 /// the community's organisation, a 预备党员 and a unit member, the candidate list of the first six
-/// approved (己六 proposed 书记, 甲一 副书记) and P-5 done. The lists are raw SQL until P-4/P-5's
-/// API is merged.
+/// approved (己六 proposed 书记, 甲一 副书记) and P-5 done. The lists are raw SQL, quicker than the
+/// P-1 … P-5 walk; `the_list_approved_through_p5_…` below takes the real API.
 async fn approved(app: &TestApp) -> Setup {
     let campaign = create_campaign(app, "sg01").await;
     let r = api(
@@ -1212,4 +1212,115 @@ pub async fn csrf_prepare(app: &TestApp, def: &huanjie::routes::RouteDef) {
         }
         _ => {}
     }
+}
+
+#[tokio::test]
+async fn the_list_approved_through_p5_opens_the_congress_and_becomes_the_members_ballot() {
+    use crate::party::list_fixtures::{after_p4, ok, party};
+    let app = TestApp::spawn().await;
+    let (c, people) = after_p4(&app, 5, 1, 7).await;
+    let base = party(c);
+    let list = json!({"date": "2027-04-24", "people": people[..6], "secretary": people[0], "deputies": [people[1]]});
+    ok(
+        &app,
+        Who::Community,
+        Method::PUT,
+        &format!("{base}/candidates"),
+        list,
+    )
+    .await;
+    ok(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/candidates/submit"),
+        json!({}),
+    )
+    .await;
+    let v = ok(
+        &app,
+        Who::Community,
+        Method::GET,
+        &format!("{base}/congress"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (v["open"].as_bool(), v["list_approved"].as_bool()),
+        (Some(false), Some(false)),
+        "submitted, not approved"
+    );
+    ok(
+        &app,
+        Who::Street,
+        Method::POST,
+        &format!("{base}/candidates/approve"),
+        json!({}),
+    )
+    .await;
+    let v = ok(
+        &app,
+        Who::Community,
+        Method::GET,
+        &format!("{base}/congress"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (v["open"].as_bool(), v["p5_done"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let slate: Vec<String> = v["slate"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}{}",
+                p["post"].as_str().unwrap(),
+                p["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(slate, ["书记王一", "副书记李二"]);
+    // The nominees are members of the community's organisation: all seven are due.
+    Q::new("update people set party_org = 'community'")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let g = ok(
+        &app,
+        Who::Community,
+        Method::PUT,
+        &format!("{base}/congress"),
+        json!({"date": "2027-04-26"}),
+    )
+    .await;
+    assert_eq!(g["quorum"]["check"]["numbers"]["due"], 7);
+    for p in &people[..6] {
+        ok(
+            &app,
+            Who::Community,
+            Method::PUT,
+            &format!("{base}/congress/roll/{p}/checkin"),
+            json!({}),
+        )
+        .await;
+    }
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/congress/votes/members"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let vote = &r.json()["vote"];
+    assert_eq!(
+        (vote["electorate"].as_i64(), vote["present"].as_i64()),
+        (Some(7), Some(6))
+    );
+    assert_eq!(vote["posts"][0]["seats"], 5);
+    assert_eq!(vote["posts"][0]["people"].as_object().unwrap().len(), 6);
 }
