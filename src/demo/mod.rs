@@ -2,6 +2,7 @@
 //! click through everything. Loading twice changes nothing but the printed passwords.
 
 mod client;
+mod count;
 pub mod data;
 mod names;
 pub mod party;
@@ -178,8 +179,8 @@ async fn drive_party(
     let router = crate::build_router(state.clone()).await?;
     let street = client::Client::login(&router, "jiedao", password).await?;
     let mut out = Vec::new();
-    for (code, stop) in [("sg02", party::Stop::InP3)] {
-        out.extend(party::drive(state, &street, code, stop).await?);
+    for (code, stop) in [("sg01", party::Stop::Complete), ("sg02", party::Stop::InP3)] {
+        out.extend(party::drive(state, &router, &street, code, stop).await?);
     }
     Ok(out)
 }

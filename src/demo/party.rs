@@ -3,9 +3,11 @@
 //! meeting recorded and its totals entered. A campaign whose committee size is already set is
 //! left alone, so loading twice changes nothing.
 
+use axum::Router;
 use serde_json::{Value, json};
 
 use super::client::Client;
+use super::count::Room;
 use crate::db::Q;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -49,6 +51,7 @@ async fn campaign_of(state: &AppState, code: &str) -> AppResult<Option<(i64, i64
 /// Drives the Party pipeline of `code` up to `stop`; `None` when it was driven before.
 pub async fn drive(
     state: &AppState,
+    router: &Router,
     street: &Client,
     code: &str,
     stop: Stop,
@@ -91,8 +94,10 @@ pub async fn drive(
             "{code}：党组织换届进行到全额定向民主推荐（P-3）"
         )));
     }
+    lists(&run).await?;
+    let secretary = congress(&run, router).await?;
     Ok(Some(format!(
-        "{code}：党组织换届已完成至 P-3（其后步骤待接入）"
+        "{code}：党组织换届已完成，书记 {secretary} 已经街道工作组批准（P-7）"
     )))
 }
 
@@ -184,4 +189,110 @@ async fn through_p3(run: &Run<'_>, stop_in_p3: bool) -> AppResult<()> {
         s.post(&format!("{b}/steps/P-3/done"), json!({})).await?;
     }
     Ok(())
+}
+
+fn ids(run: &Run<'_>, n: usize) -> Vec<i64> {
+    run.nominees.iter().take(n).map(|(id, _)| *id).collect()
+}
+
+/// P-4 (all eight nominees, inspected and publicised for five days) and P-5 (the first seven,
+/// the first proposed 书记 and the second 副书记), approved by the street.
+async fn lists(run: &Run<'_>) -> AppResult<()> {
+    let (s, b) = (run.street, &run.base);
+    s.put(
+        &format!("{b}/preliminary"),
+        json!({"date": "2027-04-15", "people": ids(run, NOMINEES)}),
+    )
+    .await?;
+    for (pid, name) in &run.nominees {
+        let text = format!("{name}同志政治立场坚定，群众基础好，考察组谈话 21 人，推荐意见一致。");
+        s.post(
+            &format!("{b}/preliminary/inspections"),
+            json!({"person_id": pid, "inspection": text}),
+        )
+        .await?;
+    }
+    s.post(
+        &format!("{b}/preliminary/publicity"),
+        json!({"start_date": "2027-04-16", "end_date": "2027-04-20"}),
+    )
+    .await?;
+    s.post(&format!("{b}/steps/P-4/done"), json!({})).await?;
+    let list = ids(run, 7);
+    s.put(
+        &format!("{b}/candidates"),
+        json!({"date": "2027-04-21", "people": list, "secretary": list[0], "deputies": [list[1]]}),
+    )
+    .await?;
+    s.post(&format!("{b}/candidates/submit"), json!({})).await?;
+    s.post(&format!("{b}/candidates/approve"), json!({}))
+        .await?;
+    Ok(())
+}
+
+/// P-6 and P-7: the roll with nine in ten checked in, the 委员 vote (the first five elected),
+/// the 等额 书记/副书记 vote, and the street's filing and approval. Returns the 书记's name.
+async fn congress(run: &Run<'_>, router: &Router) -> AppResult<String> {
+    let (s, b) = (run.street, &run.base);
+    s.put(
+        &format!("{b}/congress"),
+        json!({"date": "2027-04-26", "quorum_rule": "gt",
+               "presentation": "社区党委介绍候选人预备人选产生经过：公开推荐、资格审查、全额定向民主推荐、考察、公示，经街道党工委批准。",
+               "secretary_statement": "书记候选人作自我介绍和任职承诺，回答党员提问 3 个。"}),
+    )
+    .await?;
+    s.post(&format!("{b}/congress/roll"), json!({})).await?;
+    let view = s.get(&format!("{b}/congress")).await?;
+    let roll: Vec<i64> = view["roll"]["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["exclusion"].is_null())
+        .filter_map(|e| e["person_id"].as_i64())
+        .collect();
+    let present = (roll.len() * 9).div_ceil(10);
+    for pid in roll.iter().take(present) {
+        s.put(&format!("{b}/congress/roll/{pid}/checkin"), json!({}))
+            .await?;
+    }
+    let meeting = s.get(&format!("{b}/congress")).await?["congress"]["meeting_id"]
+        .as_i64()
+        .ok_or_else(|| AppError::internal("demo: the congress has no counting meeting"))?;
+    let room = Room::open(router, s, meeting).await?;
+    let names: Vec<&str> = run.nominees.iter().map(|(_, n)| n.as_str()).collect();
+    let v = s
+        .post(&format!("{b}/congress/votes/members"), json!({}))
+        .await?;
+    let vote = v["vote"]["id"].as_i64().unwrap_or_default();
+    // Most vote for the first five; one in four swaps the fifth for the sixth or seventh.
+    let ballots: Vec<Value> = (0..present)
+        .map(|i| {
+            let mut chosen = names[..4].to_vec();
+            chosen.push(match i % 8 {
+                1 => names[5],
+                5 => names[6],
+                _ => names[4],
+            });
+            json!({"marks": {"委员": {"for": chosen}}})
+        })
+        .collect();
+    room.count(s, vote, present, &ballots).await?;
+    let v = s
+        .post(&format!("{b}/congress/votes/leaders"), json!({}))
+        .await?;
+    let vote = v["vote"]["id"].as_i64().unwrap_or_default();
+    let ballots: Vec<Value> = (0..present)
+        .map(|_| json!({"marks": {"书记": {"for": [names[0]]}, "副书记": {"for": [names[1]]}}}))
+        .collect();
+    room.count(s, vote, present, &ballots).await?;
+    let _ = s.post(&format!("{b}/steps/P-6/done"), json!({})).await;
+    for (i, (pid, _)) in run.nominees.iter().take(5).enumerate() {
+        s.post(&format!("{b}/approvals/{pid}"), json!({"post": "委员"}))
+            .await?;
+        if i < 2 {
+            s.post(&format!("{b}/approvals/{pid}"), json!({"post": post_of(i)}))
+                .await?;
+        }
+    }
+    Ok(names[0].to_string())
 }

@@ -9,7 +9,7 @@ use crate::browser::{Browser, flash};
 use crate::helpers::{B, PASSWORD, TestApp};
 
 /// The candidates of the entry page, in ballot order.
-fn ballot_names(page: &str) -> Vec<String> {
+pub(crate) fn ballot_names(page: &str) -> Vec<String> {
     page.split("<span class=\"name\">")
         .skip(1)
         .map(|c| c[..c.find('<').unwrap()].to_string())
@@ -17,7 +17,7 @@ fn ballot_names(page: &str) -> Vec<String> {
 }
 
 /// The login a staff registration printed: (username, password).
-fn printed_login(flash: &str) -> (String, String) {
+pub(crate) fn printed_login(flash: &str) -> (String, String) {
     let user = flash.split("登录账号 ").nth(1).unwrap();
     let user = &user[..user.find('，').unwrap()];
     let pw = flash.rsplit('：').next().unwrap().trim();
@@ -25,12 +25,12 @@ fn printed_login(flash: &str) -> (String, String) {
 }
 
 /// The id at the end of a location like `/votes/7`.
-fn id_of(location: &str) -> i64 {
+pub(crate) fn id_of(location: &str) -> i64 {
     location.rsplit('/').next().unwrap().parse().unwrap()
 }
 
 /// The `for_0_i` fields that mark the named candidates 赞成.
-fn marks(names: &[String], chosen: &[&str]) -> Vec<(String, &'static str)> {
+pub(crate) fn marks(names: &[String], chosen: &[&str]) -> Vec<(String, &'static str)> {
     chosen
         .iter()
         .map(|c| {

@@ -1,5 +1,5 @@
-//! `huanjie demo` drives Party pipelines through the API: one community stopped in P-3, and
-//! loading twice changes nothing.
+//! `huanjie demo` drives Party pipelines through the API: one community to the approved 书记,
+//! one stopped in P-3, and loading twice changes nothing.
 
 use axum::http::Method;
 use serde_json::Value;
@@ -20,8 +20,8 @@ async fn get(app: &TestApp, path: &str) -> Value {
 }
 
 #[tokio::test]
-async fn the_demo_leaves_one_community_in_the_recommendation_meeting_and_a_second_load_adds_nothing()
- {
+async fn the_demo_completes_one_party_pipeline_leaves_another_in_p3_and_a_second_load_adds_nothing()
+{
     let app = TestApp::spawn().await;
     let report = huanjie::demo::load(&app.state).await.unwrap();
     assert!(
@@ -55,6 +55,41 @@ async fn the_demo_leaves_one_community_in_the_recommendation_meeting_and_a_secon
     assert_eq!(members["label"], "委员");
     assert_eq!(members["rows"][0]["votes"], 80);
     assert_eq!(members["rows"][0]["share"], "94.1%");
+
+    // sg01: every step done, five 委员 filed, the 书记 and 副书记 approved, two certified votes.
+    let c = campaign_of(&app, "sg01").await;
+    let p = get(&app, &format!("/api/v1/campaigns/{c}/party")).await;
+    let done = p["pipeline"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| !s["done_at"].is_null())
+        .count();
+    assert_eq!(done, 7, "{p}");
+    let congress = get(&app, &format!("/api/v1/campaigns/{c}/party/congress")).await;
+    let text = congress.to_string();
+    assert!(!text.contains("\"pending\""), "nobody left 待批准: {text}");
+    let approved = app
+        .count(&format!(
+            "select count(*) from party_approvals where campaign_id = {c} and status = 'approved'"
+        ))
+        .await;
+    let filed = app
+        .count(&format!(
+            "select count(*) from party_approvals where campaign_id = {c} and status = 'filed'"
+        ))
+        .await;
+    assert_eq!((approved, filed), (2, 5));
+    let secretary = report.party.iter().find(|l| l.starts_with("sg01")).unwrap();
+    assert!(
+        secretary.contains("书记") && secretary.contains("P-7"),
+        "{secretary}"
+    );
+    assert_eq!(
+        app.count("select count(*) from votes where state = 'certified'")
+            .await,
+        2
+    );
     let nominations = app.count("select count(*) from party_nominations").await;
     let audit = app.count("select count(*) from audit_log").await;
     let again = huanjie::demo::load(&app.state).await.unwrap();

@@ -8,6 +8,8 @@ mod inspection;
 mod list_fixtures;
 mod list_pages;
 mod lists;
+mod pipeline_api;
+mod pipeline_pages;
 mod recommend;
 mod walk;
 
