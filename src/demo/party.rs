@@ -1,5 +1,5 @@
-//! The demo's Party pipelines, driven through the JSON API as the street would: 舜耕社区 (sg01)
-//! is taken to the end (the approved 书记), 舜华社区 (sg02) stops in P-3 with the recommendation
+//! The demo's Party pipelines, driven through the JSON API as the street would: 舜华社区 (sg01)
+//! is taken to the end (the approved 书记), 舜玉社区 (sg02) stops in P-3 with the recommendation
 //! meeting recorded and its totals entered. A campaign whose committee size is already set is
 //! left alone, so loading twice changes nothing.
 
