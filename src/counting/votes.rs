@@ -95,6 +95,22 @@ pub async fn create_vote(
     if meeting.closed_at.is_some() {
         return Err(AppError::conflict("会议已结束，不能再增加投票。"));
     }
+    if let Some(prev) = f.follows {
+        // A round follows a certified vote of the same meeting that has no follower yet, so
+        // another meeting (or community) cannot attach rounds to it.
+        let ok = Q::new("select count(*) from votes v where v.id = $1 and v.meeting_id = $2 and v.state = 'certified' \
+                         and not exists (select 1 from votes f where f.follows_id = v.id)")
+            .bind(prev)
+            .bind(meeting.id)
+            .scalar(&state.db)
+            .await?;
+        if ok == 0 {
+            return Err(AppError::invalid(
+                "上一轮",
+                "只能接续本会议中已确认、且尚未安排下一轮的投票",
+            ));
+        }
+    }
     let title = f.title.trim();
     if title.is_empty() {
         return Err(AppError::invalid("投票名称", "不能为空"));

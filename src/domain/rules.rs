@@ -168,6 +168,106 @@ pub fn check_education(incumbent: bool, education: Option<&str>) -> RuleCheck {
     )
 }
 
+/// The Chinese name of a check's number, for pages and documents; an unknown key is shown as
+/// it is. Keys are those the rule functions of `crate::domain` store.
+pub fn number_label(key: &str) -> &str {
+    match key {
+        "age" => "年龄（周岁）",
+        "allowed" => "允许",
+        "approved" => "已批准",
+        "backers" => "联名人数",
+        "basis" => "登记依据",
+        "candidates" => "候选人数",
+        "chairs" => "主任人数",
+        "channel" => "推荐渠道",
+        "chars" => "字数",
+        "count" => "人数",
+        "days" => "天数",
+        "deputies" => "副书记人选",
+        "deputy_seats" => "副书记职数",
+        "director" => "主任",
+        "due" => "应到人数",
+        "earlier" => "已登记",
+        "education" => "文化程度",
+        "elected_members" => "当选委员人数",
+        "election_day" => "选举日",
+        "electorate" => "选民人数",
+        "end" => "结束日期",
+        "expected" => "应为",
+        "group" => "居民小组",
+        "incumbent" => "现任",
+        "kind" => "组织类型",
+        "limit" => "上限",
+        "listed" => "名单人数",
+        "lives_in_community" => "居住在本社区",
+        "margin" => "差额人数",
+        "margin_percent" => "差额比例（%）",
+        "max" => "最多",
+        "members" => "委员人数",
+        "min" => "最少",
+        "min_days" => "最少天数",
+        "min_percent" => "最低比例（%）",
+        "missing" => "不在名单中",
+        "near_relative" => "近亲属",
+        "needed" => "至少须到",
+        "not_elected" => "未当选委员",
+        "on" => "日期",
+        "part_time" => "兼职委员",
+        "party_org" => "组织关系",
+        "passed" => "通过",
+        "percent" => "比例（%）",
+        "person_id" => "人员编号",
+        "post" => "职务",
+        "posts" => "职务",
+        "present" => "实到人数",
+        "principal_id" => "委托人编号",
+        "principals_held" => "已受托人数",
+        "proxy_id" => "受托人编号",
+        "published" => "公布日期",
+        "reference_date" => "基准日",
+        "registered" => "已登记",
+        "required" => "须达到",
+        "rights_removed" => "被剥夺政治权利",
+        "rule" => "规则",
+        "scrutineers" => "监票人数",
+        "seats" => "职数",
+        "secretaries" => "书记人选",
+        "secretary" => "书记人选",
+        "secretary_seats" => "书记职数",
+        "share" => "代表人数",
+        "start" => "开始日期",
+        "status" => "党员身份",
+        "total" => "合计",
+        "uncontested_allowed" => "允许等额",
+        "voter_id" => "选民编号",
+        "voting_age" => "选举年龄",
+        other => other,
+    }
+}
+
+/// A check's numbers in words: `名称 = 值`, joined with "，" (yes/no as 是/否, lists with "、").
+pub fn numbers_text(numbers: &BTreeMap<String, Value>) -> String {
+    numbers
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                Value::String(s) => s.clone(),
+                Value::Bool(true) => "是".into(),
+                Value::Bool(false) => "否".into(),
+                Value::Array(a) if a.is_empty() => "无".into(),
+                Value::Array(a) => a
+                    .iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                other => other.to_string(),
+            };
+            format!("{} = {value}", number_label(k))
+        })
+        .collect::<Vec<_>>()
+        .join("，")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,5 +327,25 @@ mod tests {
             honour: None,
         });
         assert!(rec.satisfied());
+    }
+
+    #[test]
+    fn numbers_are_shown_with_chinese_names_and_values() {
+        let c = RuleCheck::new(
+            "P-4.size",
+            false,
+            "test",
+            "x".into(),
+            &[
+                ("seats", 7.into()),
+                ("missing", serde_json::json!(["张三", "李四"])),
+                ("approved", false.into()),
+                ("odd_key", 1.into()),
+            ],
+        );
+        assert_eq!(
+            numbers_text(&c.numbers),
+            "已批准 = 否，不在名单中 = 张三、李四，odd_key = 1，职数 = 7"
+        );
     }
 }

@@ -143,6 +143,15 @@ pub async fn set_congress(
     };
     require_open(state, c).await?;
     let before = read::congress(&state.db, c.id).await?;
+    // The seed's quorum is "超过五分之四"; only the street may adopt the 2020 rule's 不少于.
+    let changes_rule =
+        rule.is_some_and(|r| before.as_ref().map_or("gt", |b| b.quorum_rule.as_str()) != r);
+    if changes_rule && !ctx.user()?.is_street() {
+        return Err(AppError::invalid(
+            "到会人数规则",
+            "到会人数规则须由街道工作组设定（默认超过应到会人数的五分之四）",
+        ));
+    }
     let rule = rule
         .map(str::to_string)
         .or_else(|| before.as_ref().map(|b| b.quorum_rule.clone()))

@@ -86,7 +86,7 @@ pub async fn reduce_members(
     if agreed * 2 <= present {
         return Err(AppError::invalid(
             "同意人数",
-            format!("减少名额须经半数以上选举人同意：实到 {present} 名，同意 {agreed} 名"),
+            format!("减少名额须经过半数选举人同意：实到 {present} 名，同意 {agreed} 名"),
         ));
     }
     let elected = members_stage(state, c, &g)

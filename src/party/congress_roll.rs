@@ -250,10 +250,10 @@ pub async fn check_in(
             ),
         ));
     }
-    if g.leaders_vote_id.is_some() {
-        return Err(AppError::conflict(
-            "书记、副书记选举投票已经创建，签到已结束。",
-        ));
+    // The 委员 vote takes present and ballots issued from the check-ins: after it exists the
+    // roll is closed, so the vote, the sign-in sheet and the report agree.
+    if g.members_vote_id.is_some() {
+        return Err(AppError::conflict("委员选举投票已经创建，签到已结束。"));
     }
     let roll = read::roll(&state.db, c.id, c.community_id).await?;
     if e.checked_in_at.is_some() == on {

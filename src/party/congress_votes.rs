@@ -125,11 +125,19 @@ pub async fn members_vote(
         .await?
         .ok_or_else(|| AppError::conflict("尚未确定委员会职数（C-1）。"))?;
     let list = read::candidates(&state.db, c.id).await?;
+    // A write-in counts only for a member due to attend (a 正式党员 of the community).
+    let roll = read::roll(&state.db, c.id, c.community_id).await?;
     let post = PostInput {
         post: Post::Member.label().into(),
         seats: size.members.max(0) as u64,
         candidates: list.iter().map(|p| person(&p.name, p.person_id)).collect(),
-        eligible: None,
+        eligible: Some(
+            roll.due_entries()
+                .map(|e| e.name.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        ),
     };
     let title = "选举社区党组织委员会委员";
     open_vote(
@@ -229,6 +237,12 @@ pub async fn leaders_vote(
             .collect()
     };
     let (secretary, deputy) = (of("书记"), of("副书记"));
+    // The 书记 and 副书记 come from the newly elected 委员, write-ins included.
+    let among: Vec<String> = members
+        .of_post(Post::Member.label())
+        .iter()
+        .map(|e| e.name.clone())
+        .collect();
     if secretary.len() != 1 || deputy.len() as i64 != deputies {
         return Err(AppError::conflict(format!(
             "等额选举须提名书记 1 名、副书记 {deputies} 名，现提名书记 {} 名、副书记 {} 名。",
@@ -240,14 +254,14 @@ pub async fn leaders_vote(
         post: Post::Secretary.label().into(),
         seats: 1,
         candidates: secretary,
-        eligible: None,
+        eligible: Some(among.clone()),
     }];
     if deputies > 0 {
         posts.push(PostInput {
             post: Post::DeputySecretary.label().into(),
             seats: deputies as u64,
             candidates: deputy,
-            eligible: None,
+            eligible: Some(among),
         });
     }
     let title = "选举社区党组织书记、副书记";

@@ -45,18 +45,7 @@ impl CheckView {
             id,
             passed: r.check.passed,
             message: r.check.message.clone(),
-            numbers: r
-                .check
-                .numbers
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{k} = {}",
-                        v.as_str().map(str::to_string).unwrap_or(v.to_string())
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("，"),
+            numbers: crate::domain::rules::numbers_text(&r.check.numbers),
             source: r.check.source.clone(),
             overridden: r.override_.as_ref().map(|o| match &o.honour {
                 Some(h) => format!("已由街道工作组批准放宽：{}（荣誉：{h}）", o.reason),

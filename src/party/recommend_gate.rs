@@ -35,8 +35,13 @@ pub(super) async fn log(
     Ok(())
 }
 
-/// 409 unless P-3 is open.
+/// 409 unless P-3 is open and not yet closed by the street.
 pub(super) async fn require_open(state: &AppState, c: &Campaign) -> AppResult<()> {
+    if store::step_done(&state.db, c.id, "P-3").await? {
+        return Err(AppError::conflict(
+            "全额定向民主推荐（P-3）已由街道工作组结束，推荐会记录、介绍材料和推荐票不能再修改。",
+        ));
+    }
     if read::p3_open(&state.db, c.id).await? {
         Ok(())
     } else {

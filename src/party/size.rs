@@ -73,6 +73,12 @@ pub async fn set_size(
                 .collect(),
         ));
     }
+    if store::step_done(&state.db, c.id, "P-3").await? {
+        // The preliminary and candidate lists, and the votes, are sized from it.
+        return Err(AppError::conflict(
+            "全额定向民主推荐（P-3）已结束，委员会职数不能再修改。",
+        ));
+    }
     let before = store::size(&state.db, c.id).await?;
     let check = check_size(&community.org_type, members);
     let mut tx = state.db.begin().await?;

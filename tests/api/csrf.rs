@@ -369,6 +369,13 @@ async fn lists_prepare(app: &TestApp, pattern: &str) {
 /// Puts the Party pipeline in the state a P-3 route needs: P-2 closable (every counted
 /// nomination decided), P-2 not done for opening P-3 early, and forms and totals not mixed.
 async fn party_prepare(app: &TestApp, pattern: &str) {
+    if pattern.contains("/party/recommendation/") || pattern.ends_with("/party/size") {
+        // P-3's records, and the size, change only while P-3 is not closed.
+        Q::new("update campaign_steps set done_at = null where code = 'P-3'")
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
     let sql = if pattern.ends_with("/party/steps/P-2/done") {
         "update party_nominations set decision = 'failed', decision_reason = '测试' where decision is null"
     } else if pattern.ends_with("/party/recommendation/open") {

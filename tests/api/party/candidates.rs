@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::list_fixtures::{NAMES, after_p3, after_p4, api, ok, party};
+use super::list_fixtures::{NAMES, after_p3, after_p4, api, ok, party, resize};
 use crate::fixtures::create_person;
 use crate::helpers::{TestApp, Who, id_number};
 
@@ -28,14 +28,7 @@ async fn candidate_lists_of_6_9_11_pass_for_5_7_9_seats_and_one_fewer_fails() {
         (7, 9, "7 + ⌈1.4⌉ = 9"),
         (9, 11, "9 + ⌈1.8⌉ = 11"),
     ] {
-        ok(
-            &app,
-            Who::Community,
-            Method::PUT,
-            &format!("{base}/size"),
-            json!({"members": n, "deputies": 1}),
-        )
-        .await;
+        resize(&app, c, n as i64).await;
         for (listed, passed) in [(min - 1, false), (min, true)] {
             let body = json!({"date": "2027-04-24", "people": people[..listed], "secretary": people[0], "deputies": [people[1]]});
             let v = ok(

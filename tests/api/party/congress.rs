@@ -236,10 +236,33 @@ async fn exactly_four_fifths_present_refuses_the_members_vote_and_one_more_creat
         view(&app, &s).await["congress"]["members_vote_id"],
         vote["id"]
     );
-    // Under the 2020 rule (不少于) exactly four fifths would do: the setting is shown in words.
+    // The vote took present from the check-ins: the roll is closed now.
+    let late = api(
+        &app,
+        Who::Community,
+        Method::PUT,
+        &s.api(&format!("/congress/roll/{}/checkin", s.due[9])),
+        json!({}),
+    )
+    .await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text);
+    assert!(message(&late).contains("签到已结束"), "{}", late.text);
+    assert_eq!(view(&app, &s).await["roll"]["present"], 9);
+    // Under the 2020 rule (不少于) exactly four fifths would do: only the street may adopt it,
+    // and not once voting started.
     let r = api(
         &app,
         Who::Community,
+        Method::PUT,
+        &s.api("/congress"),
+        json!({"date": "2027-04-26", "quorum_rule": "ge"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("须由街道工作组设定"), "{}", r.text);
+    let r = api(
+        &app,
+        Who::Street,
         Method::PUT,
         &s.api("/congress"),
         json!({"date": "2027-04-26", "quorum_rule": "ge"}),
@@ -978,7 +1001,7 @@ async fn a_seat_left_unfilled_may_be_dropped_when_the_size_stays_legal_and_most_
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(
         r.text
-            .contains("减少名额须经半数以上选举人同意：实到 9 名，同意 4 名"),
+            .contains("减少名额须经过半数选举人同意：实到 9 名，同意 4 名"),
         "{}",
         r.text
     );

@@ -211,3 +211,27 @@ pub async fn after_p4(app: &TestApp, n: i64, deputies: i64, k: usize) -> (i64, V
     .await;
     (c, people)
 }
+
+/// Sets the committee size to `n` on a campaign whose P-3 is closed, to probe a list's boundary
+/// for several sizes on one campaign: the size is fixed once P-3 closes, so P-3 is reopened
+/// underneath for the change and closed again.
+pub async fn resize(app: &TestApp, c: i64, n: i64) {
+    let step = |done: bool| {
+        let sql = if done {
+            "update campaign_steps set done_at = updated_at where campaign_id = $1 and code = 'P-3'"
+        } else {
+            "update campaign_steps set done_at = null where campaign_id = $1 and code = 'P-3'"
+        };
+        huanjie::db::Q::new(sql).bind(c)
+    };
+    step(false).execute(&app.state.db).await.unwrap();
+    ok(
+        app,
+        Who::Community,
+        Method::PUT,
+        &format!("{}/size", party(c)),
+        serde_json::json!({"members": n, "deputies": 1}),
+    )
+    .await;
+    step(true).execute(&app.state.db).await.unwrap();
+}

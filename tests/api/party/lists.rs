@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::list_fixtures::{NAMES, after_p2, after_p3, api, ok, party};
+use super::list_fixtures::{NAMES, after_p2, after_p3, api, ok, party, resize};
 use crate::helpers::{Resp, TestApp, Who, id_number};
 
 /// The list's size check in an answer: (passed, message, numbers).
@@ -91,6 +91,32 @@ async fn closing_p3_is_refused_until_the_meeting_its_checks_and_the_recommendati
         .unwrap()
         .clone();
     assert!(p3["done_at"].is_string(), "{p3}");
+    // Once closed, P-3's records no longer change.
+    let fewer = json!({"date": "2027-04-15", "party_representative": 10});
+    let r = api(
+        &app,
+        Who::Community,
+        Method::PUT,
+        &format!("{base}/recommendation/meeting"),
+        fewer,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(message(&r).contains("不能再修改"), "{}", r.text);
+    let r = api(
+        &app,
+        Who::Community,
+        Method::PUT,
+        &format!("{base}/size"),
+        json!({"members": 9, "deputies": 2}),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "the lists are sized from N: {}",
+        r.text
+    );
     // P-4 is open now, and the pipeline names what it lacks.
     let blockers = v["pipeline"]["blockers"].to_string();
     assert!(blockers.contains("尚未确定初步人选名单"), "{blockers}");
@@ -172,14 +198,7 @@ async fn preliminary_lists_of_7_10_12_pass_for_5_7_9_seats_and_one_fewer_fails()
         (7, 10, "7 + ⌈30% × 7⌉ = 7 + ⌈2.1⌉ = 10"),
         (9, 12, "9 + ⌈30% × 9⌉ = 9 + ⌈2.7⌉ = 12"),
     ] {
-        ok(
-            &app,
-            Who::Community,
-            Method::PUT,
-            &format!("{base}/size"),
-            json!({"members": n, "deputies": 1}),
-        )
-        .await;
+        resize(&app, c, n).await;
         let short = json!({"date": "2027-04-18", "people": people[..min - 1]});
         let v = ok(&app, Who::Community, Method::PUT, &path, short).await;
         let (passed, msg, numbers) = size_check(&v);
