@@ -325,7 +325,17 @@ pub struct RulesDoc {
 
 pub async fn rules_print(State(state): State<AppState>, ctx: Ctx, Path((_, id)): Ids) -> AppResult<RulesDoc> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let rules = store::rules(&state.db, c.id).await?.ok_or(AppError::NotFound)?;
+    // Before the rules are drafted the document is an empty draft with the default settings.
+    let rules = store::rules(&state.db, c.id).await?.unwrap_or_else(|| Rules {
+        body: "（选举办法尚未起草）".into(),
+        settings: ElectionRules::default(),
+        meeting_date: None,
+        representatives: None,
+        attending: None,
+        votes_for: None,
+        votes_against: None,
+        adopted_at: None,
+    });
     Ok(RulesDoc {
         title: format!("{} {}居民委员会选举办法", community.name, c.term),
         described: rules.settings.describe(),
