@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use super::rules::{self, AdoptInput, RulesInput};
-use super::setup::{self, CommitteeInput, OpenInput, PersonInput, RepresentativeInput, SeatsInput, StepDownInput};
+use super::setup::{
+    self, CommitteeInput, OpenInput, PersonInput, RepresentativeInput, SeatsInput, StepDownInput,
+};
 use super::store;
 use crate::auth::Ctx;
 use crate::error::AppResult;
@@ -24,10 +26,17 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
 }
 
 /// `PUT …/residents/seats`: the seats with their C-2 check.
-pub async fn seats(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<SeatsInput>) -> J {
+pub async fn seats(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<SeatsInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let (seats, check) = setup::set_seats(&state, &ctx, &c, &community, &f).await?;
-    Ok(Json(json!({"seats": seats, "total": seats.total(), "check": check})))
+    Ok(Json(
+        json!({"seats": seats, "total": seats.total(), "check": check}),
+    ))
 }
 
 /// `GET …/residents/representatives`: every group with its representatives and check.
@@ -39,14 +48,24 @@ pub async fn representatives(State(state): State<AppState>, ctx: Ctx, Path(id): 
 }
 
 /// `POST …/residents/representatives`: adds one.
-pub async fn add(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<RepresentativeInput>) -> J {
+pub async fn add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<RepresentativeInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let (rid, group) = setup::add_representative(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"id": rid, "group_check": group})))
 }
 
 /// `POST …/residents/representatives/remove`: removes one.
-pub async fn remove(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<PersonInput>) -> J {
+pub async fn remove(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<PersonInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let group = setup::remove_representative(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"group_check": group})))
@@ -60,10 +79,17 @@ pub async fn r1_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 }
 
 /// `POST …/residents/open`: the street opens early with a reason.
-pub async fn open(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<OpenInput>) -> J {
+pub async fn open(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<OpenInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     setup::open_step(&state, &ctx, &c, &community, &f).await?;
-    Ok(Json(json!({"step": f.step.trim(), "open": true, "reason": f.reason.trim()})))
+    Ok(Json(
+        json!({"step": f.step.trim(), "open": true, "reason": f.reason.trim()}),
+    ))
 }
 
 /// `GET …/residents/committee`: members, alternates, substitutions, checks.
@@ -80,7 +106,12 @@ pub async fn committee(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
 }
 
 /// `PUT …/residents/committee`: sets the committee.
-pub async fn set_committee(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<CommitteeInput>) -> J {
+pub async fn set_committee(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<CommitteeInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let checks = setup::set_committee(&state, &ctx, &c, &community, &f).await?;
     let satisfied = checks.iter().all(|k| k.passed);
@@ -88,7 +119,12 @@ pub async fn set_committee(State(state): State<AppState>, ctx: Ctx, Path(id): Pa
 }
 
 /// `POST …/residents/committee/step-down`: candidates step down, alternates take the seats.
-pub async fn step_down(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<StepDownInput>) -> J {
+pub async fn step_down(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<StepDownInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let set: BTreeSet<i64> = f.candidates.iter().copied().collect();
     let r = setup::step_down(&state, &ctx, &c, &community, &set).await?;
@@ -113,14 +149,24 @@ pub async fn get_rules(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
 }
 
 /// `PUT …/residents/rules`: the document and its settings.
-pub async fn put_rules(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<RulesInput>) -> J {
+pub async fn put_rules(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<RulesInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let settings = rules::set_rules(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"settings": settings})))
 }
 
 /// `POST …/residents/rules/adopt`: the representatives' vote.
-pub async fn adopt(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Json(f): Json<AdoptInput>) -> J {
+pub async fn adopt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<AdoptInput>,
+) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let check = rules::adopt(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"adopted": check.passed, "check": check})))

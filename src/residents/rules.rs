@@ -30,10 +30,21 @@ pub struct RulesInput {
 }
 
 /// Stores the rules (R-3 open, not yet adopted).
-pub async fn set_rules(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community, f: &RulesInput) -> AppResult<ElectionRules> {
+pub async fn set_rules(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    f: &RulesInput,
+) -> AppResult<ElectionRules> {
     require_open(state, c, "R-3").await?;
-    if store::rules(&state.db, c.id).await?.is_some_and(|r| r.adopted_at.is_some()) {
-        return Err(AppError::conflict("选举办法已经居民代表会议通过，不能再修改。"));
+    if store::rules(&state.db, c.id)
+        .await?
+        .is_some_and(|r| r.adopted_at.is_some())
+    {
+        return Err(AppError::conflict(
+            "选举办法已经居民代表会议通过，不能再修改。",
+        ));
     }
     let body = f.body.trim();
     if body.is_empty() {
@@ -55,7 +66,14 @@ pub async fn set_rules(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Co
         .bind(now)
         .execute(&mut tx)
         .await?;
-    log(&mut tx, ctx, community, ("set", "residents_rules", c.id.to_string()), json!({"settings": settings})).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("set", "residents_rules", c.id.to_string()),
+        json!({"settings": settings}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(settings)
 }
@@ -75,7 +93,13 @@ pub struct AdoptInput {
 }
 
 /// Records the vote; adopted (R-3 done) only when more than half of those attending vote for.
-pub async fn adopt(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community, f: &AdoptInput) -> AppResult<RuleCheck> {
+pub async fn adopt(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    f: &AdoptInput,
+) -> AppResult<RuleCheck> {
     require_open(state, c, "R-3").await?;
     let Some(rules) = store::rules(&state.db, c.id).await? else {
         return Err(AppError::conflict("尚未起草选举办法。"));
@@ -85,7 +109,9 @@ pub async fn adopt(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Commun
     }
     let seats = store::checks(&state.db, SEATS_SUBJECT, c.id).await?;
     if seats.iter().any(|k| !k.satisfied) {
-        return Err(AppError::conflict("委员会职数（C-2）未通过核对，须先更正或由街道工作组批准放宽。"));
+        return Err(AppError::conflict(
+            "委员会职数（C-2）未通过核对，须先更正或由街道工作组批准放宽。",
+        ));
     }
     let reps = Q::new("select count(*) from residents_representatives where campaign_id = $1")
         .bind(c.id)
@@ -108,7 +134,14 @@ pub async fn adopt(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Commun
         .await?;
     crate::checks::save(&mut tx, ADOPTION_SUBJECT, c.id, &check).await?;
     let after = json!({"meeting_date": f.meeting_date, "attending": f.attending, "for": f.votes_for, "against": f.votes_against, "adopted": check.passed});
-    log(&mut tx, ctx, community, ("vote", "residents_rules", c.id.to_string()), after).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("vote", "residents_rules", c.id.to_string()),
+        after,
+    )
+    .await?;
     if check.passed {
         Q::new("update campaign_steps set done_at = $1, updated_at = $1 where campaign_id = $2 and code = 'R-3'")
             .bind(now)
@@ -152,7 +185,13 @@ fn blockers_r1(groups: &[GroupRow]) -> Vec<String> {
     groups
         .iter()
         .filter(|g| !g.satisfied())
-        .map(|g| format!("{}有居民代表 {} 名，应为 2–3 名。", g.name, g.representatives.len()))
+        .map(|g| {
+            format!(
+                "{}有居民代表 {} 名，应为 2–3 名。",
+                g.name,
+                g.representatives.len()
+            )
+        })
         .collect()
 }
 
@@ -173,14 +212,23 @@ pub async fn overview(db: &Db, c: &Campaign) -> AppResult<Overview> {
         steps.push(StepRow { step: s, status });
     }
     let (seats, seats_set) = store::seats(db, c.id).await?;
-    let seats_check = store::checks(db, SEATS_SUBJECT, c.id).await?.into_iter().next();
+    let seats_check = store::checks(db, SEATS_SUBJECT, c.id)
+        .await?
+        .into_iter()
+        .next();
     let mut blockers = Vec::new();
     if !seats_set {
-        blockers.push(format!("尚未确定委员会职数（C-2），暂按默认 {} 名。", seats.total()));
+        blockers.push(format!(
+            "尚未确定委员会职数（C-2），暂按默认 {} 名。",
+            seats.total()
+        ));
     } else if let Some(k) = seats_check.as_ref().filter(|k| !k.satisfied) {
         blockers.push(k.message.clone());
     }
-    let current = steps.iter().find(|s| s.status == "进行中").map(|s| s.step.code.clone());
+    let current = steps
+        .iter()
+        .find(|s| s.status == "进行中")
+        .map(|s| s.step.code.clone());
     match current.as_deref() {
         Some("R-1") => blockers.extend(blockers_r1(&store::groups(db, c).await?)),
         Some("R-2") => {
@@ -192,12 +240,17 @@ pub async fn overview(db: &Db, c: &Campaign) -> AppResult<Overview> {
         }
         Some("R-3") => match store::rules(db, c.id).await? {
             None => blockers.push("尚未起草选举办法。".into()),
-            Some(r) if r.adopted_at.is_none() => {
-                blockers.push("选举办法尚未经居民代表会议通过（赞成票须超过到会居民代表的半数）。".into())
-            }
+            Some(r) if r.adopted_at.is_none() => blockers
+                .push("选举办法尚未经居民代表会议通过（赞成票须超过到会居民代表的半数）。".into()),
             _ => {}
         },
         _ => {}
     }
-    Ok(Overview { steps, seats, seats_set, seats_check, blockers })
+    Ok(Overview {
+        steps,
+        seats,
+        seats_set,
+        seats_check,
+        blockers,
+    })
 }

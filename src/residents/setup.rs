@@ -47,8 +47,12 @@ pub(super) async fn require_open(state: &AppState, c: &Campaign, step: &str) -> 
         return Ok(());
     }
     let msg = match step {
-        "R-2" => "推选居民代表（R-1）尚未完成，居民选举委员会（R-2）不能开始；街道工作组可写明理由提前开始。",
-        _ => "居民选举委员会（R-2）尚未完成，选举办法（R-3）不能开始；街道工作组可写明理由提前开始。",
+        "R-2" => {
+            "推选居民代表（R-1）尚未完成，居民选举委员会（R-2）不能开始；街道工作组可写明理由提前开始。"
+        }
+        _ => {
+            "居民选举委员会（R-2）尚未完成，选举办法（R-3）不能开始；街道工作组可写明理由提前开始。"
+        }
     };
     Err(AppError::conflict(msg))
 }
@@ -92,7 +96,14 @@ pub async fn set_seats(
         .await?;
     crate::checks::save(&mut tx, SEATS_SUBJECT, c.id, &check).await?;
     let after = json!({"seats": seats, "passed": check.passed});
-    log(&mut tx, ctx, community, ("seats", "residents_seats", c.id.to_string()), after).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("seats", "residents_seats", c.id.to_string()),
+        after,
+    )
+    .await?;
     tx.commit().await?;
     Ok((seats, check))
 }
@@ -149,11 +160,13 @@ async fn resident(tx: &mut Tx, c: &Campaign, person: i64) -> AppResult<Resident>
 
 /// Refreshes the 2–3 check of one group.
 async fn refresh_group(tx: &mut Tx, c: &Campaign, group: i64, name: &str) -> AppResult<RuleCheck> {
-    let n = Q::new("select count(*) from residents_representatives where campaign_id = $1 and group_id = $2")
-        .bind(c.id)
-        .bind(group)
-        .scalar(&mut *tx)
-        .await?;
+    let n = Q::new(
+        "select count(*) from residents_representatives where campaign_id = $1 and group_id = $2",
+    )
+    .bind(c.id)
+    .bind(group)
+    .scalar(&mut *tx)
+    .await?;
     let check = check_group(name, n as usize);
     crate::checks::save(tx, GROUP_SUBJECT, group, &check).await?;
     Ok(check)
@@ -168,28 +181,36 @@ pub async fn add_representative(
     f: &RepresentativeInput,
 ) -> AppResult<(i64, RuleCheck)> {
     if store::step_done(&state.db, c.id, "R-1").await? {
-        return Err(AppError::conflict("推选居民代表（R-1）已完成，不能再更改。"));
+        return Err(AppError::conflict(
+            "推选居民代表（R-1）已完成，不能再更改。",
+        ));
     }
     let mut tx = state.db.begin().await?;
-    let (group_name,): (String,) = Q::new("select name from resident_groups where id = $1 and community_id = $2")
-        .bind(f.group_id)
-        .bind(c.community_id)
-        .optional(&mut tx)
-        .await?
-        .ok_or_else(|| AppError::invalid("居民小组", "居民小组不属于本社区"))?;
+    let (group_name,): (String,) =
+        Q::new("select name from resident_groups where id = $1 and community_id = $2")
+            .bind(f.group_id)
+            .bind(c.community_id)
+            .optional(&mut tx)
+            .await?
+            .ok_or_else(|| AppError::invalid("居民小组", "居民小组不属于本社区"))?;
     let r = resident(&mut tx, c, f.person_id).await?;
     let on = c.residents_election_day.unwrap_or(c.reference_date);
     let check = check_representative(&r, &community.code, on);
     if !check.passed {
         return Err(AppError::invalid("居民代表", check.message));
     }
-    let taken = Q::new("select count(*) from residents_representatives where campaign_id = $1 and person_id = $2")
-        .bind(c.id)
-        .bind(f.person_id)
-        .scalar(&mut tx)
-        .await?;
+    let taken = Q::new(
+        "select count(*) from residents_representatives where campaign_id = $1 and person_id = $2",
+    )
+    .bind(c.id)
+    .bind(f.person_id)
+    .scalar(&mut tx)
+    .await?;
     if taken > 0 {
-        return Err(AppError::invalid("居民代表", format!("{} 已是居民代表", r.name)));
+        return Err(AppError::invalid(
+            "居民代表",
+            format!("{} 已是居民代表", r.name),
+        ));
     }
     let id = Q::new("insert into residents_representatives (campaign_id, group_id, person_id, created_at) values ($1, $2, $3, $4) returning id")
         .bind(c.id)
@@ -201,7 +222,14 @@ pub async fn add_representative(
     crate::checks::save(&mut tx, REPRESENTATIVE_SUBJECT, id, &check).await?;
     let group = refresh_group(&mut tx, c, f.group_id, &group_name).await?;
     let after = json!({"group": group_name, "person_id": f.person_id, "name": r.name});
-    log(&mut tx, ctx, community, ("add", "residents_representative", id.to_string()), after).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("add", "residents_representative", id.to_string()),
+        after,
+    )
+    .await?;
     tx.commit().await?;
     Ok((id, group))
 }
@@ -215,7 +243,9 @@ pub async fn remove_representative(
     f: &PersonInput,
 ) -> AppResult<RuleCheck> {
     if store::step_done(&state.db, c.id, "R-1").await? {
-        return Err(AppError::conflict("推选居民代表（R-1）已完成，不能再更改。"));
+        return Err(AppError::conflict(
+            "推选居民代表（R-1）已完成，不能再更改。",
+        ));
     }
     let mut tx = state.db.begin().await?;
     let (id, group, name): (i64, i64, String) = Q::new(
@@ -227,16 +257,33 @@ pub async fn remove_representative(
     .optional(&mut tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    Q::new("delete from residents_representatives where id = $1").bind(id).execute(&mut tx).await?;
+    Q::new("delete from residents_representatives where id = $1")
+        .bind(id)
+        .execute(&mut tx)
+        .await?;
     let check = refresh_group(&mut tx, c, group, &name).await?;
     let after = json!({"group": name, "person_id": f.person_id, "removed": true});
-    log(&mut tx, ctx, community, ("remove", "residents_representative", id.to_string()), after).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("remove", "residents_representative", id.to_string()),
+        after,
+    )
+    .await?;
     tx.commit().await?;
     Ok(check)
 }
 
 /// Marks a step done in the plan, audited.
-async fn mark_done(tx: &mut Tx, ctx: &Ctx, c: &Campaign, community: &Community, step: &str, after: Value) -> AppResult<()> {
+async fn mark_done(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    step: &str,
+    after: Value,
+) -> AppResult<()> {
     let now = crate::now();
     Q::new("update campaign_steps set done_at = $1, updated_at = $1 where campaign_id = $2 and code = $3")
         .bind(now)
@@ -244,14 +291,28 @@ async fn mark_done(tx: &mut Tx, ctx: &Ctx, c: &Campaign, community: &Community, 
         .bind(step)
         .execute(&mut *tx)
         .await?;
-    log(tx, ctx, community, ("done", "campaign_step", format!("{}:{step}", c.id)), after).await
+    log(
+        tx,
+        ctx,
+        community,
+        ("done", "campaign_step", format!("{}:{step}", c.id)),
+        after,
+    )
+    .await
 }
 
 /// R-1 done: every group's check refreshed and satisfied (passed or overridden).
-pub async fn finish_r1(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community) -> AppResult<()> {
+pub async fn finish_r1(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+) -> AppResult<()> {
     let groups = store::groups(&state.db, c).await?;
     if groups.is_empty() {
-        return Err(AppError::conflict("本社区尚未登记居民小组，不能推选居民代表。"));
+        return Err(AppError::conflict(
+            "本社区尚未登记居民小组，不能推选居民代表。",
+        ));
     }
     let mut tx = state.db.begin().await?;
     for g in &groups {
@@ -273,7 +334,15 @@ pub async fn finish_r1(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Co
     }
     let total: usize = groups.iter().map(|g| g.representatives.len()).sum();
     let mut tx = state.db.begin().await?;
-    mark_done(&mut tx, ctx, c, community, "R-1", json!({"groups": groups.len(), "representatives": total})).await?;
+    mark_done(
+        &mut tx,
+        ctx,
+        c,
+        community,
+        "R-1",
+        json!({"groups": groups.len(), "representatives": total}),
+    )
+    .await?;
     tx.commit().await
 }
 
@@ -288,7 +357,13 @@ pub struct OpenInput {
 }
 
 /// Opens before the previous step is done (street, with a reason).
-pub async fn open_step(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community, f: &OpenInput) -> AppResult<()> {
+pub async fn open_step(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    f: &OpenInput,
+) -> AppResult<()> {
     let step = f.step.trim();
     if step != "R-2" && step != "R-3" {
         return Err(AppError::invalid("步骤", "只能提前开始 R-2 或 R-3"));
@@ -307,7 +382,14 @@ pub async fn open_step(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Co
         .bind(crate::now())
         .execute(&mut tx)
         .await?;
-    log(&mut tx, ctx, community, ("override", "residents_step", format!("{}:{step}", c.id)), json!({"step": step, "reason": reason})).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("override", "residents_step", format!("{}:{step}", c.id)),
+        json!({"step": step, "reason": reason}),
+    )
+    .await?;
     tx.commit().await
 }
 
@@ -346,7 +428,9 @@ pub async fn set_committee(
 ) -> AppResult<Vec<RuleCheck>> {
     require_open(state, c, "R-2").await?;
     if store::step_done(&state.db, c.id, "R-2").await? {
-        return Err(AppError::conflict("居民选举委员会（R-2）已完成，只能按候选人回避替补。"));
+        return Err(AppError::conflict(
+            "居民选举委员会（R-2）已完成，只能按候选人回避替补。",
+        ));
     }
     let all: Vec<i64> = f.members.iter().chain(&f.alternates).copied().collect();
     if all.iter().collect::<BTreeSet<_>>().len() != all.len() {
@@ -354,18 +438,29 @@ pub async fn set_committee(
     }
     let chair = match f.chair {
         Some(id) => Some(id),
-        None => party_secretary(&state.db, c).await?.filter(|id| f.members.contains(id)),
+        None => party_secretary(&state.db, c)
+            .await?
+            .filter(|id| f.members.contains(id)),
     };
     if chair.is_some_and(|id| !f.members.contains(&id)) {
         return Err(AppError::invalid("主任", "主任必须是选举委员会成员"));
     }
     let mut tx = state.db.begin().await?;
-    Q::new("delete from residents_committee where campaign_id = $1").bind(c.id).execute(&mut tx).await?;
+    Q::new("delete from residents_committee where campaign_id = $1")
+        .bind(c.id)
+        .execute(&mut tx)
+        .await?;
     let mut members = Vec::new();
     for (i, id) in all.iter().enumerate() {
         let r = resident(&mut tx, c, *id).await?;
         let is_member = i < f.members.len();
-        let role = if chair == Some(*id) { "chair" } else if is_member { "member" } else { "alternate" };
+        let role = if chair == Some(*id) {
+            "chair"
+        } else if is_member {
+            "member"
+        } else {
+            "alternate"
+        };
         Q::new("insert into residents_committee (campaign_id, person_id, role, sort, created_at) values ($1, $2, $3, $4, $5)")
             .bind(c.id)
             .bind(*id)
@@ -375,7 +470,11 @@ pub async fn set_committee(
             .execute(&mut tx)
             .await?;
         if is_member {
-            members.push(CommitteeMember { person_id: *id, name: r.name, chair: role == "chair" });
+            members.push(CommitteeMember {
+                person_id: *id,
+                name: r.name,
+                chair: role == "chair",
+            });
         }
     }
     let checks = check_committee(&members);
@@ -383,7 +482,14 @@ pub async fn set_committee(
         crate::checks::save(&mut tx, COMMITTEE_SUBJECT, c.id, k).await?;
     }
     let after = json!({"members": f.members, "chair": chair, "alternates": f.alternates});
-    log(&mut tx, ctx, community, ("set", "residents_committee", c.id.to_string()), after).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        ("set", "residents_committee", c.id.to_string()),
+        after,
+    )
+    .await?;
     tx.commit().await?;
     Ok(checks)
 }
@@ -408,7 +514,11 @@ pub async fn step_down(
     if now_committee.members.is_empty() {
         return Err(AppError::conflict("居民选举委员会尚未组成。"));
     }
-    let r = step_down_candidates(&now_committee.members, &now_committee.alternates, candidates);
+    let r = step_down_candidates(
+        &now_committee.members,
+        &now_committee.alternates,
+        candidates,
+    );
     let mut tx = state.db.begin().await?;
     for s in &r.substitutions {
         Q::new("update residents_committee set role = 'stepped_down' where campaign_id = $1 and person_id = $2")
@@ -435,7 +545,14 @@ pub async fn step_down(
             .scalar(&mut tx)
             .await?;
         let after = json!({"stepped_down": s.stepped_down, "replaced_by": s.replaced_by, "message": s.message});
-        log(&mut tx, ctx, community, ("substitute", "residents_committee", id.to_string()), after).await?;
+        log(
+            &mut tx,
+            ctx,
+            community,
+            ("substitute", "residents_committee", id.to_string()),
+            after,
+        )
+        .await?;
     }
     for k in check_committee(&r.members) {
         crate::checks::save(&mut tx, COMMITTEE_SUBJECT, c.id, &k).await?;
@@ -445,15 +562,27 @@ pub async fn step_down(
 }
 
 /// R-2 done: the committee's checks satisfied.
-pub async fn finish_r2(state: &AppState, ctx: &Ctx, c: &Campaign, community: &Community) -> AppResult<()> {
+pub async fn finish_r2(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+) -> AppResult<()> {
     require_open(state, c, "R-2").await?;
     let checks = store::checks(&state.db, COMMITTEE_SUBJECT, c.id).await?;
     if checks.is_empty() {
         return Err(AppError::conflict("居民选举委员会尚未组成。"));
     }
-    let failing: Vec<String> = checks.iter().filter(|k| !k.satisfied).map(|k| k.message.clone()).collect();
+    let failing: Vec<String> = checks
+        .iter()
+        .filter(|k| !k.satisfied)
+        .map(|k| k.message.clone())
+        .collect();
     if !failing.is_empty() {
-        return Err(AppError::conflict(format!("居民选举委员会未通过核对：{}", failing.join(""))));
+        return Err(AppError::conflict(format!(
+            "居民选举委员会未通过核对：{}",
+            failing.join("")
+        )));
     }
     let n = store::committee(&state.db, c.id).await?.members.len();
     let mut tx = state.db.begin().await?;

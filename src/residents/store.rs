@@ -63,7 +63,12 @@ impl CheckOut {
                 .check
                 .numbers
                 .iter()
-                .map(|(k, v)| format!("{k} = {}", v.as_str().map(str::to_string).unwrap_or(v.to_string())))
+                .map(|(k, v)| {
+                    format!(
+                        "{k} = {}",
+                        v.as_str().map(str::to_string).unwrap_or(v.to_string())
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("，"),
             source: r.check.source.clone(),
@@ -268,7 +273,8 @@ pub async fn rules(db: &Db, campaign: i64) -> AppResult<Option<Rules>> {
     .optional(db)
     .await?;
     row.map(|r| {
-        let settings = serde_json::from_str(&r.settings).map_err(|e| AppError::internal(e.to_string()))?;
+        let settings =
+            serde_json::from_str(&r.settings).map_err(|e| AppError::internal(e.to_string()))?;
         Ok(Rules {
             body: r.body,
             settings,

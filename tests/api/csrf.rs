@@ -391,13 +391,19 @@ async fn party_prepare(app: &TestApp, pattern: &str) {
 /// sg01 in the resident group 9001 that `residents_prepare` makes.
 fn residents_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
     let f = |v: &[(&'static str, String)]| Fix::Form(v.to_vec());
-    let route = def.path.trim_start_matches("/communities/{code}/campaigns/{campaign}");
+    let route = def
+        .path
+        .trim_start_matches("/communities/{code}/campaigns/{campaign}");
     let route = route.trim_start_matches("/api/v1/campaigns/{campaign}");
     let (p, p2) = (ids.person, ids.person2);
     let pick = |form: Fix, json: Fix| if def.is_api() { json } else { form };
     Some(match route {
         "/residents/seats" => pick(
-            f(&[("total", "5".into()), ("deputies", "1".into()), ("part_time", "1".into())]),
+            f(&[
+                ("total", "5".into()),
+                ("deputies", "1".into()),
+                ("part_time", "1".into()),
+            ]),
             Fix::Json(json!({"total": 7, "deputies": 2})),
         ),
         "/residents/open" => pick(
@@ -416,7 +422,11 @@ fn residents_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
             pick(Fix::Empty, Fix::Json(json!({})))
         }
         "/residents/committee" => pick(
-            f(&[("members", p.to_string()), ("chair", p.to_string()), ("alternates", p2.to_string())]),
+            f(&[
+                ("members", p.to_string()),
+                ("chair", p.to_string()),
+                ("alternates", p2.to_string()),
+            ]),
             Fix::Json(json!({"members": [p], "chair": p, "alternates": [p2]})),
         ),
         "/residents/committee/step-down" => pick(
@@ -430,10 +440,16 @@ fn residents_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
                 ("proxy_limit", "3".into()),
                 ("further_election_days", "0".into()),
             ]),
-            Fix::Json(json!({"body": "第一条 本办法依法制定。", "settings": {"mode": "households"}})),
+            Fix::Json(
+                json!({"body": "第一条 本办法依法制定。", "settings": {"mode": "households"}}),
+            ),
         ),
         "/residents/rules/adopt" => pick(
-            f(&[("meeting_date", "2027-04-20".into()), ("attending", "1".into()), ("votes_for", "1".into())]),
+            f(&[
+                ("meeting_date", "2027-04-20".into()),
+                ("attending", "1".into()),
+                ("votes_for", "1".into()),
+            ]),
             Fix::Json(json!({"meeting_date": "2027-04-21", "attending": 1, "votes_for": 1})),
         ),
         _ => return None,
@@ -460,7 +476,10 @@ async fn residents_prepare(app: &TestApp, pattern: &str, ids: &Ids) {
         vec![
             group,
             "update campaign_steps set done_at = null where code = 'R-1'".into(),
-            format!("delete from residents_representatives where person_id = {}", ids.person),
+            format!(
+                "delete from residents_representatives where person_id = {}",
+                ids.person
+            ),
         ]
     } else if pattern.ends_with("/residents/representatives/done") {
         vec![
@@ -479,7 +498,10 @@ async fn residents_prepare(app: &TestApp, pattern: &str, ids: &Ids) {
     } else if pattern.ends_with("/residents/rules") {
         vec!["update residents_rules set adopted_at = null".into()]
     } else if pattern.ends_with("/residents/rules/adopt") {
-        vec!["update residents_rules set adopted_at = null".into(), over("residents_seats")]
+        vec![
+            "update residents_rules set adopted_at = null".into(),
+            over("residents_seats"),
+        ]
     } else {
         return;
     };

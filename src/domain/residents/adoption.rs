@@ -6,7 +6,12 @@ use crate::domain::rules::RuleCheck;
 
 /// the rules are adopted when `votes_for` is more than half of `attending` (and the
 /// counts are consistent: attending ≤ representatives, for + against ≤ attending).
-pub fn check_adoption(representatives: i64, attending: i64, votes_for: i64, votes_against: i64) -> RuleCheck {
+pub fn check_adoption(
+    representatives: i64,
+    attending: i64,
+    votes_for: i64,
+    votes_against: i64,
+) -> RuleCheck {
     let consistent = attending > 0
         && attending <= representatives
         && votes_for >= 0
