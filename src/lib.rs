@@ -22,6 +22,7 @@ pub mod home;
 pub mod idempotency;
 pub mod pages;
 pub mod party;
+pub mod residents;
 pub mod people;
 pub mod plan;
 pub mod routes;

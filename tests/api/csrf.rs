@@ -177,7 +177,11 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
             Fix::Json(json!({"ballot": {"marks": {"委员": {"for": ["丁一"]}}}}))
         }
         ("POST", "/api/v1/checks/{id}/override") => Fix::Json(json!({"reason": "经街道研究同意"})),
-        _ => return party_fixture(def, ids).or_else(|| lists_fixture(def, ids.party.person)),
+        _ => {
+            return party_fixture(def, ids)
+                .or_else(|| lists_fixture(def, ids.party.person))
+                .or_else(|| residents_fixture(def, ids));
+        }
     })
 }
 
@@ -390,6 +394,129 @@ async fn party_prepare(app: &TestApp, pattern: &str) {
     Q::new(sql).execute(&app.state.db).await.unwrap();
 }
 
+/// The residents' pipeline's routes (C-2, R-1 … R-3): the representative is the person of
+/// sg01 in the resident group 9001 that `residents_prepare` makes.
+fn residents_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
+    let f = |v: &[(&'static str, String)]| Fix::Form(v.to_vec());
+    let route = def
+        .path
+        .trim_start_matches("/communities/{code}/campaigns/{campaign}");
+    let route = route.trim_start_matches("/api/v1/campaigns/{campaign}");
+    let (p, p2) = (ids.person, ids.person2);
+    let pick = |form: Fix, json: Fix| if def.is_api() { json } else { form };
+    Some(match route {
+        "/residents/seats" => pick(
+            f(&[
+                ("total", "5".into()),
+                ("deputies", "1".into()),
+                ("part_time", "1".into()),
+            ]),
+            Fix::Json(json!({"total": 7, "deputies": 2})),
+        ),
+        "/residents/open" => pick(
+            f(&[("step", "R-2".into()), ("reason", "时间紧".into())]),
+            Fix::Json(json!({"step": "R-3", "reason": "时间紧"})),
+        ),
+        "/residents/representatives" => pick(
+            f(&[("group_id", "9001".into()), ("person_id", p.to_string())]),
+            Fix::Json(json!({"group_id": 9001, "person_id": p})),
+        ),
+        "/residents/representatives/remove" => pick(
+            f(&[("person_id", p.to_string())]),
+            Fix::Json(json!({"person_id": p})),
+        ),
+        "/residents/representatives/done" | "/residents/committee/done" => {
+            pick(Fix::Empty, Fix::Json(json!({})))
+        }
+        "/residents/committee" => pick(
+            f(&[
+                ("members", p.to_string()),
+                ("chair", p.to_string()),
+                ("alternates", p2.to_string()),
+            ]),
+            Fix::Json(json!({"members": [p], "chair": p, "alternates": [p2]})),
+        ),
+        "/residents/committee/step-down" => pick(
+            f(&[("candidates", p.to_string())]),
+            Fix::Json(json!({"candidates": [p]})),
+        ),
+        "/residents/rules" => pick(
+            f(&[
+                ("body", "第一条 本办法依法制定。".into()),
+                ("mode", "all_voters".into()),
+                ("proxy_limit", "3".into()),
+                ("further_election_days", "0".into()),
+            ]),
+            Fix::Json(
+                json!({"body": "第一条 本办法依法制定。", "settings": {"mode": "households"}}),
+            ),
+        ),
+        "/residents/rules/adopt" => pick(
+            f(&[
+                ("meeting_date", "2027-04-20".into()),
+                ("attending", "1".into()),
+                ("votes_for", "1".into()),
+            ]),
+            Fix::Json(json!({"meeting_date": "2027-04-21", "attending": 1, "votes_for": 1})),
+        ),
+        _ => return None,
+    })
+}
+
+/// Puts the residents' pipeline in the state a route needs (raw SQL): a resident group 9001 in
+/// sg01, the person in it and not yet a representative, R-1/R-2 reopened, failed group and
+/// committee checks overridden, the rules not yet adopted.
+async fn residents_prepare(app: &TestApp, pattern: &str, ids: &Ids) {
+    let at = "'2027-01-01T00:00:00Z'";
+    let over = |subject: &str| {
+        format!(
+            "update rule_checks set override_by = (select min(id) from users), override_at = {at}, override_reason = '测试放宽' \
+             where subject_type = '{subject}'"
+        )
+    };
+    let group = format!(
+        "insert into resident_groups (id, community_id, name, households, created_at, updated_at) \
+         select 9001, id, '代表测试组', 0, {at}, {at} from communities where code = 'sg01' \
+         and not exists (select 1 from resident_groups where id = 9001)"
+    );
+    let sqls: Vec<String> = if pattern.ends_with("/residents/representatives") {
+        vec![
+            group,
+            "update campaign_steps set done_at = null where code = 'R-1'".into(),
+            format!(
+                "delete from residents_representatives where person_id = {}",
+                ids.person
+            ),
+        ]
+    } else if pattern.ends_with("/residents/representatives/done") {
+        vec![
+            format!(
+                "insert into rule_checks (subject_type, subject_id, rule, passed, numbers, source, message, created_at) \
+                 select 'residents_group', g.id, 'R-1.group', false, '{{}}', 's', 'm', {at} from resident_groups g \
+                 join communities c on c.id = g.community_id where c.code = 'sg01' \
+                 on conflict (subject_type, subject_id, rule) do nothing"
+            ),
+            over("residents_group"),
+        ]
+    } else if pattern.ends_with("/residents/committee") {
+        vec!["update campaign_steps set done_at = null where code = 'R-2'".into()]
+    } else if pattern.ends_with("/residents/committee/done") {
+        vec![over("residents_committee")]
+    } else if pattern.ends_with("/residents/rules") {
+        vec!["update residents_rules set adopted_at = null".into()]
+    } else if pattern.ends_with("/residents/rules/adopt") {
+        vec![
+            "update residents_rules set adopted_at = null".into(),
+            over("residents_seats"),
+        ]
+    } else {
+        return;
+    };
+    for sql in sqls {
+        Q::new(sql).execute(&app.state.db).await.unwrap();
+    }
+}
+
 /// Row counts of every table: "changes nothing" means none of them moves.
 async fn fingerprint(app: &TestApp) -> Vec<i64> {
     let mut out = Vec::new();
@@ -562,6 +689,7 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 .unwrap();
         }
         party_prepare(&app, def.path).await;
+        residents_prepare(&app, def.path, &ids).await;
         lists_prepare(&app, def.path).await;
         crate::party::congress::csrf_prepare(&app, def).await;
         let Some(fix) = fixture(def, &ids, step, &password) else {

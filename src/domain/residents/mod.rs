@@ -10,6 +10,7 @@
 //! 唱票人 is [`super::counting::staff_conflict`], ages are [`super::rules::age_on`] and the day
 //! counts of SPEC §9 are [`super::plan::at_least_days_before`].
 
+mod adoption;
 mod candidates;
 mod committee;
 mod election_rules;
@@ -18,6 +19,7 @@ mod seats;
 mod voters;
 mod voting;
 
+pub use adoption::check_adoption;
 pub use candidates::{
     MARGIN_MAX, MARGIN_MIN, NominationChannel, Review, ReviewResult, check_one_post,
     check_post_candidates, check_reviews, check_slate, check_total_candidates, next_review,

@@ -1,0 +1,172 @@
+//! The residents' committee pipeline (SPEC §6), first slice: the seats (C-2), R-1 居民代表
+//! per resident group, R-2 居民选举委员会 (members, chair, alternates, substitutions of members
+//! nominated as candidates) and R-3 选举办法 (the text, its settings and its adoption by the
+//! representatives' meeting), as pages and as JSON API.
+//!
+//! `store` reads; `setup` and `rules` change (each change audited in the community's chain in
+//! its own transaction); `web` and `api` are the faces.
+
+mod api;
+mod rules;
+mod setup;
+mod store;
+mod web;
+
+pub use rules::{Overview, overview};
+pub use setup::step_down;
+
+use axum::routing::{get as g, post as p, put as u};
+
+use crate::routes::{Access, RouteDef, get, post, put};
+
+/// This module's routes.
+pub fn routes() -> Vec<RouteDef> {
+    let c = Access::Community;
+    vec![
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents",
+            c,
+            g(web::overview_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/seats",
+            c,
+            p(web::seats_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/open",
+            Access::Street,
+            p(web::open_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/representatives",
+            c,
+            g(web::representatives_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/representatives",
+            c,
+            p(web::add_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/representatives/remove",
+            c,
+            p(web::remove_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/representatives/done",
+            c,
+            p(web::r1_done_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/committee",
+            c,
+            g(web::committee_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/committee",
+            c,
+            p(web::committee_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/committee/step-down",
+            c,
+            p(web::step_down_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/committee/done",
+            c,
+            p(web::r2_done_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/rules",
+            c,
+            g(web::rules_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/rules",
+            c,
+            p(web::rules_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/rules/adopt",
+            c,
+            p(web::adopt_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/rules/print",
+            c,
+            g(web::rules_print),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/residents",
+            c,
+            g(api::overview),
+        ),
+        put(
+            "/api/v1/campaigns/{campaign}/residents/seats",
+            c,
+            u(api::seats),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/open",
+            Access::Street,
+            p(api::open),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/residents/representatives",
+            c,
+            g(api::representatives),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/representatives",
+            c,
+            p(api::add),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/representatives/remove",
+            c,
+            p(api::remove),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/representatives/done",
+            c,
+            p(api::r1_done),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/residents/committee",
+            c,
+            g(api::committee),
+        ),
+        put(
+            "/api/v1/campaigns/{campaign}/residents/committee",
+            c,
+            u(api::set_committee),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/committee/step-down",
+            c,
+            p(api::step_down),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/committee/done",
+            c,
+            p(api::r2_done),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/residents/rules",
+            c,
+            g(api::get_rules),
+        ),
+        put(
+            "/api/v1/campaigns/{campaign}/residents/rules",
+            c,
+            u(api::put_rules),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/rules/adopt",
+            c,
+            p(api::adopt),
+        ),
+    ]
+}
