@@ -23,6 +23,7 @@ pub mod idempotency;
 pub mod pages;
 pub mod party;
 pub mod people;
+pub mod residents;
 pub mod plan;
 pub mod routes;
 pub mod state;

@@ -139,6 +139,7 @@ pub fn table() -> Vec<RouteDef> {
     t.extend(crate::checks::routes());
     t.extend(crate::counting::routes());
     t.extend(crate::party::routes());
+    t.extend(crate::residents::routes());
     t
 }
 
