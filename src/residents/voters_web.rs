@@ -4,7 +4,8 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use serde_json::{Value, json};
 use tower_sessions::Session;
@@ -286,10 +287,10 @@ pub async fn api_register(
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(f): Json<RegisterInput>,
-) -> J {
+) -> AppResult<Response> {
     let (c, community) = scope(&state.db, &ctx, id).await?;
     let v = voters::register(&state, &ctx, &c, &community, &f).await?;
-    Ok(Json(json!({"voter": v})))
+    Ok((StatusCode::CREATED, Json(json!({"voter": v}))).into_response())
 }
 
 pub async fn api_bulk(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
@@ -326,10 +327,10 @@ pub async fn api_decision(
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(f): Json<DecisionInput>,
-) -> J {
+) -> AppResult<Response> {
     let (c, community) = scope(&state.db, &ctx, id).await?;
     let id = voters::decide(&state, &ctx, &c, &community, &f).await?;
-    Ok(Json(json!({"decision": id})))
+    Ok((StatusCode::CREATED, Json(json!({"decision": id}))).into_response())
 }
 
 /// R-4's routes: pages and API.

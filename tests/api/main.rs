@@ -18,3 +18,4 @@ mod matrix;
 mod party;
 mod people;
 mod projector;
+mod residents_voters;
