@@ -202,17 +202,25 @@ fn voters_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
             vec![("person_id", &p), ("reason", "迁出本社区")],
             json!({"person_id": ids.person, "reason": "迁出本社区"}),
         ),
-        "/residents/voters/publish" => (
-            vec![("date", "2027-05-01")],
-            json!({"date": "2027-05-01"}),
-        ),
+        "/residents/voters/publish" => {
+            (vec![("date", "2027-05-01")], json!({"date": "2027-05-01"}))
+        }
         "/residents/voters/decisions" => (
-            vec![("person_id", &p), ("objection", "反映情况"), ("decision", "none"), ("reason", "经核实")],
+            vec![
+                ("person_id", &p),
+                ("objection", "反映情况"),
+                ("decision", "none"),
+                ("reason", "经核实"),
+            ],
             json!({"person_id": ids.person, "objection": "反映情况", "decision": "none", "reason": "经核实"}),
         ),
         _ => return None,
     };
-    Some(if def.is_api() { Fix::Json(json) } else { form(&fields) })
+    Some(if def.is_api() {
+        Fix::Json(json)
+    } else {
+        form(&fields)
+    })
 }
 
 /// Puts R-4 in the state its route needs: an election day, 张三 eligible in sg01, the list
@@ -227,13 +235,19 @@ async fn voters_prepare(app: &TestApp, pattern: &str, campaign: i64) {
         .await;
     for sql in [
         "update campaigns set residents_election_day = $1".to_string(),
-        format!("update people set birth_date = $1, hukou_community_id = (select id from communities where code = 'sg01'), \
-             residence_community_id = (select id from communities where code = 'sg01') where id = {person}"),
+        format!(
+            "update people set birth_date = $1, hukou_community_id = (select id from communities where code = 'sg01'), \
+             residence_community_id = (select id from communities where code = 'sg01') where id = {person}"
+        ),
         "delete from resident_voter_decisions".into(),
         "delete from resident_voter_lists".into(),
         "delete from resident_voters".into(),
     ] {
-        let date = if sql.starts_with("update campaigns") { "2027-05-30" } else { "1980-01-01" };
+        let date = if sql.starts_with("update campaigns") {
+            "2027-05-30"
+        } else {
+            "1980-01-01"
+        };
         let mut q = Q::new(sql.clone());
         if sql.contains("$1") {
             q = q.bind(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap());
@@ -249,7 +263,9 @@ async fn voters_prepare(app: &TestApp, pattern: &str, campaign: i64) {
         calls.push((format!("{api}/publish"), json!({"date": "2027-05-01"})));
     }
     for (path, body) in calls {
-        let r = app.call(Who::Street, Method::POST, &path, B::Json(body)).await;
+        let r = app
+            .call(Who::Street, Method::POST, &path, B::Json(body))
+            .await;
         assert!(r.status.is_success(), "{path}: {}", r.text);
     }
 }
