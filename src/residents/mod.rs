@@ -1,7 +1,9 @@
 //! The residents' committee pipeline (SPEC §6). In this branch: R-4 选民登记 — `voters_read`
-//! reads, `voters` changes, `voters_web` is the pages, documents and JSON API.
+//! reads, `voters` and `voters_publish` change, `voters_web` is the pages and JSON API, `voters_docs` the print documents.
 
 mod voters;
+mod voters_docs;
+mod voters_publish;
 mod voters_read;
 mod voters_web;
 

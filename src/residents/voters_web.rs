@@ -10,7 +10,9 @@ use axum::{Form, Json};
 use serde_json::{Value, json};
 use tower_sessions::Session;
 
-use super::voters::{self, DecisionInput, PublishInput, RegisterInput, UnregisterInput};
+use super::voters::{self, RegisterInput, UnregisterInput};
+use super::voters_docs;
+use super::voters_publish::{self, DecisionInput, PublishInput};
 use super::voters_read::{self as read, Decision, LIST_SUBJECT, Publication, Voter};
 use crate::auth::Ctx;
 use crate::campaigns::{self, Campaign};
@@ -26,7 +28,7 @@ type Ids = Path<(String, i64)>;
 type J = AppResult<Json<Value>>;
 
 /// The campaign and its community, 404 for another community's staff.
-async fn scope(db: &Db, ctx: &Ctx, id: i64) -> AppResult<(Campaign, Community)> {
+pub(super) async fn scope(db: &Db, ctx: &Ctx, id: i64) -> AppResult<(Campaign, Community)> {
     let (c, community) = campaigns::load_visible(db, ctx, id).await?;
     if ctx.community.as_ref().is_some_and(|p| p.id != community.id) {
         return Err(AppError::NotFound);
@@ -155,7 +157,7 @@ pub async fn publish_post(
     Form(f): Form<PublishInput>,
 ) -> AppResult<Response> {
     let (c, community) = scope(&state.db, &ctx, id).await?;
-    let r = voters::publish(&state, &ctx, &c, &community, &f).await;
+    let r = voters_publish::publish(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |check| {
         format!("选民名单已公布。{}", check.message)
     })
@@ -170,93 +172,11 @@ pub async fn decision_post(
     Form(f): Form<DecisionInput>,
 ) -> AppResult<Response> {
     let (c, community) = scope(&state.db, &ctx, id).await?;
-    let r = voters::decide(&state, &ctx, &c, &community, &f).await;
+    let r = voters_publish::decide(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |_| {
         "已记录异议处理决定。".to_string()
     })
     .await
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "residents/voters_list.html")]
-pub struct ListDoc {
-    title: String,
-    community: Community,
-    c: Campaign,
-    groups: Vec<(String, Vec<Voter>)>,
-    publication: Option<Publication>,
-}
-
-/// The voters on the list (not removed) by resident group.
-fn by_group(voters: Vec<Voter>) -> Vec<(String, Vec<Voter>)> {
-    let mut groups: Vec<(String, Vec<Voter>)> = Vec::new();
-    for v in voters.into_iter().filter(|v| !v.removed) {
-        match groups.iter_mut().find(|(g, _)| g == v.group()) {
-            Some((_, list)) => list.push(v),
-            None => groups.push((v.group().to_string(), vec![v])),
-        }
-    }
-    groups
-}
-
-pub async fn list_get(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, id)): Ids,
-) -> AppResult<ListDoc> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
-    Ok(ListDoc {
-        title: format!("{} 居民委员会选举选民名单", community.name),
-        groups: by_group(read::voters(&state.db, c.id).await?),
-        publication: read::publication(&state.db, c.id).await?,
-        community,
-        c,
-    })
-}
-
-/// The QR code (SVG) encoding a certificate number.
-pub fn qr_svg(text: &str) -> String {
-    qrcode::QrCode::new(text.as_bytes())
-        .map(|q| {
-            q.render::<qrcode::render::svg::Color>()
-                .min_dimensions(96, 96)
-                .build()
-        })
-        .unwrap_or_default()
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "residents/voters_certificates.html")]
-pub struct CertificatesDoc {
-    title: String,
-    community: Community,
-    c: Campaign,
-    // TODO(R-4 voting mode): with 户代表 or 居民代表 voting (ElectionRules, stored by R-2) only the
-    // household / resident representatives get a 选民证; until the rules are stored every voter does.
-    certificates: Vec<(Voter, String)>,
-}
-
-pub async fn certificates_get(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, id)): Ids,
-) -> AppResult<CertificatesDoc> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
-    let certificates = read::voters(&state.db, c.id)
-        .await?
-        .into_iter()
-        .filter(|v| !v.removed)
-        .map(|v| {
-            let svg = qr_svg(v.certificate_no.as_deref().unwrap_or_default());
-            (v, svg)
-        })
-        .collect();
-    Ok(CertificatesDoc {
-        title: format!("{} 选民证", community.name),
-        community,
-        c,
-        certificates,
-    })
 }
 
 // JSON API.
@@ -318,7 +238,7 @@ pub async fn api_publish(
     Json(f): Json<PublishInput>,
 ) -> J {
     let (c, community) = scope(&state.db, &ctx, id).await?;
-    let check = voters::publish(&state, &ctx, &c, &community, &f).await?;
+    let check = voters_publish::publish(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"check": check})))
 }
 
@@ -329,7 +249,7 @@ pub async fn api_decision(
     Json(f): Json<DecisionInput>,
 ) -> AppResult<Response> {
     let (c, community) = scope(&state.db, &ctx, id).await?;
-    let id = voters::decide(&state, &ctx, &c, &community, &f).await?;
+    let id = voters_publish::decide(&state, &ctx, &c, &community, &f).await?;
     Ok((StatusCode::CREATED, Json(json!({"decision": id}))).into_response())
 }
 
@@ -370,12 +290,12 @@ pub fn voters_routes() -> Vec<RouteDef> {
         get(
             "/communities/{code}/campaigns/{campaign}/residents/voters/list",
             Access::Community,
-            r::get(list_get),
+            r::get(voters_docs::list_get),
         ),
         get(
             "/communities/{code}/campaigns/{campaign}/residents/voters/certificates",
             Access::Community,
-            r::get(certificates_get),
+            r::get(voters_docs::certificates_get),
         ),
         get(
             "/api/v1/campaigns/{campaign}/residents/voters",
