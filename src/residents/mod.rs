@@ -4,12 +4,19 @@
 //! representatives' meeting), as pages and as JSON API.
 //!
 //! `store` reads; `setup` and `rules` change (each change audited in the community's chain in
-//! its own transaction); `web` and `api` are the faces.
+//! its own transaction); `web` and `api` are the faces. R-4 选民登记: `voters_read` reads,
+//! `voters` and `voters_publish` change, `voters_web` is the pages and JSON API, `voters_docs` the
+//! print documents.
 
 mod api;
 mod rules;
 mod setup;
 mod store;
+mod voters;
+mod voters_docs;
+mod voters_publish;
+mod voters_read;
+mod voters_web;
 mod web;
 
 pub use rules::{Overview, overview};
@@ -21,6 +28,13 @@ use crate::routes::{Access, RouteDef, get, post, put};
 
 /// This module's routes.
 pub fn routes() -> Vec<RouteDef> {
+    let mut t = setup_routes();
+    t.extend(voters_web::voters_routes());
+    t
+}
+
+/// C-2, R-1, R-2 and R-3.
+fn setup_routes() -> Vec<RouteDef> {
     let c = Access::Community;
     vec![
         get(

@@ -180,9 +180,95 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         _ => {
             return party_fixture(def, ids)
                 .or_else(|| lists_fixture(def, ids.party.person))
-                .or_else(|| residents_fixture(def, ids));
+                .or_else(|| residents_fixture(def, ids))
+                .or_else(|| voters_fixture(def, ids));
         }
     })
+}
+
+/// R-4's routes (the voter: 张三 of sg01, made eligible by `voters_prepare`).
+fn voters_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
+    let route = def
+        .path
+        .trim_start_matches("/communities/{code}/campaigns/{campaign}")
+        .trim_start_matches("/api/v1/campaigns/{campaign}");
+    let p = ids.person.to_string();
+    let form = |v: &[(&'static str, &str)]| {
+        Fix::Form(v.iter().map(|(k, v)| (*k, v.to_string())).collect())
+    };
+    let (fields, json): (Vec<(&'static str, &str)>, Value) = match route {
+        "/residents/voters" => (vec![("person_id", &p)], json!({"person_id": ids.person})),
+        "/residents/voters/bulk" => (vec![], json!({})),
+        "/residents/voters/unregister" => (
+            vec![("person_id", &p), ("reason", "迁出本社区")],
+            json!({"person_id": ids.person, "reason": "迁出本社区"}),
+        ),
+        "/residents/voters/publish" => {
+            (vec![("date", "2027-05-01")], json!({"date": "2027-05-01"}))
+        }
+        "/residents/voters/decisions" => (
+            vec![
+                ("person_id", &p),
+                ("objection", "反映情况"),
+                ("decision", "none"),
+                ("reason", "经核实"),
+            ],
+            json!({"person_id": ids.person, "objection": "反映情况", "decision": "none", "reason": "经核实"}),
+        ),
+        _ => return None,
+    };
+    Some(if def.is_api() {
+        Fix::Json(json)
+    } else {
+        form(&fields)
+    })
+}
+
+/// Puts R-4 in the state its route needs: an election day, 张三 eligible in sg01, the list
+/// unpublished (registering, bulk, unregistering, publishing) or published (decisions), and
+/// 张三 registered for unregistering.
+async fn voters_prepare(app: &TestApp, pattern: &str, campaign: i64) {
+    let Some(route) = pattern.split("/residents/voters").nth(1) else {
+        return;
+    };
+    let person = app
+        .count("select min(id) from people where name = '张三'")
+        .await;
+    for sql in [
+        "update campaigns set residents_election_day = $1".to_string(),
+        format!(
+            "update people set birth_date = $1, hukou_community_id = (select id from communities where code = 'sg01'), \
+             residence_community_id = (select id from communities where code = 'sg01') where id = {person}"
+        ),
+        "delete from resident_voter_decisions".into(),
+        "delete from resident_voter_lists".into(),
+        "delete from resident_voters".into(),
+    ] {
+        let date = if sql.starts_with("update campaigns") {
+            "2027-05-30"
+        } else {
+            "1980-01-01"
+        };
+        let mut q = Q::new(sql.clone());
+        if sql.contains("$1") {
+            q = q.bind(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap());
+        }
+        q.execute(&app.state.db).await.unwrap();
+    }
+    let api = format!("/api/v1/campaigns/{campaign}/residents/voters");
+    let mut calls = Vec::new();
+    if route == "/unregister" || route == "/decisions" {
+        calls.push((api.clone(), json!({"person_id": person})));
+    }
+    if route == "/decisions" {
+        calls.push((format!("{api}/publish"), json!({"date": "2027-05-01"})));
+    }
+    for (path, body) in calls {
+        let r = app
+            .call(Who::Street, Method::POST, &path, B::Json(body))
+            .await;
+        assert!(r.status.is_success(), "{path}: {}", r.text);
+    }
 }
 
 /// The Party pipeline's routes (nominee: the arranged Party member of sg01).
@@ -691,6 +777,7 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
         party_prepare(&app, def.path).await;
         residents_prepare(&app, def.path, &ids).await;
         lists_prepare(&app, def.path).await;
+        voters_prepare(&app, def.path, ids.campaign).await;
         crate::party::congress::csrf_prepare(&app, def).await;
         let Some(fix) = fixture(def, &ids, step, &password) else {
             failures.push(format!("no fixture for {} {}", def.method, def.path));

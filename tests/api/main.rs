@@ -19,3 +19,4 @@ mod party;
 mod people;
 mod projector;
 mod residents;
+mod residents_voters;

@@ -1,0 +1,162 @@
+//! R-4 选民登记, the list: publish it (its check stored; the street may publish despite a
+//! failed check with a reason), and after publication change it only by a recorded decision on
+//! an objection. Each change is audited in the community's chain in its own transaction.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::voters::{RegisterInput, checked, election_day, insert, log, require_unpublished, text};
+use super::voters_read::{self as read, LIST_SUBJECT, VOTER_SUBJECT};
+use crate::auth::Ctx;
+use crate::campaigns::Campaign;
+use crate::communities::Community;
+use crate::db::Q;
+use crate::domain::person::parse_date;
+use crate::domain::residents::{VOTER_LIST_DAYS_DEFAULT, check_list_published};
+use crate::domain::rules::RuleCheck;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// Input for the publication.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PublishInput {
+    /// 公布日期.
+    pub date: String,
+    /// The street's reason for publishing despite a failed check.
+    pub override_reason: String,
+}
+
+/// R-4: publishes the voter list; a failed check refuses (422) unless the street gives a reason.
+pub async fn publish(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    f: &PublishInput,
+) -> AppResult<RuleCheck> {
+    let date =
+        parse_date(f.date.trim()).ok_or_else(|| AppError::invalid("公布日期", "请填写有效日期"))?;
+    let day = election_day(c)?;
+    require_unpublished(state, c).await?;
+    let reason = text(&f.override_reason);
+    if reason.is_some() && !ctx.user()?.is_street() {
+        return Err(AppError::Forbidden);
+    }
+    let check = check_list_published(date, day, VOTER_LIST_DAYS_DEFAULT);
+    if !check.passed && reason.is_none() {
+        return Err(AppError::invalid("公布日期", &check.message));
+    }
+    let mut tx = state.db.begin().await?;
+    Q::new("insert into resident_voter_lists (campaign_id, published_on, override_reason, created_by, created_at) values ($1, $2, $3, $4, $5)")
+        .bind(c.id).bind(date).bind(reason.filter(|_| !check.passed)).bind(ctx.user()?.id).bind(crate::now())
+        .execute(&mut tx).await?;
+    crate::checks::save(&mut tx, LIST_SUBJECT, c.id, &check).await?;
+    log(
+        &mut tx,
+        ctx,
+        community,
+        "create",
+        "resident_voter_list",
+        c.id,
+        json!({"published_on": date, "override_reason": reason, "check": check}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(check)
+}
+
+/// Input for a decision on an objection after publication.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DecisionInput {
+    /// The person concerned.
+    pub person_id: i64,
+    /// The objection's text.
+    pub objection: String,
+    /// add | remove | none.
+    pub decision: String,
+    /// The reason.
+    pub reason: String,
+    /// For `add`: the registration's basis, proof and approval.
+    #[serde(flatten)]
+    pub registration: RegisterInput,
+}
+
+/// R-4: records an objection's decision and applies it (add runs the voter check).
+pub async fn decide(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    f: &DecisionInput,
+) -> AppResult<i64> {
+    let objection =
+        text(&f.objection).ok_or_else(|| AppError::invalid("异议", "请填写异议内容"))?;
+    let reason =
+        text(&f.reason).ok_or_else(|| AppError::invalid("理由", "处理决定必须写明理由"))?;
+    if read::publication(&state.db, c.id).await?.is_none() {
+        return Err(AppError::conflict(
+            "选民名单尚未公布，公布前可直接登记或取消登记。",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let existing = read::voter_of(&mut tx, c.id, f.person_id).await?;
+    match f.decision.as_str() {
+        "add" => {
+            if existing.as_ref().is_some_and(|v| !v.removed) {
+                return Err(AppError::invalid("人员", "该人员已登记为本社区选民"));
+            }
+            let reg = RegisterInput {
+                person_id: f.person_id,
+                ..f.registration.clone()
+            };
+            let (basis, check) = checked(&mut tx, community, c, &reg).await?;
+            if let Some(v) = existing {
+                Q::new("update resident_voters set removed = $1 where id = $2")
+                    .bind(false)
+                    .bind(v.id)
+                    .execute(&mut tx)
+                    .await?;
+                crate::checks::save(&mut tx, VOTER_SUBJECT, v.id, &check).await?;
+            } else {
+                insert(
+                    &mut tx,
+                    ctx,
+                    community,
+                    c,
+                    f.person_id,
+                    (&basis, text(&reg.proof), text(&reg.approval)),
+                    &check,
+                )
+                .await?;
+            }
+        }
+        "remove" => {
+            let v = existing
+                .filter(|v| !v.removed)
+                .ok_or_else(|| AppError::invalid("人员", "该人员不在选民名单中"))?;
+            Q::new("update resident_voters set removed = $1 where id = $2")
+                .bind(true)
+                .bind(v.id)
+                .execute(&mut tx)
+                .await?;
+        }
+        "none" => {}
+        _ => {
+            return Err(AppError::invalid(
+                "处理决定",
+                "处理决定应为补登、除名或维持",
+            ));
+        }
+    }
+    let id = Q::new(
+        "insert into resident_voter_decisions (campaign_id, person_id, objection, decision, reason, created_by, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
+    .bind(c.id).bind(Some(f.person_id).filter(|p| *p > 0)).bind(objection).bind(f.decision.as_str()).bind(reason).bind(ctx.user()?.id).bind(crate::now())
+    .scalar(&mut tx).await?;
+    log(&mut tx, ctx, community, "create", "resident_voter_decision", id, json!({"person_id": f.person_id, "objection": objection, "decision": f.decision, "reason": reason})).await?;
+    tx.commit().await?;
+    Ok(id)
+}
