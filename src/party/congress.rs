@@ -56,26 +56,7 @@ pub async fn open_p6(
     if read::p6_open(&state.db, c.id).await? {
         return Err(AppError::conflict("党员大会（P-6）已经可以开始。"));
     }
-    let mut tx = state.db.begin().await?;
-    Q::new("insert into party_step_overrides (campaign_id, step, reason, created_by, created_at) values ($1, 'P-6', $2, $3, $4) \
-            on conflict (campaign_id, step) do update set reason = excluded.reason, created_by = excluded.created_by, created_at = excluded.created_at")
-        .bind(c.id)
-        .bind(reason)
-        .bind(ctx.user()?.id)
-        .bind(crate::now())
-        .execute(&mut tx)
-        .await?;
-    let id = format!("{}:P-6", c.id);
-    let after = json!({"step": "P-6", "reason": reason});
-    log(
-        &mut tx,
-        ctx,
-        community,
-        ("override", "party_step", id),
-        after,
-    )
-    .await?;
-    tx.commit().await
+    super::lists_gate::open_early(state, ctx, (c, community), "P-6", f).await
 }
 
 /// Input for the congress record.

@@ -83,7 +83,8 @@ pub async fn reduce_members(
             format!("不能超过实到人数 {present}"),
         ));
     }
-    if agreed * 2 <= present {
+    // 过半数: the engine's majority, so the rule has one home.
+    if (agreed as u64) < crate::domain::tally::law::MAJORITY.more_than(present.max(0) as u64) {
         return Err(AppError::invalid(
             "同意人数",
             format!("减少名额须经过半数选举人同意：实到 {present} 名，同意 {agreed} 名"),

@@ -116,24 +116,5 @@ pub async fn open_p3(
     if read::p2_done(&state.db, c.id).await? {
         return Err(AppError::conflict("资格审查已完成，民主推荐已可开始。"));
     }
-    let mut tx = state.db.begin().await?;
-    Q::new("insert into party_step_overrides (campaign_id, step, reason, created_by, created_at) values ($1, 'P-3', $2, $3, $4) \
-            on conflict (campaign_id, step) do update set reason = excluded.reason, created_by = excluded.created_by, created_at = excluded.created_at")
-        .bind(c.id)
-        .bind(reason)
-        .bind(ctx.user()?.id)
-        .bind(crate::now())
-        .execute(&mut tx)
-        .await?;
-    let id = format!("{}:P-3", c.id);
-    let after = json!({"step": "P-3", "reason": reason});
-    log(
-        &mut tx,
-        ctx,
-        community,
-        ("override", "party_step", id),
-        after,
-    )
-    .await?;
-    tx.commit().await
+    super::lists_gate::open_early(state, ctx, (c, community), "P-3", f).await
 }

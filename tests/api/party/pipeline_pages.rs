@@ -290,11 +290,18 @@ async fn a_community_walks_the_whole_party_pipeline_through_the_pages_to_the_app
             .map(|p| ("person".to_string(), p.to_string())),
     );
     let (msg, page) = staff.submit_flash(&page, &cand, &refs(&f)).await;
-    assert!(msg.contains("5 + ⌈1⌉ = 6") || msg.contains("6"), "{msg}");
+    assert!(
+        msg.contains("已保存候选人预备人选名单")
+            && msg.contains("5 + ⌈20% × 5⌉ = 5 + ⌈1⌉ = 6 名，实有 6 名，符合"),
+        "{msg}"
+    );
     let (msg, _) = staff
         .submit_flash(&page, &format!("{cand}/submit"), &[])
         .await;
-    assert!(msg.contains("报"), "{msg}");
+    assert!(
+        msg.contains("已将候选人预备人选名单报街道工作组审批"),
+        "{msg}"
+    );
     let page = staff.get(&cand).await;
     assert!(
         !page.contains(&format!("action=\"{cand}/approve\"")),
@@ -304,7 +311,7 @@ async fn a_community_walks_the_whole_party_pipeline_through_the_pages_to_the_app
     let (msg, _) = street
         .submit_flash(&page, &format!("{cand}/approve"), &[])
         .await;
-    assert!(msg.contains("批准"), "{msg}");
+    assert!(msg.contains("已批准候选人预备人选名单"), "{msg}");
 
     // P-6: the record, the roll (ten due, the 预备党员 left out), nine check in.
     let cg = format!("{base}/congress");
@@ -345,17 +352,21 @@ async fn a_community_walks_the_whole_party_pipeline_through_the_pages_to_the_app
         .await;
     let room = register_staff(&app, &staff, meeting).await;
     let page = staff.get(&cg).await;
-    let (to, _) = staff
-        .submit_ok(&page, &format!("{cg}/votes/members"), &[])
+    let (msg, page) = staff
+        .submit_flash(&page, &format!("{cg}/votes/members"), &[])
         .await;
-    let vote: i64 = app
-        .count(&format!(
-            "select members_vote_id from party_congresses where campaign_id = {c}"
-        ))
-        .await;
+    assert!(msg.contains("应到 10 名，实到 9 名"), "{msg}");
+    // The congress page links the new vote (its rounds table).
+    let at = page
+        .find("data-vote=\"")
+        .expect("the vote on the congress page")
+        + 11;
+    let vote: i64 = page[at..page[at..].find('"').unwrap() + at]
+        .parse()
+        .unwrap();
     assert!(
-        to.contains(&vote.to_string()) || to.starts_with(&cg),
-        "{to}"
+        page.contains(&format!("href=\"/votes/{vote}\"")),
+        "no link to the vote"
     );
 
     // The 委员 vote ties 李四, 赵五 and 钱六 at six votes for the last two seats.
@@ -411,7 +422,10 @@ async fn a_community_walks_the_whole_party_pipeline_through_the_pages_to_the_app
     let (msg, page) = staff
         .submit_flash(&page, &format!("{base}/steps/P-6/done"), &[])
         .await;
-    assert!(msg.contains("P-6") || msg.contains("报"), "{msg}");
+    assert!(
+        msg.contains("P-6") || msg.contains("已将候选人预备人选名单报街道工作组审批"),
+        "{msg}"
+    );
     assert_eq!(
         page.matches("<td>待批准</td>").count(),
         7,
