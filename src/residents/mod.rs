@@ -9,6 +9,7 @@
 //! print documents.
 
 mod api;
+pub mod nominees_read;
 mod rules;
 mod setup;
 mod store;

@@ -46,6 +46,24 @@ impl NominationChannel {
             NominationChannel::SelfNomination => "本人自荐",
         }
     }
+
+    /// The stored form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            NominationChannel::ResidentsMeeting => "residents_meeting",
+            NominationChannel::RepresentativesMeeting => "representatives_meeting",
+            NominationChannel::ResidentGroup => "resident_group",
+            NominationChannel::SelfNomination => "self_nomination",
+        }
+    }
+
+    /// Parses the stored form or the label.
+    pub fn parse(s: &str) -> Option<NominationChannel> {
+        let t = s.trim();
+        NominationChannel::ALL
+            .into_iter()
+            .find(|c| c.as_str() == t || c.label() == t)
+    }
 }
 
 /// The four reviews of a nominee, in the order they are held.
@@ -79,6 +97,24 @@ impl Review {
             Review::Discussion => "居民代表会议讨论",
             Review::Assessment => "考试/考核",
         }
+    }
+
+    /// The stored form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Review::Qualification => "qualification",
+            Review::Political => "political",
+            Review::Discussion => "discussion",
+            Review::Assessment => "assessment",
+        }
+    }
+
+    /// Parses the stored form or the label.
+    pub fn parse(s: &str) -> Option<Review> {
+        let t = s.trim();
+        Review::ALL
+            .into_iter()
+            .find(|r| r.as_str() == t || r.label() == t)
     }
 }
 
