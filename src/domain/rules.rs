@@ -168,6 +168,29 @@ pub fn check_education(incumbent: bool, education: Option<&str>) -> RuleCheck {
     )
 }
 
+/// C-3 and C-4 for a candidate for `post` (书记/主任 the leading posts): the age check (failed
+/// when the birth date is unknown) and the education check, as the Party's and the residents'
+/// qualification reviews both store them.
+pub fn check_qualification(
+    post: &str,
+    incumbent: bool,
+    birth: Option<NaiveDate>,
+    education: Option<&str>,
+    reference: NaiveDate,
+) -> Vec<RuleCheck> {
+    let age = match birth {
+        Some(b) => check_age(post, incumbent, b, reference),
+        None => RuleCheck::new(
+            "C-3.age",
+            false,
+            SOURCE_QUALIFICATION,
+            "年龄：出生日期未填，无法核对".into(),
+            &[("reference_date", reference.to_string().into())],
+        ),
+    };
+    vec![age, check_education(incumbent, education)]
+}
+
 /// The Chinese name of a check's number, for pages and documents; an unknown key is shown as
 /// it is. Keys are those the rule functions of `crate::domain` store.
 pub fn number_label(key: &str) -> &str {

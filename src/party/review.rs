@@ -108,21 +108,13 @@ struct Facts {
 
 /// C-3 and C-4 for one nomination, computed from the person and the reference date.
 fn checks_for(n: &Nomination, f: &Facts, reference: NaiveDate) -> Vec<RuleCheck> {
-    let incumbent = f.incumbent > 0;
-    let age = match f.birth_date {
-        Some(b) => rules::check_age(&n.post, incumbent, b, reference),
-        None => RuleCheck::new(
-            "C-3.age",
-            false,
-            rules::SOURCE_QUALIFICATION,
-            "年龄：出生日期未填，无法核对".into(),
-            &[("reference_date", reference.to_string().into())],
-        ),
-    };
-    vec![
-        age,
-        rules::check_education(incumbent, f.education.as_deref()),
-    ]
+    rules::check_qualification(
+        &n.post,
+        f.incumbent > 0,
+        f.birth_date,
+        f.education.as_deref(),
+        reference,
+    )
 }
 
 /// Runs (or refreshes) the C-3/C-4 checks of every counted nomination; returns how many.

@@ -6,10 +6,18 @@
 //! `store` reads; `setup` and `rules` change (each change audited in the community's chain in
 //! its own transaction); `web` and `api` are the faces. R-4 选民登记: `voters_read` reads,
 //! `voters` and `voters_publish` change, `voters_web` is the pages and JSON API, `voters_docs` the
-//! print documents.
+//! print documents. R-5 候选人提名 and R-6 宣传介绍: `nominees_read` reads, `nominees`,
+//! `nominees_close` and `introductions` change, `nominees_web` and `nominees_api` are the pages
+//! and JSON API, `nominees_docs` the print documents.
 
 mod api;
+mod introductions;
+mod nominees;
+mod nominees_api;
+mod nominees_close;
+mod nominees_docs;
 pub mod nominees_read;
+mod nominees_web;
 mod rules;
 mod setup;
 mod store;
@@ -31,6 +39,7 @@ use crate::routes::{Access, RouteDef, get, post, put};
 pub fn routes() -> Vec<RouteDef> {
     let mut t = setup_routes();
     t.extend(voters_web::voters_routes());
+    t.extend(nominees_web::nominees_routes());
     t
 }
 

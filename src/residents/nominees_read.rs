@@ -33,6 +33,21 @@ pub struct Nominee {
     pub withdrawn: bool,
     /// The reviews, oldest first.
     pub reviews: Vec<ReviewResult>,
+    /// The same reviews as recorded, with their dates, for pages and documents.
+    pub records: Vec<ReviewRecord>,
+}
+
+/// One recorded review as shown: which, the result, the reason and the day.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewRecord {
+    /// The review's label (资格审查, …).
+    pub label: &'static str,
+    /// Passed.
+    pub passed: bool,
+    /// The reason.
+    pub reason: String,
+    /// The day it was held (empty when not given).
+    pub date: String,
 }
 
 impl Nominee {
@@ -66,6 +81,7 @@ struct ReviewRow {
     review: String,
     passed: bool,
     reason: String,
+    reviewed_on: Option<chrono::NaiveDate>,
 }
 
 /// Every nominee of a campaign with its reviews, by post then 姓氏笔画.
@@ -78,15 +94,22 @@ pub async fn nominees(db: &Db, campaign_id: i64) -> AppResult<Vec<Nominee>> {
     .all(db)
     .await?;
     let reviews: Vec<ReviewRow> = Q::new(
-        "select r.nominee_id, r.review, r.passed, r.reason from resident_nominee_reviews r \
+        "select r.nominee_id, r.review, r.passed, r.reason, r.reviewed_on from resident_nominee_reviews r \
          join resident_nominees n on n.id = r.nominee_id where n.campaign_id = $1 order by r.id",
     )
     .bind(campaign_id)
     .all(db)
     .await?;
     let mut by: BTreeMap<i64, Vec<ReviewResult>> = BTreeMap::new();
+    let mut shown: BTreeMap<i64, Vec<ReviewRecord>> = BTreeMap::new();
     for r in reviews {
         if let Some(review) = Review::parse(&r.review) {
+            shown.entry(r.nominee_id).or_default().push(ReviewRecord {
+                label: review.label(),
+                passed: r.passed,
+                reason: r.reason.clone(),
+                date: r.reviewed_on.map(|d| d.to_string()).unwrap_or_default(),
+            });
             by.entry(r.nominee_id).or_default().push(ReviewResult {
                 review,
                 passed: r.passed,
@@ -98,6 +121,7 @@ pub async fn nominees(db: &Db, campaign_id: i64) -> AppResult<Vec<Nominee>> {
         .into_iter()
         .map(|r| Nominee {
             reviews: by.remove(&r.id).unwrap_or_default(),
+            records: shown.remove(&r.id).unwrap_or_default(),
             id: r.id,
             person_id: r.person_id,
             name: r.name,
@@ -134,4 +158,43 @@ pub async fn official(db: &Db, campaign_id: i64) -> AppResult<Vec<Nominee>> {
         .into_iter()
         .filter(Nominee::is_official)
         .collect())
+}
+
+/// One nominee of the campaign; 404 for another campaign's.
+pub async fn nominee(db: &Db, campaign_id: i64, id: i64) -> AppResult<Nominee> {
+    nominees(db, campaign_id)
+        .await?
+        .into_iter()
+        .find(|n| n.id == id)
+        .ok_or(crate::error::AppError::NotFound)
+}
+
+impl Nominee {
+    /// The post's label (主任, 副主任, 委员).
+    pub fn post_label(&self) -> &'static str {
+        self.post().map(Post::label).unwrap_or("")
+    }
+
+    /// The channel's label.
+    pub fn channel_label(&self) -> &'static str {
+        crate::domain::residents::NominationChannel::parse(&self.channel)
+            .map(|c| c.label())
+            .unwrap_or("")
+    }
+
+    /// The next review due, by its label (empty once all four are passed).
+    pub fn next_label(&self) -> &'static str {
+        next_review(&self.reviews).map(Review::label).unwrap_or("")
+    }
+
+    /// 已退出, 正式候选人 or 审查中.
+    pub fn status(&self) -> &'static str {
+        if self.withdrawn {
+            "已退出"
+        } else if self.is_official() {
+            "正式候选人"
+        } else {
+            "审查中"
+        }
+    }
 }

@@ -310,12 +310,37 @@ pub async fn gate_override(db: &Db, campaign: i64, step: &str) -> AppResult<Opti
     Ok(r.map(|(s,)| s))
 }
 
-/// Whether `step` is open: the previous step done, or the street's override.
+/// The step a gated step waits for: R-2 after after after R-4 (the voter
+/// list published), R-6 after R-5.
+pub fn previous(step: &str) -> Option<&'static str> {
+    match step {
+        "R-2" => Some("R-1"),
+        "R-3" => Some("R-2"),
+        "R-5" => Some("R-4"),
+        "R-6" => Some("R-5"),
+        _ => None,
+    }
+}
+
+/// The Chinese name of a step of R-1 … R-8.
+pub fn step_title(step: &str) -> &'static str {
+    match step {
+        "R-1" => "推选居民代表",
+        "R-2" => "居民选举委员会",
+        "R-3" => "选举办法",
+        "R-4" => "选民登记",
+        "R-5" => "候选人提名",
+        "R-6" => "宣传介绍",
+        "R-7" => "正式投票",
+        "R-8" => "公布结果",
+        _ => "",
+    }
+}
+
+/// Whether a gated `step` is open: the previous step done, or the street's override.
 pub async fn is_open(db: &Db, campaign: i64, step: &str) -> AppResult<bool> {
-    let prev = match step {
-        "R-2" => "R-1",
-        "R-3" => "R-2",
-        _ => return Ok(true),
+    let Some(prev) = previous(step) else {
+        return Ok(true);
     };
     Ok(step_done(db, campaign, prev).await? || gate_override(db, campaign, step).await?.is_some())
 }

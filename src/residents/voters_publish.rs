@@ -1,6 +1,7 @@
 //! R-4 选民登记, the list: publish it (its check stored; the street may publish despite a
 //! failed check with a reason), and after publication change it only by a recorded decision on
-//! an objection. Each change is audited in the community's chain in its own transaction.
+//! an objection. Publishing completes R-4 in the plan. Each change is audited in the
+//! community's chain in its own transaction.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -60,6 +61,16 @@ pub async fn publish(
         "resident_voter_list",
         c.id,
         json!({"published_on": date, "override_reason": reason, "check": check}),
+    )
+    .await?;
+    // The published list completes R-4 (later changes go through decisions) and opens R-5.
+    super::setup::mark_done(
+        &mut tx,
+        ctx,
+        c,
+        community,
+        "R-4",
+        json!({"published_on": date}),
     )
     .await?;
     tx.commit().await?;

@@ -122,7 +122,7 @@ pub struct PersonOpt {
     pub name: String,
 }
 
-async fn people(db: &Db, c: &Campaign) -> AppResult<Vec<PersonOpt>> {
+pub(super) async fn people(db: &Db, c: &Campaign) -> AppResult<Vec<PersonOpt>> {
     let rows: Vec<(i64, String)> =
         Q::new("select id, name from people where residence_community_id = $1 order by name, id")
             .bind(c.community_id)

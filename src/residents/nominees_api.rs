@@ -1,0 +1,129 @@
+//! R-5's and R-6's JSON API under `/api/v1/campaigns/{campaign}/residents/…`: the nominees by
+//! post with their reviews, checks and status; nominate, review, withdraw, close R-5; the
+//! introductions; set one, close R-6. The same operations and checks as the pages.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::introductions::{self, IntroductionInput};
+use super::nominees::{self, NOMINEE_SUBJECT, NominateInput, ReviewInput, WithdrawInput};
+use super::nominees_close::{self, slate, slate_rules};
+use super::nominees_read::{self as read, Nominee};
+use super::store;
+use crate::auth::Ctx;
+use crate::error::AppResult;
+use crate::state::AppState;
+
+type J = AppResult<Json<Value>>;
+
+/// A nominee as JSON: the record, its status, the next review, the four reviews' check and the
+/// stored C-3/C-4 checks.
+async fn nominee_json(state: &AppState, n: &Nominee) -> AppResult<Value> {
+    Ok(json!({
+        "nominee": n,
+        "post_label": n.post_label(),
+        "status": n.status(),
+        "official": n.is_official(),
+        "next_review": crate::domain::residents::next_review(&n.reviews),
+        "reviews_check": nominees::reviews_check(n),
+        "checks": store::checks(&state.db, NOMINEE_SUBJECT, n.id).await?,
+    }))
+}
+
+/// `GET …/residents/nominees`: every nominee, the official candidates in ballot order, the
+/// slate's checks now and as stored at the last close.
+pub async fn list(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
+    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let mut all = Vec::new();
+    for n in read::nominees(&state.db, c.id).await? {
+        all.push(nominee_json(&state, &n).await?);
+    }
+    let official = read::official(&state.db, c.id).await?;
+    let rules = slate_rules(&state.db, &c).await?;
+    Ok(Json(json!({
+        "open": store::is_open(&state.db, c.id, "R-5").await?,
+        "done": store::step_done(&state.db, c.id, "R-5").await?,
+        "seats": rules.seats,
+        "nominees": all,
+        "official": official.iter().map(|n| json!({"id": n.id, "name": n.name, "post": n.post})).collect::<Vec<_>>(),
+        "slate": slate(&rules, &official),
+        "slate_checks": nominees_close::stored(&state.db, &c).await?,
+    })))
+}
+
+/// `POST …/residents/nominees`: 201 with the nominee, its C-3/C-4 checks and any committee
+/// member's stepping down.
+pub async fn nominate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<NominateInput>,
+) -> AppResult<Response> {
+    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let n = nominees::nominate(&state, &ctx, &c, &community, &f).await?;
+    Ok((StatusCode::CREATED, Json(json!(n))).into_response())
+}
+
+/// `POST …/residents/nominees/{nominee}/reviews`: 201 with the nominee and its reviews' check.
+pub async fn review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, nid)): Path<(i64, i64)>,
+    Json(f): Json<ReviewInput>,
+) -> AppResult<Response> {
+    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (n, _) = nominees::review(&state, &ctx, &c, &community, nid, &f).await?;
+    Ok((StatusCode::CREATED, Json(nominee_json(&state, &n).await?)).into_response())
+}
+
+/// `POST …/residents/nominees/{nominee}/withdraw`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, nid)): Path<(i64, i64)>,
+    Json(f): Json<WithdrawInput>,
+) -> J {
+    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let n = nominees::withdraw(&state, &ctx, &c, &community, nid, &f).await?;
+    Ok(Json(nominee_json(&state, &n).await?))
+}
+
+/// `POST …/residents/nominees/done`: the slate's checks; 409 naming the failed ones.
+pub async fn r5_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
+    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let checks = nominees_close::finish_r5(&state, &ctx, &c, &community).await?;
+    Ok(Json(json!({"done": true, "checks": checks})))
+}
+
+/// `GET …/residents/introductions`: the official candidates' particulars, introductions and
+/// statements (no ID numbers).
+pub async fn introductions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
+    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    Ok(Json(json!({
+        "open": store::is_open(&state.db, c.id, "R-6").await?,
+        "done": store::step_done(&state.db, c.id, "R-6").await?,
+        "candidates": introductions::profiles(&state.db, &c).await?,
+    })))
+}
+
+/// `PUT …/residents/nominees/{nominee}/introduction`.
+pub async fn introduction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, nid)): Path<(i64, i64)>,
+    Json(f): Json<IntroductionInput>,
+) -> J {
+    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let n = introductions::set_introduction(&state, &ctx, &c, &community, nid, &f).await?;
+    Ok(Json(json!({"nominee": n})))
+}
+
+/// `POST …/residents/introductions/done`.
+pub async fn r6_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
+    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let n = introductions::finish_r6(&state, &ctx, &c, &community).await?;
+    Ok(Json(json!({"done": true, "candidates": n})))
+}
