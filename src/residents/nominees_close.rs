@@ -115,9 +115,28 @@ pub async fn finish_r5(
     Ok(checks)
 }
 
+/// What blocks on the overview: each when it is the current step, or open (the
+/// street opened it early) and not done.
+pub async fn blockers(db: &Db, c: &Campaign, current: Option<&str>) -> AppResult<Vec<String>> {
+    let mut out = Vec::new();
+    for step in ["R-5", "R-6"] {
+        let shown = current == Some(step)
+            || (store::is_open(db, c.id, step).await? && !store::step_done(db, c.id, step).await?);
+        if !shown {
+            continue;
+        }
+        if step == "R-5" {
+            out.extend(blockers_r5(db, c).await?);
+        } else {
+            out.extend(super::introductions::blockers_r6(db, c).await?);
+        }
+    }
+    Ok(out)
+}
+
 /// What blocks R-5: no nominee yet, nominees still under review, and the slate's checks that
 /// fail now (unless the street overrode the stored one).
-pub async fn blockers_r5(db: &Db, c: &Campaign) -> AppResult<Vec<String>> {
+async fn blockers_r5(db: &Db, c: &Campaign) -> AppResult<Vec<String>> {
     let all = read::nominees(db, c.id).await?;
     if all.is_empty() {
         return Ok(vec!["尚未提名居民委员会成员候选人。".into()]);

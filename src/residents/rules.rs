@@ -244,10 +244,9 @@ pub async fn overview(db: &Db, c: &Campaign) -> AppResult<Overview> {
                 .push("选举办法尚未经居民代表会议通过（赞成票须超过到会居民代表的半数）。".into()),
             _ => {}
         },
-        Some("R-5") => blockers.extend(super::nominees_close::blockers_r5(db, c).await?),
-        Some("R-6") => blockers.extend(super::introductions::blockers_r6(db, c).await?),
         _ => {}
     }
+    blockers.extend(super::nominees_close::blockers(db, c, current.as_deref()).await?);
     Ok(Overview {
         steps,
         seats,
