@@ -181,7 +181,8 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
             return party_fixture(def, ids)
                 .or_else(|| lists_fixture(def, ids.party.person))
                 .or_else(|| residents_fixture(def, ids))
-                .or_else(|| voters_fixture(def, ids));
+                .or_else(|| voters_fixture(def, ids))
+                .or_else(|| nominees_fixture(def, ids));
         }
     })
 }
@@ -268,6 +269,119 @@ async fn voters_prepare(app: &TestApp, pattern: &str, campaign: i64) {
             .call(Who::Street, Method::POST, &path, B::Json(body))
             .await;
         assert!(r.status.is_success(), "{path}: {}", r.text);
+    }
+}
+
+/// R-5's and R-6's routes: 李四 of sg01 is nominated; the arranged nominee (张三) is reviewed
+/// (a failed 资格审查 with its reason), withdrawn and introduced.
+fn nominees_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
+    let route = def
+        .path
+        .trim_start_matches("/communities/{code}/campaigns/{campaign}")
+        .trim_start_matches("/api/v1/campaigns/{campaign}");
+    let p2 = ids.person2.to_string();
+    let (fields, json): (Vec<(&'static str, &str)>, Value) = match route {
+        "/residents/nominees" => (
+            vec![
+                ("person_id", &p2),
+                ("post", "member"),
+                ("channel", "resident_group"),
+                ("nominated_by", "第一居民小组"),
+            ],
+            json!({"person_id": ids.person2, "post": "委员", "channel": "residents_meeting", "nominated_by": "2027-04-15 居民会议"}),
+        ),
+        "/residents/nominees/{nominee}/reviews" => (
+            vec![
+                ("review", "qualification"),
+                ("result", "failed"),
+                ("reason", "测试"),
+                ("date", "2027-04-20"),
+            ],
+            json!({"review": "qualification", "result": "failed", "reason": "测试", "date": "2027-04-20"}),
+        ),
+        "/residents/nominees/{nominee}/withdraw" => {
+            (vec![("reason", "本人申请")], json!({"reason": "本人申请"}))
+        }
+        "/residents/nominees/{nominee}/introduction" => (
+            vec![("introduction", "社区志愿者"), ("statement", "服务居民")],
+            json!({"introduction": "社区志愿者", "statement": "服务居民"}),
+        ),
+        "/residents/nominees/done" | "/residents/introductions/done" => (vec![], json!({})),
+        _ => return None,
+    };
+    Some(if def.is_api() {
+        Fix::Json(json)
+    } else {
+        Fix::Form(fields.iter().map(|(k, v)| (*k, v.to_string())).collect())
+    })
+}
+
+/// Puts R-5/R-6 in the state a route needs (raw SQL): R-5 and R-6 opened by the street and not
+/// done; 李四 living in sg01 and not nominated; the arranged nominee not withdrawn; for R-6 the
+/// nominee official (four passed reviews) with an introduction; for closing R-5 the slate's
+/// checks overridden.
+async fn nominees_prepare(app: &TestApp, pattern: &str, ids: &Ids) {
+    let Some(route) = pattern.split("/residents").nth(1) else {
+        return;
+    };
+    let (c, nid, at) = (ids.campaign, ids.nominee.0, "'2027-01-01T00:00:00Z'");
+    let mut sqls: Vec<String> = match route {
+        "/nominees" | "/nominees/{nominee}/withdraw" | "/nominees/done" => vec![],
+        "/nominees/{nominee}/reviews" => vec![format!(
+            "delete from resident_nominee_reviews where nominee_id = {nid}"
+        )],
+        "/nominees/{nominee}/introduction" | "/introductions/done" => vec![
+            format!("delete from resident_nominee_reviews where nominee_id = {nid}"),
+            format!(
+                "insert into resident_nominee_reviews (nominee_id, review, passed, reason, created_at) \
+                 select {nid}, r, true, '', {at} from (select 'qualification' as r union select 'political' \
+                 union select 'discussion' union select 'assessment') x"
+            ),
+            format!("update resident_nominees set introduction = '简介' where id = {nid}"),
+        ],
+        _ => return,
+    };
+    for step in ["R-5", "R-6"] {
+        sqls.push(format!(
+            "insert into residents_step_overrides (campaign_id, step, reason, created_at) values ({c}, '{step}', '测试', {at}) \
+             on conflict (campaign_id, step) do nothing"
+        ));
+    }
+    sqls.push("update campaign_steps set done_at = null where code in ('R-5', 'R-6')".into());
+    sqls.push(format!(
+        "update resident_nominees set withdrawn = false where id = {nid}"
+    ));
+    sqls.push(format!(
+        "update people set residence_community_id = (select id from communities where code = 'sg01') where id = {}",
+        ids.person2
+    ));
+    sqls.push(format!(
+        "delete from resident_nominees where person_id = {}",
+        ids.person2
+    ));
+    if route == "/nominees/done" {
+        for rule in [
+            "R-5.margin",
+            "R-5.post.director",
+            "R-5.post.deputy",
+            "R-5.post.member",
+        ] {
+            sqls.push(format!(
+                "insert into rule_checks (subject_type, subject_id, rule, passed, numbers, source, message, created_at) \
+                 values ('resident_slate', {c}, '{rule}', false, '{{}}', 's', 'm', {at}) on conflict (subject_type, subject_id, rule) do nothing"
+            ));
+        }
+        sqls.push(
+            "update rule_checks set override_by = (select min(id) from users), override_at = '2027-01-01T00:00:00Z', \
+             override_reason = '测试放宽' where subject_type = 'resident_slate'"
+                .into(),
+        );
+    }
+    for sql in sqls {
+        Q::new(sql.clone())
+            .execute(&app.state.db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 }
 
@@ -778,6 +892,7 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
         residents_prepare(&app, def.path, &ids).await;
         lists_prepare(&app, def.path).await;
         voters_prepare(&app, def.path, ids.campaign).await;
+        nominees_prepare(&app, def.path, &ids).await;
         crate::party::congress::csrf_prepare(&app, def).await;
         let Some(fix) = fixture(def, &ids, step, &password) else {
             failures.push(format!("no fixture for {} {}", def.method, def.path));

@@ -38,6 +38,8 @@ pub struct Ids {
     pub party: Party,
     /// The same in sg02's campaign.
     pub other_party: Party,
+    /// A residents' committee nominee (R-5) in each campaign: (sg01's, sg02's).
+    pub nominee: (i64, i64),
 }
 
 /// Party pipeline records of one campaign: a passed nomination, its failed C-4 check (the
@@ -180,7 +182,12 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
     );
     let party = arrange_party(app, "sg01", campaign, 501).await;
     let other_party = arrange_party(app, "sg02", other_campaign, 503).await;
+    let nominee = (
+        resident_nominee(app, campaign, person).await,
+        resident_nominee(app, other_campaign, other_person).await,
+    );
     Ids {
+        nominee,
         party,
         other_party,
         link,
@@ -196,6 +203,20 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
         vote,
         empty_meetings,
     }
+}
+
+/// A residents' committee nominee (R-5, 委员, self-nominated) of a campaign, stored directly.
+async fn resident_nominee(app: &TestApp, campaign: i64, person: i64) -> i64 {
+    Q::new(
+        "insert into resident_nominees (campaign_id, person_id, post, channel, created_at, updated_at) \
+         values ($1, $2, 'member', 'self_nomination', $3, $3) returning id",
+    )
+    .bind(campaign)
+    .bind(person)
+    .bind(huanjie::now())
+    .scalar(&app.state.db)
+    .await
+    .unwrap()
 }
 
 /// Creates a person through the API as the street.
@@ -272,6 +293,10 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
         .replace("{chk}", &p.chk.to_string())
         .replace("{pid}", &p.pid.to_string())
         .replace("{oid}", &p.oid.to_string())
+        .replace(
+            "{nominee}",
+            &(if other { ids.nominee.1 } else { ids.nominee.0 }).to_string(),
+        )
         .replace(
             "{person}",
             &(if other { ids.other_person } else { ids.person }).to_string(),
