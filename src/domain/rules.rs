@@ -300,6 +300,33 @@ mod tests {
     }
 
     #[test]
+    fn qualification_applies_the_directors_the_others_and_the_new_entrants_limits() {
+        let on = d(2027, 4, 1);
+        let age = |post, incumbent, birth| {
+            check_qualification(post, incumbent, Some(birth), Some("大专"), on)[0].clone()
+        };
+        assert!(
+            age("主任", true, d(1972, 4, 1)).passed,
+            "55 for an incumbent 主任"
+        );
+        assert!(!age("主任", true, d(1971, 4, 1)).passed, "56");
+        assert!(
+            age("委员", true, d(1977, 4, 1)).passed,
+            "50 for an incumbent 委员"
+        );
+        assert!(!age("委员", true, d(1976, 4, 1)).passed, "51");
+        let new = age("主任", false, d(1986, 3, 31));
+        assert!(
+            !new.passed && new.numbers["limit"] == 40,
+            "41 for a new entrant"
+        );
+        assert!(age("副主任", false, d(1987, 4, 1)).passed);
+        let unknown = check_qualification("委员", false, None, None, on);
+        assert!(!unknown[0].passed && unknown[0].message.contains("出生日期未填"));
+        assert!(!unknown[1].passed && unknown[1].message.contains("要求大专及以上"));
+    }
+
+    #[test]
     fn age_counts_completed_years_turning_on_the_birthday() {
         assert_eq!(age_on(d(1971, 4, 1), d(2026, 4, 1)), 55);
         assert_eq!(age_on(d(1971, 4, 2), d(2026, 4, 1)), 54);

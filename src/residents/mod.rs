@@ -39,7 +39,7 @@ use crate::routes::{Access, RouteDef, get, post, put};
 pub fn routes() -> Vec<RouteDef> {
     let mut t = setup_routes();
     t.extend(voters_web::voters_routes());
-    t.extend(nominees_web::nominees_routes());
+    t.extend(nominees_api::nominees_routes());
     t
 }
 

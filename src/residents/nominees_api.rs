@@ -1,6 +1,7 @@
 //! R-5's and R-6's JSON API under `/api/v1/campaigns/{campaign}/residents/…`: the nominees by
 //! post with their reviews, checks and status; nominate, review, withdraw, close R-5; the
-//! introductions; set one, close R-6. The same operations and checks as the pages.
+//! introductions; set one, close R-6. The same operations and checks as the pages. Also the
+//! route table of both slices, pages and API.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -13,8 +14,10 @@ use super::nominees::{self, NOMINEE_SUBJECT, NominateInput, ReviewInput, Withdra
 use super::nominees_close::{self, slate, slate_rules};
 use super::nominees_read::{self as read, Nominee};
 use super::store;
+use super::{nominees_docs as docs, nominees_web as web};
 use crate::auth::Ctx;
 use crate::error::AppResult;
+use crate::routes::{Access, RouteDef, create, get, post, put};
 use crate::state::AppState;
 
 type J = AppResult<Json<Value>>;
@@ -126,4 +129,102 @@ pub async fn r6_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
     let n = introductions::finish_r6(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"done": true, "candidates": n})))
+}
+
+/// R-5's and R-6's routes: pages, print documents and API.
+pub fn nominees_routes() -> Vec<RouteDef> {
+    use axum::routing as r;
+    let c = Access::Community;
+    vec![
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/nominees",
+            c,
+            r::get(web::nominees_get),
+        ),
+        create(
+            "/communities/{code}/campaigns/{campaign}/residents/nominees",
+            c,
+            r::post(web::nominate_post),
+        ),
+        create(
+            "/communities/{code}/campaigns/{campaign}/residents/nominees/{nominee}/reviews",
+            c,
+            r::post(web::review_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/nominees/{nominee}/withdraw",
+            c,
+            r::post(web::withdraw_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/nominees/done",
+            c,
+            r::post(web::r5_done_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/nominees/print",
+            c,
+            r::get(docs::nominees_print),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/introductions",
+            c,
+            r::get(web::introductions_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/nominees/{nominee}/introduction",
+            c,
+            r::post(web::introduction_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/introductions/done",
+            c,
+            r::post(web::r6_done_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/introductions/print",
+            c,
+            r::get(docs::introductions_print),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/residents/nominees",
+            c,
+            r::get(list),
+        ),
+        create(
+            "/api/v1/campaigns/{campaign}/residents/nominees",
+            c,
+            r::post(nominate),
+        ),
+        create(
+            "/api/v1/campaigns/{campaign}/residents/nominees/{nominee}/reviews",
+            c,
+            r::post(review),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/nominees/{nominee}/withdraw",
+            c,
+            r::post(withdraw),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/nominees/done",
+            c,
+            r::post(r5_done),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/residents/introductions",
+            c,
+            r::get(introductions),
+        ),
+        put(
+            "/api/v1/campaigns/{campaign}/residents/nominees/{nominee}/introduction",
+            c,
+            r::put(introduction),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/introductions/done",
+            c,
+            r::post(r6_done),
+        ),
+    ]
 }

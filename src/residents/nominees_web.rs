@@ -1,6 +1,6 @@
 //! The pages of R-5 候选人提名 (the nominees by post with their reviews, checks and status; forms
 //! to nominate, review, withdraw and close) and R-6 宣传介绍 (each official candidate's
-//! introduction and statement; close), and the route table of both slices, pages and API.
+//! introduction and statement; close).
 //! Every form posts, then redirects back with a flash message (errors too: nothing is stored).
 
 use askama::Template;
@@ -16,14 +16,12 @@ use super::nominees_close::{self, slate, slate_rules};
 use super::nominees_read::{self as read, Nominee};
 use super::store::{self, CheckOut};
 use super::web::{PersonOpt, people};
-use super::{nominees_api as api, nominees_docs as docs};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::domain::residents::{NominationChannel, Post, Review};
 use crate::domain::rules::RuleCheck;
 use crate::error::{AppError, AppResult};
-use crate::routes::{Access, RouteDef, create, get, post, put};
 use crate::state::AppState;
 use crate::web::{self, Layout};
 
@@ -310,102 +308,4 @@ pub async fn r6_done_post(
         |n| format!("宣传介绍（R-6）已完成，已介绍正式候选人 {n} 名。"),
     )
     .await
-}
-
-/// R-5's and R-6's routes: pages, print documents and API.
-pub fn nominees_routes() -> Vec<RouteDef> {
-    use axum::routing as r;
-    let c = Access::Community;
-    vec![
-        get(
-            "/communities/{code}/campaigns/{campaign}/residents/nominees",
-            c,
-            r::get(nominees_get),
-        ),
-        create(
-            "/communities/{code}/campaigns/{campaign}/residents/nominees",
-            c,
-            r::post(nominate_post),
-        ),
-        create(
-            "/communities/{code}/campaigns/{campaign}/residents/nominees/{nominee}/reviews",
-            c,
-            r::post(review_post),
-        ),
-        post(
-            "/communities/{code}/campaigns/{campaign}/residents/nominees/{nominee}/withdraw",
-            c,
-            r::post(withdraw_post),
-        ),
-        post(
-            "/communities/{code}/campaigns/{campaign}/residents/nominees/done",
-            c,
-            r::post(r5_done_post),
-        ),
-        get(
-            "/communities/{code}/campaigns/{campaign}/residents/nominees/print",
-            c,
-            r::get(docs::nominees_print),
-        ),
-        get(
-            "/communities/{code}/campaigns/{campaign}/residents/introductions",
-            c,
-            r::get(introductions_get),
-        ),
-        post(
-            "/communities/{code}/campaigns/{campaign}/residents/nominees/{nominee}/introduction",
-            c,
-            r::post(introduction_post),
-        ),
-        post(
-            "/communities/{code}/campaigns/{campaign}/residents/introductions/done",
-            c,
-            r::post(r6_done_post),
-        ),
-        get(
-            "/communities/{code}/campaigns/{campaign}/residents/introductions/print",
-            c,
-            r::get(docs::introductions_print),
-        ),
-        get(
-            "/api/v1/campaigns/{campaign}/residents/nominees",
-            c,
-            r::get(api::list),
-        ),
-        create(
-            "/api/v1/campaigns/{campaign}/residents/nominees",
-            c,
-            r::post(api::nominate),
-        ),
-        create(
-            "/api/v1/campaigns/{campaign}/residents/nominees/{nominee}/reviews",
-            c,
-            r::post(api::review),
-        ),
-        post(
-            "/api/v1/campaigns/{campaign}/residents/nominees/{nominee}/withdraw",
-            c,
-            r::post(api::withdraw),
-        ),
-        post(
-            "/api/v1/campaigns/{campaign}/residents/nominees/done",
-            c,
-            r::post(api::r5_done),
-        ),
-        get(
-            "/api/v1/campaigns/{campaign}/residents/introductions",
-            c,
-            r::get(api::introductions),
-        ),
-        put(
-            "/api/v1/campaigns/{campaign}/residents/nominees/{nominee}/introduction",
-            c,
-            r::put(api::introduction),
-        ),
-        post(
-            "/api/v1/campaigns/{campaign}/residents/introductions/done",
-            c,
-            r::post(api::r6_done),
-        ),
-    ]
 }
