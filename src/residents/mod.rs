@@ -6,9 +6,16 @@
 //! `store` reads; `setup` and `rules` change (each change audited in the community's chain in
 //! its own transaction); `web` and `api` are the faces. R-4 选民登记: `voters_read` reads,
 //! `voters` and `voters_publish` change, `voters_web` is the pages and JSON API, `voters_docs` the
-//! print documents.
+//! print documents. R-7 正式投票: `election_read` reads, `election` (meeting, proxies, boxes)
+//! and `election_poll` (participation, polls, write-ins, close) change, `election_web` and
+//! `election_routes` are the faces.
 
 mod api;
+mod election;
+mod election_poll;
+mod election_read;
+mod election_routes;
+mod election_web;
 pub mod nominees_read;
 mod rules;
 mod setup;
@@ -20,6 +27,7 @@ mod voters_read;
 mod voters_web;
 mod web;
 
+pub use election_read::{counting_gate, signoff_blocker};
 pub use rules::{Overview, overview};
 pub use setup::step_down;
 
@@ -31,6 +39,7 @@ use crate::routes::{Access, RouteDef, get, post, put};
 pub fn routes() -> Vec<RouteDef> {
     let mut t = setup_routes();
     t.extend(voters_web::voters_routes());
+    t.extend(election_routes::election_routes());
     t
 }
 

@@ -47,6 +47,9 @@ pub(super) async fn require_open(state: &AppState, c: &Campaign, step: &str) -> 
         return Ok(());
     }
     let msg = match step {
+        "R-7" => {
+            "宣传介绍候选人（R-6）尚未完成，正式投票（R-7）不能开始；街道工作组可写明理由提前开始。"
+        }
         "R-2" => {
             "推选居民代表（R-1）尚未完成，居民选举委员会（R-2）不能开始；街道工作组可写明理由提前开始。"
         }
@@ -349,14 +352,14 @@ pub async fn finish_r1(
 /// The street's reason for opening a step early.
 #[derive(Clone, Debug, Deserialize)]
 pub struct OpenInput {
-    /// `R-2` or `R-3`.
+    /// `R-2`, `R-3` or `R-7`.
     pub step: String,
     /// Reason.
     #[serde(default)]
     pub reason: String,
 }
 
-/// Opens before the previous step is done (street, with a reason).
+/// Opens before the previous step is done (street, with a reason).
 pub async fn open_step(
     state: &AppState,
     ctx: &Ctx,
@@ -365,8 +368,8 @@ pub async fn open_step(
     f: &OpenInput,
 ) -> AppResult<()> {
     let step = f.step.trim();
-    if step != "R-2" && step != "R-3" {
-        return Err(AppError::invalid("步骤", "只能提前开始 R-2 或 R-3"));
+    if !matches!(step, "R-2" | "R-3" | "R-7") {
+        return Err(AppError::invalid("步骤", "只能提前开始 R-2、R-3 或 R-7"));
     }
     let reason = f.reason.trim();
     if reason.is_empty() {

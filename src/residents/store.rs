@@ -310,11 +310,12 @@ pub async fn gate_override(db: &Db, campaign: i64, step: &str) -> AppResult<Opti
     Ok(r.map(|(s,)| s))
 }
 
-/// Whether `step` is open: the previous step done, or the street's override.
+/// Whether `step` is open: the previous step done, or the street's override.
 pub async fn is_open(db: &Db, campaign: i64, step: &str) -> AppResult<bool> {
     let prev = match step {
         "R-2" => "R-1",
         "R-3" => "R-2",
+        "R-7" => "R-6",
         _ => return Ok(true),
     };
     Ok(step_done(db, campaign, prev).await? || gate_override(db, campaign, step).await?.is_some())
