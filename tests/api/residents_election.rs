@@ -5,6 +5,7 @@
 //! (exactly half refused, one more accepted) and counting blocked without it. The walks are in
 //! `residents_election/walk.rs`.
 
+pub(crate) mod csrf;
 mod walk;
 
 use std::collections::BTreeMap;
