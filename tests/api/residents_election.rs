@@ -616,3 +616,30 @@ async fn one_more_than_half_of_the_electorate_is_a_quorum_and_present_is_the_par
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
 }
+
+#[tokio::test]
+async fn the_overview_names_what_blocks_r7_once_it_is_the_current_step() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, &[]).await;
+    Q::new("update campaign_steps set done_at = $1 where campaign_id = $2 and code in ('R-1', 'R-2', 'R-3', 'R-4', 'R-5', 'R-6')")
+        .bind(huanjie::now())
+        .bind(s.c)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let overview = format!("/api/v1/campaigns/{}/residents", s.c);
+    let v = api(&app, Who::Community, Method::GET, &overview, json!(null))
+        .await
+        .json();
+    let blockers = v["overview"]["blockers"].to_string();
+    assert!(blockers.contains("尚未创建居民委员会选举大会"), "{v}");
+    create(&app, s.c).await;
+    let v = api(&app, Who::Community, Method::GET, &overview, json!(null))
+        .await
+        .json();
+    let blockers = v["overview"]["blockers"].to_string();
+    assert!(
+        blockers.contains("投票尚未结束") && blockers.contains("选举尚未完成"),
+        "{v}"
+    );
+}
