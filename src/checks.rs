@@ -138,6 +138,12 @@ pub async fn override_check(
             "该项为法定要求，不能放宽（党员大会到会人数不足不能进行选举；书记、副书记候选人未当选委员的，由街道工作组确定替补人选）",
         ));
     }
+    if crate::domain::residents::is_statutory(&before.check) {
+        return Err(AppError::invalid(
+            "理由",
+            "该项为法定要求，不能放宽（参加投票的选民未超过半数的，选举无效）",
+        ));
+    }
     let user = ctx.user()?;
     let at = crate::now();
     Q::new("update rule_checks set override_by = $1, override_at = $2, override_reason = $3, override_honour = $4 where id = $5")

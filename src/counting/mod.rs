@@ -7,6 +7,7 @@ mod entry;
 mod events;
 mod meetings;
 mod projector;
+pub mod stage;
 mod store;
 mod votes;
 

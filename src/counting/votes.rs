@@ -348,6 +348,9 @@ async fn change_state(
         }
         issued = Some(i);
     }
+    if to == VoteState::Counting {
+        crate::residents::counting_gate(&state.db, &vote, f.present, f.ballots_issued).await?;
+    }
     if to == VoteState::Review {
         let rows = ballots_of(&state.db, vote.id).await?;
         let result = tally_of(&state.db, &vote).await?;
@@ -424,6 +427,9 @@ async fn sign(state: &AppState, ctx: &Ctx, vote_id: i64) -> AppResult<Vote> {
         .await?
         .ok_or(AppError::NotFound)?;
     let result = tally_of(&state.db, &vote).await?;
+    if let Some(why) = crate::residents::signoff_blocker(&state.db, &vote, &result).await? {
+        return Err(AppError::conflict(why));
+    }
     let mut tx = state.db.begin().await?;
     let locked = lock_vote(&mut tx, vote.id).await?;
     if locked.state() != VoteState::Review {
@@ -649,6 +655,8 @@ pub struct ShowPage {
     result: Option<TallyResult>,
     rows: Vec<BallotRow>,
     blockers: Option<String>,
+    /// Residents' election: write-in winners who are not voters, awaiting a decision.
+    writeins: Option<String>,
     signed: Vec<String>,
     role: String,
     chief: bool,
@@ -753,6 +761,12 @@ pub async fn show_page(
         Some(tally_of(&state.db, &v).await?)
     };
     let blockers = result.as_ref().and_then(|r| review_blockers(&v, &rows, r));
+    let writeins = match result.as_ref() {
+        Some(r) if v.state() == VoteState::Review => {
+            crate::residents::signoff_blocker(&state.db, &v, r).await?
+        }
+        _ => None,
+    };
     let signed: Vec<(String,)> = Q::new("select capability from signoffs where vote_id = $1")
         .bind(id)
         .all(&state.db)
@@ -796,6 +810,7 @@ pub async fn show_page(
         result,
         rows,
         blockers,
+        writeins,
         signed: signed.into_iter().map(|(c,)| c).collect(),
         role: user.role.clone(),
         chief: staff.is_some_and(|s| s.chief),

@@ -8,13 +8,13 @@ use serde_json::json;
 
 use super::congress::require_congress;
 use super::congress_read::{self as read, Approval, Congress};
-use super::congress_stage::{self as stage, Elected, Stage};
 use super::congress_votes::{leaders_check, members_stage};
 use super::recommend_gate::log;
 use super::store;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
+use crate::counting::stage::{self as stage, Elected, Stage};
 use crate::db::{Db, Q, Tx};
 use crate::domain::party::{ApprovalStatus, Post};
 use crate::error::{AppError, AppResult};
@@ -29,7 +29,7 @@ pub async fn leaders_stage(
     let Some(first) = g.leaders_vote_id else {
         return Ok(None);
     };
-    let mut s = stage::stage(&state.db, first, None).await?;
+    let mut s = stage::stage(&state.db, first, None, Some("委员")).await?;
     let roll = read::roll(&state.db, c.id, c.community_id).await?;
     let people: Vec<(i64, String)> = roll
         .entries
@@ -253,6 +253,7 @@ pub async fn blockers(db: &Db, campaign_id: i64) -> AppResult<Vec<String>> {
         db,
         g.members_vote_id.unwrap_or_default(),
         g.members_reduced_vote_id,
+        Some("委员"),
     )
     .await?;
     if !members.complete {
@@ -268,7 +269,7 @@ pub async fn blockers(db: &Db, campaign_id: i64) -> AppResult<Vec<String>> {
         out.push("党员大会（P-6）：尚未创建书记、副书记选举投票。".into());
         return Ok(out);
     };
-    let leaders = stage::stage(db, first, None).await?;
+    let leaders = stage::stage(db, first, None, Some("委员")).await?;
     if !leaders.complete {
         out.push(format!("书记、副书记选举：{}", leaders.status));
         return Ok(out);

@@ -7,12 +7,12 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
 use super::congress_read::{Congress, RollEntry};
-use super::congress_stage::Elected;
 use super::congress_web::{View, view};
 use super::store;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
+use crate::counting::stage::Elected;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 

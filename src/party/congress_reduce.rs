@@ -6,7 +6,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::congress::require_congress;
-use super::congress_stage as stage;
 use super::congress_votes::members_stage;
 use super::recommend_gate::log;
 use super::size::check_size;
@@ -15,6 +14,7 @@ use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::counting::load_vote;
+use crate::counting::stage;
 use crate::db::Q;
 use crate::domain::counting::VoteState;
 use crate::domain::tally::TallyResult;

@@ -8,12 +8,12 @@ use serde_json::json;
 
 use super::congress::require_congress;
 use super::congress_read::{self as read, CONGRESS_SUBJECT, Congress};
-use super::congress_stage::{self as stage, Stage};
 use super::recommend_gate::log;
 use super::store;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
+use crate::counting::stage::{self as stage, Stage};
 use crate::counting::{CandidateInput, PostInput, Vote, VoteInput, create_vote, load_meeting};
 use crate::db::Q;
 use crate::domain::party::{Post, check_leaders_elected};
@@ -160,7 +160,7 @@ pub async fn members_stage(
     let Some(first) = g.members_vote_id else {
         return Ok(None);
     };
-    let mut s = stage::stage(&state.db, first, g.members_reduced_vote_id).await?;
+    let mut s = stage::stage(&state.db, first, g.members_reduced_vote_id, Some("委员")).await?;
     let roll = read::roll(&state.db, c.id, c.community_id).await?;
     let people: Vec<(i64, String)> = roll
         .entries

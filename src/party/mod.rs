@@ -10,7 +10,7 @@
 //!
 //! `store`, `recommend_read` and `lists_read` read; `lists`, `lists_gate` and `candidates` change
 //! the P-4/P-5 records; `lists_web`, `candidates_web` and `list_docs` (routes in `lists_routes`)
-//! are their faces. `congress_read` and `congress_stage` read P-6/P-7; `congress`,
+//! are their faces. `congress_read` and `crate::counting::stage` read P-6/P-7; `congress`,
 //! `congress_roll`, `congress_votes`, `congress_reduce` and `congress_close` change them;
 //! `congress_web`, `congress_docs` and `congress_api` (with the routes) are their faces.
 //! `store` and `recommend_read` read, `size`, `nominations`, `review` and `recommend` change (each change audited in the
@@ -26,7 +26,6 @@ mod congress_docs;
 mod congress_read;
 mod congress_reduce;
 mod congress_roll;
-mod congress_stage;
 mod congress_votes;
 mod congress_web;
 mod list_docs;

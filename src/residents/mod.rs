@@ -8,9 +8,16 @@
 //! `voters` and `voters_publish` change, `voters_web` is the pages and JSON API, `voters_docs` the
 //! print documents. R-5 候选人提名 and R-6 宣传介绍: `nominees_read` reads, `nominees`,
 //! `nominees_close` and `introductions` change, `nominees_web` and `nominees_api` are the pages
-//! and JSON API, `nominees_docs` the print documents.
+//! and JSON API, `nominees_docs` the print documents. R-7 正式投票: `election_read` reads,
+//! `election` (meeting, proxies, boxes) and `election_poll` (participation, polls, write-ins,
+//! close) change, `election_web` and `election_routes` are the faces.
 
 mod api;
+mod election;
+mod election_poll;
+mod election_read;
+mod election_routes;
+mod election_web;
 mod introductions;
 mod nominees;
 mod nominees_api;
@@ -28,6 +35,7 @@ mod voters_read;
 mod voters_web;
 mod web;
 
+pub use election_read::{counting_gate, signoff_blocker};
 pub use rules::{Overview, overview};
 pub use setup::step_down;
 
@@ -40,6 +48,7 @@ pub fn routes() -> Vec<RouteDef> {
     let mut t = setup_routes();
     t.extend(voters_web::voters_routes());
     t.extend(nominees_api::nominees_routes());
+    t.extend(election_routes::election_routes());
     t
 }
 

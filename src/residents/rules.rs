@@ -244,6 +244,7 @@ pub async fn overview(db: &Db, c: &Campaign) -> AppResult<Overview> {
                 .push("选举办法尚未经居民代表会议通过（赞成票须超过到会居民代表的半数）。".into()),
             _ => {}
         },
+        Some("R-7") => blockers.extend(super::election_read::blockers(db, c).await?),
         _ => {}
     }
     blockers.extend(super::nominees_close::blockers(db, c, current.as_deref()).await?);

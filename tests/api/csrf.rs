@@ -187,6 +187,16 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
     })
 }
 
+/// R-7's routes, in the campaign `residents_election::csrf` prepares.
+fn election_fixture(def: &RouteDef, vote: i64) -> Option<Fix> {
+    let (form, json) = crate::residents_election::csrf::csrf_fixture(def.path, vote)?;
+    Some(if def.is_api() {
+        Fix::Json(json)
+    } else {
+        Fix::Form(form)
+    })
+}
+
 /// R-4's routes (the voter: 张三 of sg01, made eligible by `voters_prepare`).
 fn voters_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
     let route = def
@@ -894,7 +904,19 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
         voters_prepare(&app, def.path, ids.campaign).await;
         nominees_prepare(&app, def.path, &ids).await;
         crate::party::congress::csrf_prepare(&app, def).await;
-        let Some(fix) = fixture(def, &ids, step, &password) else {
+        let election = crate::residents_election::csrf::csrf_prepare(&app, def.path).await;
+        if let Some((c, _)) = election {
+            // R-7 runs in a campaign of its own (see `residents_election::csrf`).
+            path = path.replace(
+                &format!("/campaigns/{}/residents", ids.campaign),
+                &format!("/campaigns/{c}/residents"),
+            );
+        }
+        let fix = match election {
+            Some((_, vote)) => election_fixture(def, vote),
+            None => fixture(def, &ids, step, &password),
+        };
+        let Some(fix) = fix else {
             failures.push(format!("no fixture for {} {}", def.method, def.path));
             continue;
         };

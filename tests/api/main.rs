@@ -20,4 +20,5 @@ mod people;
 mod projector;
 mod residents;
 mod residents_nominees;
+mod residents_election;
 mod residents_voters;

@@ -44,8 +44,9 @@ pub use voters::{
 };
 pub use voting::{
     CertificateKind, MOBILE_BOX_SCRUTINEERS_MIN, Participation, ParticipationChannel, ProxyBook,
-    certificate_number, check_elected_is_voter, check_mobile_box, check_participation, check_proxy,
-    check_quorum, is_near_relative, parse_certificate_number,
+    STATUTORY_RULES, certificate_number, check_elected_is_voter, check_mobile_box,
+    check_participation, check_proxy, check_quorum, is_near_relative, is_statutory,
+    parse_certificate_number,
 };
 
 use super::tally::law;

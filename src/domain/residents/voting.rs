@@ -16,6 +16,15 @@ use crate::domain::tally::{Comparison, law};
 /// a mobile ballot box (流动票箱) is attended by at least this many scrutineers.
 pub const MOBILE_BOX_SCRUTINEERS_MIN: u32 = 3;
 
+/// R-7's statutory rules: a failure blocks and the street cannot override it (the vote is
+/// valid only if more than half of the electorate votes).
+pub const STATUTORY_RULES: &[&str] = &["R-7.quorum"];
+
+/// True when `check` is one of the residents' statutory rules.
+pub fn is_statutory(check: &RuleCheck) -> bool {
+    STATUTORY_RULES.contains(&check.rule.as_str())
+}
+
 /// Whether `a` and `b` are near relatives (spouse, parent, child or sibling: the relation
 /// kinds of [`RELATIONS`]) by the stored `(person, person, kind)` relations, in either direction.
 pub fn is_near_relative(relations: &[(i64, i64, &str)], a: i64, b: i64) -> bool {
@@ -408,6 +417,17 @@ mod tests {
         assert!(check_quorum(m, 100, 50, Comparison::Ge).passed);
         let c = check_quorum(VotingMode::Representatives, 31, 16, Comparison::Gt);
         assert!(c.passed && c.message.contains("居民代表 31 人"));
+    }
+
+    #[test]
+    fn the_quorum_is_statutory_and_a_proxy_is_not() {
+        assert!(is_statutory(&check_quorum(
+            VotingMode::AllVoters,
+            10,
+            5,
+            Comparison::Gt
+        )));
+        assert!(!is_statutory(&check_mobile_box(true, 2)));
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! P-6's two votes as the counting room ran them: the chain of rounds starting at the first
-//! vote (each follow-up round `follows` the one before: tie re-votes, 另行选举, re-runs of a
-//! void round), who each certified round elected, and whether the stage is complete.
+//! A stage of an election as the counting room ran it (the Party's P-6 votes, the residents'
+//! R-7 vote): the chain of rounds starting at the first vote (each follow-up round `follows`
+//! the one before: tie re-votes, 另行选举, re-runs of a void round), who each certified round
+//! elected, and whether the stage is complete.
 
 use serde::Serialize;
 
-use crate::counting::{Vote, load_vote};
+use super::{Vote, load_vote};
 use crate::db::{Db, Q};
 use crate::domain::counting::VoteState;
 use crate::domain::tally::{PostResult, Status, TallyResult};
@@ -55,6 +56,9 @@ pub struct Stage {
     pub complete: bool,
     /// The last round left seats unfilled (no tie): a further election, or fewer seats.
     pub short: bool,
+    /// The last round is certified and the counting room's "next" action can create a
+    /// follow-up round from it (a tie re-vote, 另行选举, or the re-run of a void round).
+    pub further: bool,
     /// Where it stands, in words.
     pub status: String,
 }
@@ -90,8 +94,14 @@ pub async fn chain(db: &Db, first: i64) -> AppResult<Vec<Vote>> {
 }
 
 /// The stage of the chain starting at `first`; `reduced_after` is the round after which the
-/// seats were reduced instead of a further election (that round then ends the stage).
-pub async fn stage(db: &Db, first: i64, reduced_after: Option<i64>) -> AppResult<Stage> {
+/// seats were reduced instead of a further election (that round then ends the stage), and
+/// `reducible` the post whose seats the electors may agree to reduce (the Party's 委员).
+pub async fn stage(
+    db: &Db,
+    first: i64,
+    reduced_after: Option<i64>,
+    reducible: Option<&str>,
+) -> AppResult<Stage> {
     let votes = chain(db, first).await?;
     let mut elected = Vec::new();
     let mut rounds = Vec::new();
@@ -126,6 +136,7 @@ pub async fn stage(db: &Db, first: i64, reduced_after: Option<i64>) -> AppResult
     }
     let last = votes.last().expect("a chain has its first vote");
     let mut short = false;
+    let mut further = false;
     let (complete, status) = if last.state() != VoteState::Certified {
         (
             false,
@@ -133,13 +144,16 @@ pub async fn stage(db: &Db, first: i64, reduced_after: Option<i64>) -> AppResult
         )
     } else {
         match result_of(last) {
-            Some(r) if !r.valid => (
-                false,
-                format!(
-                    "“{}”投票无效，须在计票室安排重新投票（下一轮）。",
-                    last.title
-                ),
-            ),
+            Some(r) if !r.valid => {
+                further = true;
+                (
+                    false,
+                    format!(
+                        "“{}”投票无效，须在计票室安排重新投票（下一轮）。",
+                        last.title
+                    ),
+                )
+            }
             Some(r) => match r
                 .posts
                 .iter()
@@ -154,7 +168,8 @@ pub async fn stage(db: &Db, first: i64, reduced_after: Option<i64>) -> AppResult
                 ),
                 Some(p) => {
                     short = p.tie.is_empty();
-                    (false, follow_up(&last.title, p))
+                    further = r.posts.iter().any(|p| p.next_round.is_some());
+                    (false, follow_up(&last.title, p, reducible))
                 }
                 None => (true, "已完成。".to_string()),
             },
@@ -166,12 +181,13 @@ pub async fn stage(db: &Db, first: i64, reduced_after: Option<i64>) -> AppResult
         elected,
         complete,
         short,
+        further,
         status,
     })
 }
 
 /// What a post of the last round still needs, in words.
-fn follow_up(title: &str, p: &PostResult) -> String {
+fn follow_up(title: &str, p: &PostResult, reducible: Option<&str>) -> String {
     match &p.next_round {
         Some(n) => format!(
             "“{title}”的{}须{}：应选 {} 名，候选人 {}；请在计票室安排下一轮。",
@@ -188,7 +204,7 @@ fn follow_up(title: &str, p: &PostResult) -> String {
             "“{title}”的{}未选足（缺 {} 名），没有自动产生的下一轮：须另行提名候选人，在计票室创建接续本轮的投票{}。",
             p.post,
             p.unfilled,
-            if p.post == "委员" {
+            if reducible == Some(p.post.as_str()) {
                 "，或经选举人同意减少名额"
             } else {
                 ""
