@@ -15,6 +15,7 @@ mod setup;
 mod store;
 mod voters;
 mod voters_docs;
+mod voters_mode;
 mod voters_publish;
 mod voters_read;
 mod voters_web;
