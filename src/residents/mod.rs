@@ -6,10 +6,16 @@
 //! `store` reads; `setup` and `rules` change (each change audited in the community's chain in
 //! its own transaction); `web` and `api` are the faces. R-4 选民登记: `voters_read` reads,
 //! `voters` and `voters_publish` change, `voters_web` is the pages and JSON API, `voters_docs` the
-//! print documents.
+//! print documents; `voters_mode` applies the adopted voting mode. R-8 公布结果: `results_read`
+//! reads the election's rounds and the elected, `results` records publication, filing and
+//! completion, `results_web` and `results_docs` are the pages, API and print documents.
 
 mod api;
 pub mod nominees_read;
+mod results;
+mod results_docs;
+pub mod results_read;
+mod results_web;
 mod rules;
 mod setup;
 mod store;
@@ -32,6 +38,7 @@ use crate::routes::{Access, RouteDef, get, post, put};
 pub fn routes() -> Vec<RouteDef> {
     let mut t = setup_routes();
     t.extend(voters_web::voters_routes());
+    t.extend(results_web::results_routes());
     t
 }
 

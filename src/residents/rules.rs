@@ -244,6 +244,7 @@ pub async fn overview(db: &Db, c: &Campaign) -> AppResult<Overview> {
                 .push("选举办法尚未经居民代表会议通过（赞成票须超过到会居民代表的半数）。".into()),
             _ => {}
         },
+        Some("R-8") => blockers.extend(super::results::blockers(db, c).await?),
         _ => {}
     }
     Ok(Overview {

@@ -48,11 +48,15 @@ pub(super) async fn require_open(state: &AppState, c: &Campaign, step: &str) -> 
     }
     let msg = match step {
         "R-2" => {
-            "推选居民代表（R-1）尚未完成，居民选举委员会（R-2）不能开始；街道工作组可写明理由提前开始。"
+            "推选居民代表（R-1）尚未完成，居民选举委员会（R-2）不能开始；街道工作组可写明理由提前开始。".to_string()
         }
-        _ => {
-            "居民选举委员会（R-2）尚未完成，选举办法（R-3）不能开始；街道工作组可写明理由提前开始。"
+        "R-3" => {
+            "居民选举委员会（R-2）尚未完成，选举办法（R-3）不能开始；街道工作组可写明理由提前开始。".to_string()
         }
+        _ => format!(
+            "上一步骤（{}）尚未完成，{step} 不能开始；街道工作组可写明理由提前开始。",
+            store::previous_step(step).unwrap_or_default()
+        ),
     };
     Err(AppError::conflict(msg))
 }
@@ -276,7 +280,7 @@ pub async fn remove_representative(
 }
 
 /// Marks a step done in the plan, audited.
-async fn mark_done(
+pub(super) async fn mark_done(
     tx: &mut Tx,
     ctx: &Ctx,
     c: &Campaign,
@@ -349,14 +353,14 @@ pub async fn finish_r1(
 /// The street's reason for opening a step early.
 #[derive(Clone, Debug, Deserialize)]
 pub struct OpenInput {
-    /// `R-2` or `R-3`.
+    /// `R-2` … `R-8`.
     pub step: String,
     /// Reason.
     #[serde(default)]
     pub reason: String,
 }
 
-/// Opens before the previous step is done (street, with a reason).
+/// Opens a step (R-2 … R-8) before the previous step is done (street, with a reason).
 pub async fn open_step(
     state: &AppState,
     ctx: &Ctx,
@@ -365,8 +369,8 @@ pub async fn open_step(
     f: &OpenInput,
 ) -> AppResult<()> {
     let step = f.step.trim();
-    if step != "R-2" && step != "R-3" {
-        return Err(AppError::invalid("步骤", "只能提前开始 R-2 或 R-3"));
+    if store::previous_step(step).is_none() {
+        return Err(AppError::invalid("步骤", "只能提前开始 R-2 … R-8 中的一步"));
     }
     let reason = f.reason.trim();
     if reason.is_empty() {

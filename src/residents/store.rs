@@ -310,12 +310,16 @@ pub async fn gate_override(db: &Db, campaign: i64, step: &str) -> AppResult<Opti
     Ok(r.map(|(s,)| s))
 }
 
-/// Whether `step` is open: the previous step done, or the street's override.
+/// The step before `step` among R-1 … R-8 (`R-3` → `R-2`); `None` for R-1 and anything else.
+pub fn previous_step(step: &str) -> Option<String> {
+    let n: u32 = step.strip_prefix("R-")?.parse().ok()?;
+    (2..=8).contains(&n).then(|| format!("R-{}", n - 1))
+}
+
+/// Whether `step` (R-2 … R-8) is open: the previous step done, or the street's override.
 pub async fn is_open(db: &Db, campaign: i64, step: &str) -> AppResult<bool> {
-    let prev = match step {
-        "R-2" => "R-1",
-        "R-3" => "R-2",
-        _ => return Ok(true),
+    let Some(prev) = previous_step(step) else {
+        return Ok(true);
     };
-    Ok(step_done(db, campaign, prev).await? || gate_override(db, campaign, step).await?.is_some())
+    Ok(step_done(db, campaign, &prev).await? || gate_override(db, campaign, step).await?.is_some())
 }
