@@ -38,6 +38,8 @@ pub struct Ids {
     pub party: Party,
     /// The same in sg02's campaign.
     pub other_party: Party,
+    /// An elected member (当选证书) of sg01's campaign.
+    pub elected: i64,
 }
 
 /// Party pipeline records of one campaign: a passed nomination, its failed C-4 check (the
@@ -180,7 +182,9 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
     );
     let party = arrange_party(app, "sg01", campaign, 501).await;
     let other_party = arrange_party(app, "sg02", other_campaign, 503).await;
+    let elected = crate::residents_results::arrange_elected(app, campaign, vote, person).await;
     Ids {
+        elected,
         party,
         other_party,
         link,
@@ -234,6 +238,8 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
         ids.user
     } else if pattern.contains("/checks/") {
         ids.check
+    } else if pattern.contains("/result/certificates/") {
+        ids.elected
     } else {
         0
     };

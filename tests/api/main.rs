@@ -19,4 +19,5 @@ mod party;
 mod people;
 mod projector;
 mod residents;
+mod residents_results;
 mod residents_voters;

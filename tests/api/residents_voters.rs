@@ -14,7 +14,7 @@ use crate::fixtures::{create_campaign, create_person};
 use crate::helpers::{B, PASSWORD, Resp, TestApp, Who, id_number};
 
 /// The residents' election day of the test campaigns.
-const ELECTION_DAY: &str = "2027-05-30";
+pub(crate) const ELECTION_DAY: &str = "2027-05-30";
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -29,7 +29,7 @@ async fn api(app: &TestApp, who: Who, method: Method, path: &str, body: Value) -
 }
 
 /// A campaign of `code` with its residents' election day.
-async fn campaign(app: &TestApp, code: &str) -> i64 {
+pub(crate) async fn campaign(app: &TestApp, code: &str) -> i64 {
     let c = create_campaign(app, code).await;
     Q::new("update campaigns set residents_election_day = $1 where id = $2")
         .bind(date(ELECTION_DAY))
@@ -41,7 +41,7 @@ async fn campaign(app: &TestApp, code: &str) -> i64 {
 }
 
 /// A person born on `birth` with 户籍 and residence in `code`.
-async fn person(app: &TestApp, code: &str, name: &str, birth: &str, seq: u32) -> i64 {
+pub(crate) async fn person(app: &TestApp, code: &str, name: &str, birth: &str, seq: u32) -> i64 {
     let id = create_person(app, code, name, &id_number(&birth.replace('-', ""), seq)).await;
     Q::new(
         "update people set birth_date = $1, hukou_community_id = (select id from communities where code = $2), \
