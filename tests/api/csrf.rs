@@ -311,6 +311,8 @@ async fn voters_prepare(app: &TestApp, pattern: &str, campaign: i64) {
             "update people set birth_date = $1, hukou_community_id = (select id from communities where code = 'sg01'), \
              residence_community_id = (select id from communities where code = 'sg01') where id = {person}"
         ),
+        // The rules fixture stores 户代表 voting: register under the default mode instead.
+        "update residents_rules set settings = '{}'".into(),
         "delete from resident_voter_decisions".into(),
         "delete from resident_voter_lists".into(),
         "delete from resident_voters".into(),

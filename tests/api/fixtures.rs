@@ -38,8 +38,8 @@ pub struct Ids {
     pub party: Party,
     /// The same in sg02's campaign.
     pub other_party: Party,
-    /// An elected member (当选证书) of sg01's campaign.
-    pub elected: i64,
+    /// An elected member (当选证书) of sg01's campaign, and one of sg02's.
+    pub elected: (i64, i64),
 }
 
 /// Party pipeline records of one campaign: a passed nomination, its failed C-4 check (the
@@ -182,7 +182,10 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
     );
     let party = arrange_party(app, "sg01", campaign, 501).await;
     let other_party = arrange_party(app, "sg02", other_campaign, 503).await;
-    let elected = crate::residents_results::arrange_elected(app, campaign, vote, person).await;
+    let elected = (
+        crate::residents_results::arrange_elected(app, campaign, vote, 98).await,
+        crate::residents_results::arrange_elected(app, other_campaign, room.other_vote, 99).await,
+    );
     Ids {
         elected,
         party,
@@ -239,7 +242,7 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
     } else if pattern.contains("/checks/") {
         ids.check
     } else if pattern.contains("/result/certificates/") {
-        ids.elected
+        if other { ids.elected.1 } else { ids.elected.0 }
     } else {
         0
     };

@@ -123,9 +123,9 @@ async fn record_elected(app: &TestApp, c: i64, vote: i64, row: (&str, &str, i64,
 }
 
 /// An elected row for the role matrix and CSRF fixtures (`fixtures::arrange`): no count behind
-/// it, just a certificate to print.
-pub(crate) async fn arrange_elected(app: &TestApp, c: i64, vote: i64, _person: i64) -> i64 {
-    record_elected(app, c, vote, ("director", "证书测试", 5, 99)).await
+/// it, just a certificate (number `seq`) to print.
+pub(crate) async fn arrange_elected(app: &TestApp, c: i64, vote: i64, seq: u32) -> i64 {
+    record_elected(app, c, vote, ("director", "证书测试", 5, seq)).await
 }
 
 /// Opens a step early as the street.
