@@ -82,7 +82,7 @@ pub async fn publish(
     if let Some(day) = c.residents_election_day.filter(|d| on < *d) {
         return Err(AppError::invalid(
             "公布日期",
-            &format!("选举结果公告不能早于选举日 {day} 公布"),
+            format!("选举结果公告不能早于选举日 {day} 公布"),
         ));
     }
     let mut tx = state.db.begin().await?;
@@ -126,7 +126,7 @@ pub async fn report(
         if d < published {
             return Err(AppError::invalid(
                 field,
-                &format!("报告日期 {d} 早于选举结果公告公布日期 {published}"),
+                format!("报告日期 {d} 早于选举结果公告公布日期 {published}"),
             ));
         }
     }

@@ -162,7 +162,9 @@ pub struct ResultView {
 }
 
 fn result_of(v: &Vote) -> Option<TallyResult> {
-    v.result.as_deref().and_then(|r| serde_json::from_str(r).ok())
+    v.result
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
 }
 
 /// The rounds starting at `first`, in order (each follows the one before).
@@ -219,7 +221,9 @@ fn round_of(v: &Vote) -> Round {
         issued: v.ballots_issued.or(v.present).unwrap_or(0),
         cast: r
             .as_ref()
-            .map_or(v.ballots_collected.unwrap_or(0) as u64, |r| r.ballots.collected),
+            .map_or(v.ballots_collected.unwrap_or(0) as u64, |r| {
+                r.ballots.collected
+            }),
         valid_ballots: r.as_ref().map_or(0, |r| r.ballots.valid),
         invalid_ballots: r.as_ref().map_or(0, |r| r.ballots.invalid),
         posts,

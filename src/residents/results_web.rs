@@ -211,7 +211,9 @@ pub async fn api_report(
 ) -> J {
     let (c, community) = scope(&state.db, &ctx, id).await?;
     let filing = results::report(&state, &ctx, &c, &community, &f).await?;
-    Ok(Json(json!({"filing": filing, "filing_status": filing.status()})))
+    Ok(Json(
+        json!({"filing": filing, "filing_status": filing.status()}),
+    ))
 }
 
 pub async fn api_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
@@ -225,18 +227,66 @@ pub fn results_routes() -> Vec<RouteDef> {
     use axum::routing as r;
     let c = Access::Community;
     vec![
-        get("/communities/{code}/campaigns/{campaign}/residents/result", c, r::get(result_get)),
-        post("/communities/{code}/campaigns/{campaign}/residents/result/publish", c, r::post(publish_post)),
-        post("/communities/{code}/campaigns/{campaign}/residents/result/report", c, r::post(report_post)),
-        post("/communities/{code}/campaigns/{campaign}/residents/result/done", c, r::post(done_post)),
-        get("/communities/{code}/campaigns/{campaign}/residents/result/notice", c, r::get(results_docs::notice_get)),
-        get("/communities/{code}/campaigns/{campaign}/residents/result/report/print", c, r::get(results_docs::report_get)),
-        get("/communities/{code}/campaigns/{campaign}/residents/result/certificates", c, r::get(results_docs::certificates_get)),
-        get("/communities/{code}/campaigns/{campaign}/residents/result/certificates/{id}", c, r::get(results_docs::certificate_get)),
-        get("/api/v1/campaigns/{campaign}/residents/result", c, r::get(api_get)),
-        post("/api/v1/campaigns/{campaign}/residents/result/publish", c, r::post(api_publish)),
-        post("/api/v1/campaigns/{campaign}/residents/result/report", c, r::post(api_report)),
-        post("/api/v1/campaigns/{campaign}/residents/result/done", c, r::post(api_done)),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/result",
+            c,
+            r::get(result_get),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/result/publish",
+            c,
+            r::post(publish_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/result/report",
+            c,
+            r::post(report_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/residents/result/done",
+            c,
+            r::post(done_post),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/result/notice",
+            c,
+            r::get(results_docs::notice_get),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/result/report/print",
+            c,
+            r::get(results_docs::report_get),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/result/certificates",
+            c,
+            r::get(results_docs::certificates_get),
+        ),
+        get(
+            "/communities/{code}/campaigns/{campaign}/residents/result/certificates/{id}",
+            c,
+            r::get(results_docs::certificate_get),
+        ),
+        get(
+            "/api/v1/campaigns/{campaign}/residents/result",
+            c,
+            r::get(api_get),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/result/publish",
+            c,
+            r::post(api_publish),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/result/report",
+            c,
+            r::post(api_report),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/residents/result/done",
+            c,
+            r::post(api_done),
+        ),
         get("/residents/filings", Access::Street, r::get(filings_get)),
     ]
 }

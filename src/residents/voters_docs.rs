@@ -48,7 +48,9 @@ pub async fn list_get(
         title: format!("{} 居民委员会选举选民名单", community.name),
         groups: by_group(read::voters(&state.db, c.id).await?),
         publication: read::publication(&state.db, c.id).await?,
-        mode: super::voters_mode::describe(super::voters_mode::rules_of(&state.db, c.id).await?.mode),
+        mode: super::voters_mode::describe(
+            super::voters_mode::rules_of(&state.db, c.id).await?.mode,
+        ),
         community,
         c,
     })

@@ -108,7 +108,11 @@ pub async fn facts_of(
 }
 
 /// The mode check of one person registering now; `None` with all voters (nothing to add).
-pub async fn check_one(tx: &mut Tx, campaign_id: i64, r: &Resident) -> AppResult<Option<RuleCheck>> {
+pub async fn check_one(
+    tx: &mut Tx,
+    campaign_id: i64,
+    r: &Resident,
+) -> AppResult<Option<RuleCheck>> {
     let mode = rules_in(tx, campaign_id).await?.mode;
     if mode == VotingMode::AllVoters {
         return Ok(None);

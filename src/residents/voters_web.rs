@@ -95,7 +95,9 @@ pub async fn voters_get(
             .into_iter()
             .map(|b| (b.as_str(), b.label()))
             .collect(),
-        mode: super::voters_mode::describe(super::voters_mode::rules_of(&state.db, c.id).await?.mode),
+        mode: super::voters_mode::describe(
+            super::voters_mode::rules_of(&state.db, c.id).await?.mode,
+        ),
         c,
         community,
     })

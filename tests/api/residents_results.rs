@@ -93,7 +93,14 @@ async fn count(app: &TestApp, m: i64, vote: i64) {
             assert_eq!(r.status, 201, "{}", r.text);
         }
     }
-    let r = api(app, Who::Street, Method::POST, &state, json!({"to": "review"})).await;
+    let r = api(
+        app,
+        Who::Street,
+        Method::POST,
+        &state,
+        json!({"to": "review"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     for c in [&chief_scrutineer, &chief_counter] {
         let path = format!("/api/v1/votes/{vote}/signoff");

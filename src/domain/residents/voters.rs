@@ -485,7 +485,9 @@ mod tests {
         );
         assert!(!second.passed);
         assert!(
-            second.message.contains("户号 H-01 已登记户代表李大，王芳不予登记"),
+            second
+                .message
+                .contains("户号 H-01 已登记户代表李大，王芳不予登记"),
             "{}",
             second.message
         );
@@ -557,11 +559,20 @@ mod tests {
             [Some(false), Some(true), None, Some(false), Some(false)]
         );
         let msg = |i: usize| out[i].as_ref().unwrap().message.clone();
-        assert!(msg(0).contains("户号 H-1 的户代表为赵老，赵小不予登记"), "{}", msg(0));
+        assert!(
+            msg(0).contains("户号 H-1 的户代表为赵老，赵小不予登记"),
+            "{}",
+            msg(0)
+        );
         assert!(msg(3).contains("未登记户号"));
         assert!(msg(4).contains("户号 H-3 已登记户代表孙大"));
         let all = bulk_by_mode(VotingMode::AllVoters, &people, &facts, &checks, &registered);
-        assert_eq!(all.iter().filter(|c| c.as_ref().is_some_and(|c| c.passed)).count(), 4);
+        assert_eq!(
+            all.iter()
+                .filter(|c| c.as_ref().is_some_and(|c| c.passed))
+                .count(),
+            4
+        );
     }
 
     #[test]

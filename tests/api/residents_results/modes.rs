@@ -45,7 +45,14 @@ fn error(r: &crate::helpers::Resp) -> String {
 }
 
 async fn register(app: &TestApp, c: i64, p: i64) -> crate::helpers::Resp {
-    api(app, Who::Community, Method::POST, &voters(c), json!({"person_id": p})).await
+    api(
+        app,
+        Who::Community,
+        Method::POST,
+        &voters(c),
+        json!({"person_id": p}),
+    )
+    .await
 }
 
 async fn bulk(app: &TestApp, c: i64) -> Value {
@@ -107,7 +114,12 @@ async fn in_household_mode_a_second_member_of_a_registered_household_is_refused_
             crate::helpers::B::Empty,
         )
         .await;
-    assert!(page.text.contains("选举方式：户代表选举，选民（计算参加投票人数是否过半的基数）为登记的户代表"), "{}", page.text);
+    assert!(
+        page.text
+            .contains("选举方式：户代表选举，选民（计算参加投票人数是否过半的基数）为登记的户代表"),
+        "{}",
+        page.text
+    );
     let list = app
         .call(
             Who::Community,
@@ -116,7 +128,11 @@ async fn in_household_mode_a_second_member_of_a_registered_household_is_refused_
             crate::helpers::B::Empty,
         )
         .await;
-    assert!(list.text.contains("户代表选举") && list.text.contains("何大") && !list.text.contains("何二"));
+    assert!(
+        list.text.contains("户代表选举")
+            && list.text.contains("何大")
+            && !list.text.contains("何二")
+    );
 }
 
 #[tokio::test]
@@ -201,7 +217,8 @@ async fn in_representatives_mode_only_the_representatives_register_one_by_one_or
 }
 
 #[tokio::test]
-async fn bulk_registration_with_all_voters_registers_every_eligible_person_whatever_the_household() {
+async fn bulk_registration_with_all_voters_registers_every_eligible_person_whatever_the_household()
+{
     let app = TestApp::spawn().await;
     let c = campaign(&app, "sg01").await;
     rules(&app, c, json!({"mode": "all_voters"})).await;
@@ -220,10 +237,24 @@ async fn the_voter_list_days_come_from_the_rules_25_days_refuse_24_and_accept_25
     rules(&app, c, json!({"voter_list_days": 25})).await;
     let publish = format!("{}/publish", voters(c));
     // Election day 2027-05-30: 24 days before is 05-06, 25 days before is 05-05.
-    let r = api(&app, Who::Community, Method::POST, &publish, json!({"date": "2027-05-06"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &publish,
+        json!({"date": "2027-05-06"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error(&r).contains("24 天，应至少提前 25 天"), "{}", r.text);
-    let r = api(&app, Who::Community, Method::POST, &publish, json!({"date": "2027-05-05"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &publish,
+        json!({"date": "2027-05-05"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["check"]["numbers"]["min_days"], 25);
     assert_eq!(r.json()["check"]["numbers"]["days"], 25);
@@ -234,10 +265,24 @@ async fn without_stored_rules_the_default_of_20_days_still_refuses_19_and_accept
     let app = TestApp::spawn().await;
     let c = campaign(&app, "sg01").await;
     let publish = format!("{}/publish", voters(c));
-    let r = api(&app, Who::Community, Method::POST, &publish, json!({"date": "2027-05-11"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &publish,
+        json!({"date": "2027-05-11"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error(&r).contains("19 天，应至少提前 20 天"), "{}", r.text);
-    let r = api(&app, Who::Community, Method::POST, &publish, json!({"date": "2027-05-10"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &publish,
+        json!({"date": "2027-05-10"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["check"]["numbers"]["min_days"], 20);
 }

@@ -28,7 +28,14 @@ async fn the_result_lists_the_elected_with_post_and_votes_and_every_other_candid
  {
     let app = TestApp::spawn().await;
     let e = elect(&app, true).await;
-    let r = api(&app, Who::Community, Method::GET, &result_api(e.campaign), json!(null)).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::GET,
+        &result_api(e.campaign),
+        json!(null),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let v = r.json();
     let res = &v["result"];
@@ -75,7 +82,14 @@ async fn the_result_lists_the_elected_with_post_and_votes_and_every_other_candid
             &round["valid_ballots"],
             &round["invalid_ballots"]
         ),
-        (&json!(10), &json!(8), &json!(8), &json!(8), &json!(7), &json!(1))
+        (
+            &json!(10),
+            &json!(8),
+            &json!(8),
+            &json!(8),
+            &json!(7),
+            &json!(1)
+        )
     );
     let members = &round["posts"][2];
     assert_eq!(members["post"], "委员");
@@ -83,14 +97,23 @@ async fn the_result_lists_the_elected_with_post_and_votes_and_every_other_candid
     assert_eq!(line(&members["lines"], "褚七")["elected"], true);
     assert_eq!(line(&members["lines"], "卫八")["elected"], false);
     assert!(
-        v["filing_status"].as_str().unwrap().contains("选举结果公告：未公布"),
+        v["filing_status"]
+            .as_str()
+            .unwrap()
+            .contains("选举结果公告：未公布"),
         "{v}"
     );
     let page = app
-        .call(Who::Community, Method::GET, &result_page(e.campaign), B::Empty)
+        .call(
+            Who::Community,
+            Method::GET,
+            &result_page(e.campaign),
+            B::Empty,
+        )
         .await;
     assert!(
-        page.text.contains("发出选票 8 张，收回 8 张，有效票 7 张，无效票 1 张"),
+        page.text
+            .contains("发出选票 8 张，收回 8 张，有效票 7 张，无效票 1 张"),
         "{}",
         page.text
     );
@@ -103,7 +126,14 @@ async fn the_notice_report_and_certificates_carry_the_names_votes_post_labels_an
     let e = elect(&app, true).await;
     let c = e.campaign;
     let base = result_api(c);
-    let r = api(&app, Who::Community, Method::POST, &format!("{base}/publish"), json!({"published_on": "2027-05-31"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/publish"),
+        json!({"published_on": "2027-05-31"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = api(&app, Who::Community, Method::POST, &format!("{base}/report"),
         json!({"reported_street_on": "2027-06-01", "reported_civil_affairs_on": "2027-06-03", "filing_no": "民备〔2027〕12号"})).await;
@@ -154,7 +184,12 @@ async fn the_notice_report_and_certificates_carry_the_names_votes_post_labels_an
     }
     assert!(!one.contains("周一"));
     let missing = app
-        .call(Who::Community, Method::GET, &format!("{page}/certificates/999999"), B::Empty)
+        .call(
+            Who::Community,
+            Method::GET,
+            &format!("{page}/certificates/999999"),
+            B::Empty,
+        )
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
@@ -168,23 +203,50 @@ async fn r8_done_is_refused_before_the_reports_and_accepted_after_and_nothing_ch
     let r = api(&app, Who::Community, Method::POST, &done, json!({})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text.contains("选举结果公告尚未公布"), "{}", r.text);
-    let r = api(&app, Who::Community, Method::POST, &format!("{base}/report"),
-        json!({"reported_street_on": "2027-06-01", "reported_civil_affairs_on": "2027-06-01"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/report"),
+        json!({"reported_street_on": "2027-06-01", "reported_civil_affairs_on": "2027-06-01"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "the notice comes first");
-    let r = api(&app, Who::Community, Method::POST, &format!("{base}/publish"), json!({"published_on": "2027-05-29"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/publish"),
+        json!({"published_on": "2027-05-29"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("不能早于选举日 2027-05-30"), "{}", r.text);
-    let r = api(&app, Who::Community, Method::POST, &format!("{base}/publish"), json!({"published_on": "2027-05-30"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/publish"),
+        json!({"published_on": "2027-05-30"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = api(&app, Who::Community, Method::POST, &done, json!({})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(
-        r.text.contains("尚未报街道社区“两委”换届选举工作领导小组") && r.text.contains("尚未报区民政局备案"),
+        r.text.contains("尚未报街道社区“两委”换届选举工作领导小组")
+            && r.text.contains("尚未报区民政局备案"),
         "{}",
         r.text
     );
-    let r = api(&app, Who::Community, Method::POST, &format!("{base}/report"),
-        json!({"reported_street_on": "2027-05-29", "reported_civil_affairs_on": "2027-06-01"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/report"),
+        json!({"reported_street_on": "2027-05-29", "reported_civil_affairs_on": "2027-06-01"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("早于选举结果公告公布日期"), "{}", r.text);
     let audit = app.audit_count().await;
@@ -194,35 +256,86 @@ async fn r8_done_is_refused_before_the_reports_and_accepted_after_and_nothing_ch
     assert_eq!(r.json()["filing"]["filing_no"], "备-7");
     let r = api(&app, Who::Community, Method::POST, &done, json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!(app.audit_count().await - audit, 2, "the report and the step");
-    let v = api(&app, Who::Community, Method::GET, &base, json!(null)).await.json();
+    assert_eq!(
+        app.audit_count().await - audit,
+        2,
+        "the report and the step"
+    );
+    let v = api(&app, Who::Community, Method::GET, &base, json!(null))
+        .await
+        .json();
     assert_eq!(v["result"]["done"], true);
     assert_eq!(v["blockers"], json!([]));
-    let r = api(&app, Who::Community, Method::POST, &format!("{base}/publish"), json!({"published_on": "2027-06-05"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/publish"),
+        json!({"published_on": "2027-06-05"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text.contains("已完成"), "{}", r.text);
 }
 
 #[tokio::test]
-async fn r8_is_closed_until_r7_is_done_or_the_street_opens_it_and_sg02_staff_cannot_see_the_result() {
+async fn r8_is_closed_until_r7_is_done_or_the_street_opens_it_and_sg02_staff_cannot_see_the_result()
+{
     let app = TestApp::spawn().await;
     let e = elect(&app, false).await;
     let base = result_api(e.campaign);
-    let r = api(&app, Who::Community, Method::POST, &format!("{base}/publish"), json!({"published_on": "2027-05-31"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/publish"),
+        json!({"published_on": "2027-05-31"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text.contains("上一步骤（R-7）尚未完成"), "{}", r.text);
-    let overview = api(&app, Who::Community, Method::GET, &format!("/api/v1/campaigns/{}/residents", e.campaign), json!(null)).await;
+    let overview = api(
+        &app,
+        Who::Community,
+        Method::GET,
+        &format!("/api/v1/campaigns/{}/residents", e.campaign),
+        json!(null),
+    )
+    .await;
     assert_eq!(overview.status, StatusCode::OK);
-    let r = api(&app, Who::Community, Method::POST, &format!("/api/v1/campaigns/{}/residents/open", e.campaign),
-        json!({"step": "R-8", "reason": "提前"})).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "only the street opens a step early");
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("/api/v1/campaigns/{}/residents/open", e.campaign),
+        json!({"step": "R-8", "reason": "提前"}),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "only the street opens a step early"
+    );
     super::open(&app, e.campaign, "R-8").await;
-    let r = api(&app, Who::Community, Method::POST, &format!("{base}/publish"), json!({"published_on": "2027-05-31"})).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/publish"),
+        json!({"published_on": "2027-05-31"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     app.create_user("t-sg02", "community", "sg02").await;
     let sg02 = app.login("t-sg02", PASSWORD).await;
-    for path in [base.clone(), format!("{}/notice", result_page(e.campaign)), format!("{}/certificates/{}", result_page(e.campaign), e.elected[0])] {
-        let r = app.send(Some(&sg02), Method::GET, &path, B::Empty, &[]).await;
+    for path in [
+        base.clone(),
+        format!("{}/notice", result_page(e.campaign)),
+        format!("{}/certificates/{}", result_page(e.campaign), e.elected[0]),
+    ] {
+        let r = app
+            .send(Some(&sg02), Method::GET, &path, B::Empty, &[])
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
     }
 }

@@ -16,18 +16,40 @@ async fn a_community_worker_walks_r8_through_the_pages_from_the_result_to_done_a
     let c = e.campaign;
     let staff = Browser::log_in(&app, "t-community", PASSWORD).await;
     let base = result_page(c);
-    let page = staff.get(&format!("/communities/sg01/campaigns/{c}/residents")).await;
-    assert!(page.contains(&format!("{base}\"")), "the overview links R-8");
+    let page = staff
+        .get(&format!("/communities/sg01/campaigns/{c}/residents"))
+        .await;
+    assert!(
+        page.contains(&format!("{base}\"")),
+        "the overview links R-8"
+    );
     let page = staff.get(&base).await;
-    for s in ["周一", "郑三", "冯五", "褚七", "陈六", "DX-sg01-08-00005", "吴二", "卫八", "选举结果公告：未公布"] {
+    for s in [
+        "周一",
+        "郑三",
+        "冯五",
+        "褚七",
+        "陈六",
+        "DX-sg01-08-00005",
+        "吴二",
+        "卫八",
+        "选举结果公告：未公布",
+    ] {
         assert!(page.contains(s), "{s} missing: {page}");
     }
     let (msg, page) = staff
         .submit_flash(&page, &format!("{base}/done"), &[])
         .await;
-    assert!(msg.contains("不能完成公布结果（R-8）") && msg.contains("选举结果公告尚未公布"), "{msg}");
+    assert!(
+        msg.contains("不能完成公布结果（R-8）") && msg.contains("选举结果公告尚未公布"),
+        "{msg}"
+    );
     let (msg, page) = staff
-        .submit_flash(&page, &format!("{base}/publish"), &[("published_on", "2027-05-31")])
+        .submit_flash(
+            &page,
+            &format!("{base}/publish"),
+            &[("published_on", "2027-05-31")],
+        )
         .await;
     assert_eq!(msg, "已记录选举结果公告于 2027-05-31 公布。");
     let (msg, page) = staff
@@ -42,7 +64,8 @@ async fn a_community_worker_walks_r8_through_the_pages_from_the_result_to_done_a
         )
         .await;
     assert!(
-        msg.contains("已记录备案") && msg.contains("报区民政局备案：2027-06-02 已报（备案号 民备-88）"),
+        msg.contains("已记录备案")
+            && msg.contains("报区民政局备案：2027-06-02 已报（备案号 民备-88）"),
         "{msg}"
     );
     let notice = staff.get(&format!("{base}/notice")).await;
@@ -58,13 +81,29 @@ async fn a_community_worker_walks_r8_through_the_pages_from_the_result_to_done_a
     assert!(page.contains("公布结果（R-8）已完成") && !page.contains(&format!("{base}/publish")));
     let street = Browser::log_in(&app, "t-street", PASSWORD).await;
     let list = street.get("/residents/filings").await;
-    for s in ["2027-05-31", "2027-06-01", "2027-06-02", "民备-88", "5 名", "已完成"] {
+    for s in [
+        "2027-05-31",
+        "2027-06-01",
+        "2027-06-02",
+        "民备-88",
+        "5 名",
+        "已完成",
+    ] {
         assert!(list.contains(s), "{s} missing: {list}");
     }
     let r = app
-        .call(Who::Community, Method::GET, "/residents/filings", crate::helpers::B::Empty)
+        .call(
+            Who::Community,
+            Method::GET,
+            "/residents/filings",
+            crate::helpers::B::Empty,
+        )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "the filing list is the street's");
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "the filing list is the street's"
+    );
 }
 
 #[tokio::test]
@@ -93,22 +132,45 @@ async fn the_street_walks_r8_through_the_api_and_the_overview_shows_its_blockers
     let o = api(&app, Who::Street, Method::GET, &overview, json!(null)).await;
     let b = blockers(o.json());
     assert!(b.iter().any(|x| x == "选举结果公告尚未公布。"), "{b:?}");
-    assert!(b.iter().any(|x| x == "选举结果尚未报区民政局备案。"), "{b:?}");
+    assert!(
+        b.iter().any(|x| x == "选举结果尚未报区民政局备案。"),
+        "{b:?}"
+    );
     let base = result_api(c);
     for (path, body) in [
         ("/publish", json!({"published_on": "2027-05-30"})),
-        ("/report", json!({"reported_street_on": "2027-05-31", "reported_civil_affairs_on": "2027-06-01", "filing_no": "备-3"})),
+        (
+            "/report",
+            json!({"reported_street_on": "2027-05-31", "reported_civil_affairs_on": "2027-06-01", "filing_no": "备-3"}),
+        ),
         ("/done", json!({})),
     ] {
-        let r = api(&app, Who::Street, Method::POST, &format!("{base}{path}"), body).await;
+        let r = api(
+            &app,
+            Who::Street,
+            Method::POST,
+            &format!("{base}{path}"),
+            body,
+        )
+        .await;
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
     }
-    let v = api(&app, Who::Street, Method::GET, &base, json!(null)).await.json();
+    let v = api(&app, Who::Street, Method::GET, &base, json!(null))
+        .await
+        .json();
     assert_eq!(v["result"]["done"], true);
     assert_eq!(v["result"]["filing"]["published_on"], "2027-05-30");
-    assert_eq!(v["result"]["filing"]["reported_civil_affairs_on"], "2027-06-01");
-    assert_eq!(v["result"]["elected"][0]["certificate_no"], "DX-sg01-08-00001");
-    let o = api(&app, Who::Street, Method::GET, &overview, json!(null)).await.json();
+    assert_eq!(
+        v["result"]["filing"]["reported_civil_affairs_on"],
+        "2027-06-01"
+    );
+    assert_eq!(
+        v["result"]["elected"][0]["certificate_no"],
+        "DX-sg01-08-00001"
+    );
+    let o = api(&app, Who::Street, Method::GET, &overview, json!(null))
+        .await
+        .json();
     let steps = o["overview"]["steps"].as_array().unwrap();
     let r8 = steps.iter().find(|s| s["code"] == "R-8").unwrap();
     assert_eq!(r8["status"], "已完成");
