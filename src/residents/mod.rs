@@ -6,11 +6,14 @@
 //! `store` reads; `setup` and `rules` change (each change audited in the community's chain in
 //! its own transaction); `web` and `api` are the faces. R-4 选民登记: `voters_read` reads,
 //! `voters` and `voters_publish` change, `voters_web` is the pages and JSON API, `voters_docs` the
-//! print documents. R-5 候选人提名 and R-6 宣传介绍: `nominees_read` reads, `nominees`,
-//! `nominees_close` and `introductions` change, `nominees_web` and `nominees_api` are the pages
-//! and JSON API, `nominees_docs` the print documents. R-7 正式投票: `election_read` reads,
-//! `election` (meeting, proxies, boxes) and `election_poll` (participation, polls, write-ins,
-//! close) change, `election_web` and `election_routes` are the faces.
+//! print documents; `voters_mode` applies the adopted voting mode. R-5 候选人提名 and R-6
+//! 宣传介绍: `nominees_read` reads, `nominees`, `nominees_close` and `introductions` change,
+//! `nominees_web` and `nominees_api` are the pages and JSON API, `nominees_docs` the print
+//! documents. R-7 正式投票: `election_read` reads, `election` (meeting, proxies, boxes) and
+//! `election_poll` (participation, polls, write-ins, close) change, `election_web` and
+//! `election_routes` are the faces. R-8 公布结果: `results_read` reads the election's rounds and
+//! the elected, `results` records publication, filing and completion, `results_web` and
+//! `results_docs` are the pages, API and print documents.
 
 mod api;
 mod election;
@@ -25,11 +28,16 @@ mod nominees_close;
 mod nominees_docs;
 pub mod nominees_read;
 mod nominees_web;
+mod results;
+mod results_docs;
+pub mod results_read;
+mod results_web;
 mod rules;
 mod setup;
 mod store;
 mod voters;
 mod voters_docs;
+mod voters_mode;
 mod voters_publish;
 mod voters_read;
 mod voters_web;
@@ -49,6 +57,7 @@ pub fn routes() -> Vec<RouteDef> {
     t.extend(voters_web::voters_routes());
     t.extend(nominees_api::nominees_routes());
     t.extend(election_routes::election_routes());
+    t.extend(results_web::results_routes());
     t
 }
 

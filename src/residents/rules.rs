@@ -245,6 +245,7 @@ pub async fn overview(db: &Db, c: &Campaign) -> AppResult<Overview> {
             _ => {}
         },
         Some("R-7") => blockers.extend(super::election_read::blockers(db, c).await?),
+        Some("R-8") => blockers.extend(super::results::blockers(db, c).await?),
         _ => {}
     }
     blockers.extend(super::nominees_close::blockers(db, c, current.as_deref()).await?);

@@ -347,14 +347,14 @@ pub async fn finish_r1(
 /// The street's reason for opening a step early.
 #[derive(Clone, Debug, Deserialize)]
 pub struct OpenInput {
-    /// `R-2`, `R-3`, `R-5`, `R-6` or `R-7` (a step with a gate).
+    /// `R-2`, `R-3`, `R-5`, `R-6`, `R-7` or `R-8` (a step with a gate).
     pub step: String,
     /// Reason.
     #[serde(default)]
     pub reason: String,
 }
 
-/// Opens a gated step before the previous step is done (street, with a
+/// Opens a gated step before the previous step is done (street, with a
 /// reason).
 pub async fn open_step(
     state: &AppState,
@@ -367,7 +367,7 @@ pub async fn open_step(
     if store::previous(step).is_none() {
         return Err(AppError::invalid(
             "步骤",
-            "只能提前开始 R-2、R-3、R-5、R-6 或 R-7",
+            "只能提前开始 R-2、R-3、R-5、R-6、R-7 或 R-8",
         ));
     }
     let reason = f.reason.trim();

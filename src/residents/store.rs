@@ -311,7 +311,7 @@ pub async fn gate_override(db: &Db, campaign: i64, step: &str) -> AppResult<Opti
 }
 
 /// The step a gated step waits for: R-2 after after after R-4 (the voter
-/// list published), R-6 after after R-6.
+/// list published), R-6 after after after R-7.
 pub fn previous(step: &str) -> Option<&'static str> {
     match step {
         "R-2" => Some("R-1"),
@@ -319,6 +319,7 @@ pub fn previous(step: &str) -> Option<&'static str> {
         "R-5" => Some("R-4"),
         "R-6" => Some("R-5"),
         "R-7" => Some("R-6"),
+        "R-8" => Some("R-7"),
         _ => None,
     }
 }

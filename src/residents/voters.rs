@@ -1,11 +1,13 @@
 //! R-4 选民登记, changes before publication: register one person on a basis, bulk registration
 //! from the people table (all or nothing, with the list of who was not registered and why), and
-//! unregister with a reason; publication and decisions are in `voters_publish`. Each change is
-//! audited in the community's chain in its own transaction.
+//! unregister with a reason; publication and decisions are in `voters_publish`. The adopted
+//! voting mode (`voters_mode`) limits who registers: one 户代表 per household, or the 居民代表.
+//! Each change is audited in the community's chain in its own transaction.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::voters_mode;
 use super::voters_read::{self as read, VOTER_SUBJECT};
 use crate::audit::{self, Change};
 use crate::auth::Ctx;
@@ -13,7 +15,8 @@ use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::db::{Q, Tx};
 use crate::domain::residents::{
-    Basis, CertificateKind, Registration, bulk_register, certificate_number, check_voter,
+    Basis, CertificateKind, Registration, bulk_by_mode, bulk_register, certificate_number,
+    check_voter,
 };
 use crate::domain::rules::RuleCheck;
 use crate::error::{AppError, AppResult};
@@ -112,8 +115,9 @@ pub(super) async fn insert(
     c: &Campaign,
     person_id: i64,
     reg: (&Basis, Option<&str>, Option<&str>),
-    check: &RuleCheck,
+    checks: (&RuleCheck, Option<&RuleCheck>),
 ) -> AppResult<Registered> {
+    let (check, mode) = checks;
     let (basis, proof, approval) = reg;
     let id = Q::new(
         "insert into resident_voters (campaign_id, person_id, basis, proof, approval, created_by, created_at) \
@@ -135,7 +139,10 @@ pub(super) async fn insert(
         .execute(&mut *tx)
         .await?;
     crate::checks::save(tx, VOTER_SUBJECT, id, check).await?;
-    let after = json!({"person_id": person_id, "basis": basis.as_str(), "certificate_no": no, "check": check});
+    if let Some(m) = mode {
+        crate::checks::save(tx, VOTER_SUBJECT, id, m).await?;
+    }
+    let after = json!({"person_id": person_id, "basis": basis.as_str(), "certificate_no": no, "check": check, "mode": mode});
     log(tx, ctx, community, "create", "resident_voter", id, after).await?;
     Ok(Registered {
         id,
@@ -144,13 +151,18 @@ pub(super) async fn insert(
     })
 }
 
-/// Checks one person for registration; refuses (422 with the check's message) when it fails.
+/// A person checked for registration: the basis, the voter check and the voting mode's check
+/// (none with all voters).
+pub(super) type Checked = (Basis, RuleCheck, Option<RuleCheck>);
+
+/// Checks one person for registration, then under the voting mode; refuses (422 with the
+/// check's message) when either fails.
 pub(super) async fn checked(
     tx: &mut Tx,
     community: &Community,
     c: &Campaign,
     f: &RegisterInput,
-) -> AppResult<(Basis, RuleCheck)> {
+) -> AppResult<Checked> {
     let day = election_day(c)?;
     let basis = if f.basis.trim().is_empty() {
         Basis::Hukou
@@ -173,7 +185,11 @@ pub(super) async fn checked(
     if !check.passed {
         return Err(AppError::invalid("选民资格", &check.message));
     }
-    Ok((basis, check))
+    let mode = voters_mode::check_one(tx, c.id, &r).await?;
+    if let Some(m) = mode.as_ref().filter(|m| !m.passed) {
+        return Err(AppError::invalid("选举方式", &m.message));
+    }
+    Ok((basis, check, mode))
 }
 
 pub(super) fn text(s: &str) -> Option<&str> {
@@ -204,7 +220,7 @@ pub async fn register(
     if read::voter_of(&mut tx, c.id, f.person_id).await?.is_some() {
         return Err(AppError::invalid("人员", "该人员已登记为本社区选民"));
     }
-    let (basis, check) = checked(&mut tx, community, c, f).await?;
+    let (basis, check, mode) = checked(&mut tx, community, c, f).await?;
     let out = insert(
         &mut tx,
         ctx,
@@ -212,7 +228,7 @@ pub async fn register(
         c,
         f.person_id,
         (&basis, text(&f.proof), text(&f.approval)),
-        &check,
+        (&check, mode.as_ref()),
     )
     .await?;
     tx.commit().await?;
@@ -264,13 +280,18 @@ pub async fn bulk(
         .collect();
     let elsewhere = read::registered_elsewhere(&mut tx, community.id).await?;
     let checks = bulk_register(&people, &community.code, day, &elsewhere);
+    let mode = voters_mode::rules_in(&mut tx, c.id).await?.mode;
+    let facts = voters_mode::facts_of(&mut tx, c.id, &people).await?;
+    let households = voters_mode::household_voters(&mut tx, c.id).await?;
+    let modes = bulk_by_mode(mode, &people, &facts, &checks, &households);
     let mut out = Bulk {
         registered: Vec::new(),
         not_registered: Vec::new(),
         already: done.len(),
     };
-    for (r, check) in people.iter().zip(checks) {
-        if check.passed {
+    for ((r, check), mode) in people.iter().zip(checks).zip(modes) {
+        let mode_failed = mode.as_ref().is_some_and(|m| !m.passed);
+        if check.passed && !mode_failed {
             let basis = Registration::default_for(r, &community.code).basis;
             out.registered.push(
                 insert(
@@ -280,7 +301,7 @@ pub async fn bulk(
                     c,
                     r.person_id,
                     (&basis, None, None),
-                    &check,
+                    (&check, mode.as_ref()),
                 )
                 .await?,
             );
@@ -288,7 +309,10 @@ pub async fn bulk(
             out.not_registered.push(NotRegistered {
                 person_id: r.person_id,
                 name: r.name.clone(),
-                reason: check.message,
+                reason: match mode.filter(|_| mode_failed) {
+                    Some(m) => m.message,
+                    None => check.message,
+                },
             });
         }
     }

@@ -23,6 +23,7 @@ pub struct ListDoc {
     c: Campaign,
     groups: Vec<(String, Vec<Voter>)>,
     publication: Option<Publication>,
+    mode: String,
 }
 
 /// The voters on the list (not removed) by resident group.
@@ -47,6 +48,9 @@ pub async fn list_get(
         title: format!("{} 居民委员会选举选民名单", community.name),
         groups: by_group(read::voters(&state.db, c.id).await?),
         publication: read::publication(&state.db, c.id).await?,
+        mode: super::voters_mode::describe(
+            super::voters_mode::rules_of(&state.db, c.id).await?.mode,
+        ),
         community,
         c,
     })
@@ -69,9 +73,10 @@ pub struct CertificatesDoc {
     title: String,
     community: Community,
     c: Campaign,
-    // TODO(R-4 voting mode): with 户代表 or 居民代表 voting (ElectionRules, stored by R-2) only the
-    // household / resident representatives get a 选民证; until the rules are stored every voter does.
+    /// Every voter on the list: under 户代表 or 居民代表 voting registration admits only those
+    /// (see `voters_mode`), so each registered voter gets a 选民证 in every mode.
     certificates: Vec<(Voter, String)>,
+    mode: String,
 }
 
 pub async fn certificates_get(
@@ -91,6 +96,11 @@ pub async fn certificates_get(
         .collect();
     Ok(CertificatesDoc {
         title: format!("{} 选民证", community.name),
+        mode: super::voters_mode::rules_of(&state.db, c.id)
+            .await?
+            .mode
+            .label()
+            .to_string(),
         community,
         c,
         certificates,

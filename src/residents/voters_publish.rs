@@ -7,13 +7,14 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::voters::{RegisterInput, checked, election_day, insert, log, require_unpublished, text};
+use super::voters_mode;
 use super::voters_read::{self as read, LIST_SUBJECT, VOTER_SUBJECT};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::db::Q;
 use crate::domain::person::parse_date;
-use crate::domain::residents::{VOTER_LIST_DAYS_DEFAULT, check_list_published};
+use crate::domain::residents::check_list_published;
 use crate::domain::rules::RuleCheck;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -44,11 +45,12 @@ pub async fn publish(
     if reason.is_some() && !ctx.user()?.is_street() {
         return Err(AppError::Forbidden);
     }
-    let check = check_list_published(date, day, VOTER_LIST_DAYS_DEFAULT);
+    let mut tx = state.db.begin().await?;
+    let min_days = voters_mode::rules_in(&mut tx, c.id).await?.voter_list_days;
+    let check = check_list_published(date, day, min_days);
     if !check.passed && reason.is_none() {
         return Err(AppError::invalid("公布日期", &check.message));
     }
-    let mut tx = state.db.begin().await?;
     Q::new("insert into resident_voter_lists (campaign_id, published_on, override_reason, created_by, created_at) values ($1, $2, $3, $4, $5)")
         .bind(c.id).bind(date).bind(reason.filter(|_| !check.passed)).bind(ctx.user()?.id).bind(crate::now())
         .execute(&mut tx).await?;
@@ -122,7 +124,7 @@ pub async fn decide(
                 person_id: f.person_id,
                 ..f.registration.clone()
             };
-            let (basis, check) = checked(&mut tx, community, c, &reg).await?;
+            let (basis, check, mode) = checked(&mut tx, community, c, &reg).await?;
             if let Some(v) = existing {
                 Q::new("update resident_voters set removed = $1 where id = $2")
                     .bind(false)
@@ -130,6 +132,9 @@ pub async fn decide(
                     .execute(&mut tx)
                     .await?;
                 crate::checks::save(&mut tx, VOTER_SUBJECT, v.id, &check).await?;
+                if let Some(m) = &mode {
+                    crate::checks::save(&mut tx, VOTER_SUBJECT, v.id, m).await?;
+                }
             } else {
                 insert(
                     &mut tx,
@@ -138,7 +143,7 @@ pub async fn decide(
                     c,
                     f.person_id,
                     (&basis, text(&reg.proof), text(&reg.approval)),
-                    &check,
+                    (&check, mode.as_ref()),
                 )
                 .await?;
             }

@@ -76,6 +76,17 @@ pub async fn voters(db: &Db, campaign_id: i64) -> AppResult<Vec<Voter>> {
     .await
 }
 
+/// The electorate of the quorum (SPEC §6 R-4): the registered voters not removed. In every
+/// voting mode registration admits only that mode's voters (户代表, 居民代表), so the count is
+/// the mode's electorate.
+pub async fn electorate(db: &Db, campaign_id: i64) -> AppResult<i64> {
+    Q::new("select count(*) from resident_voters where campaign_id = $1 and removed = $2")
+        .bind(campaign_id)
+        .bind(false)
+        .scalar(db)
+        .await
+}
+
 /// One voter of the campaign by person.
 pub async fn voter_of(tx: &mut Tx, campaign_id: i64, person_id: i64) -> AppResult<Option<Voter>> {
     Q::new(format!(

@@ -74,6 +74,7 @@ pub struct VotersPage {
     publication: Option<Publication>,
     decisions: Vec<Decision>,
     bases: Vec<(&'static str, &'static str)>,
+    mode: String,
 }
 
 pub async fn voters_get(
@@ -94,6 +95,9 @@ pub async fn voters_get(
             .into_iter()
             .map(|b| (b.as_str(), b.label()))
             .collect(),
+        mode: super::voters_mode::describe(
+            super::voters_mode::rules_of(&state.db, c.id).await?.mode,
+        ),
         c,
         community,
     })
@@ -193,8 +197,13 @@ pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
             j
         })
         .collect();
+    let rules = super::voters_mode::rules_of(&state.db, c.id).await?;
     Ok(Json(json!({
         "election_day": c.residents_election_day,
+        "mode": rules.mode,
+        "electorate_label": rules.mode.electorate_label(),
+        "electorate": read::electorate(&state.db, c.id).await?,
+        "voter_list_days": rules.voter_list_days,
         "voters": voters,
         "publication": read::publication(&state.db, c.id).await?,
         "publication_checks": crate::checks::of(&state.db, LIST_SUBJECT, c.id).await?,

@@ -182,7 +182,8 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
                 .or_else(|| lists_fixture(def, ids.party.person))
                 .or_else(|| residents_fixture(def, ids))
                 .or_else(|| voters_fixture(def, ids))
-                .or_else(|| nominees_fixture(def, ids));
+                .or_else(|| nominees_fixture(def, ids))
+                .or_else(|| results_fixture(def));
         }
     })
 }
@@ -195,6 +196,76 @@ fn election_fixture(def: &RouteDef, vote: i64) -> Option<Fix> {
     } else {
         Fix::Form(form)
     })
+}
+
+/// R-8's routes (the elected member is the one `fixtures::arrange` records).
+fn results_fixture(def: &RouteDef) -> Option<Fix> {
+    let route = def
+        .path
+        .trim_start_matches("/communities/{code}/campaigns/{campaign}")
+        .trim_start_matches("/api/v1/campaigns/{campaign}");
+    let (fields, json): (Vec<(&'static str, &str)>, Value) = match route {
+        "/residents/result/publish" => (
+            vec![("published_on", "2027-05-31")],
+            json!({"published_on": "2027-05-31"}),
+        ),
+        "/residents/result/report" => (
+            vec![
+                ("reported_street_on", "2027-06-01"),
+                ("reported_civil_affairs_on", "2027-06-02"),
+                ("filing_no", "备-1"),
+            ],
+            json!({"reported_street_on": "2027-06-01", "reported_civil_affairs_on": "2027-06-02", "filing_no": "备-1"}),
+        ),
+        "/residents/result/done" => (vec![], json!({})),
+        _ => return None,
+    };
+    Some(if def.is_api() {
+        Fix::Json(json)
+    } else {
+        Fix::Form(fields.iter().map(|(k, v)| (*k, v.to_string())).collect())
+    })
+}
+
+/// Puts R-8 in the state its route needs: the election day, R-8 opened by the street and not
+/// done, the notice published (report, done) and both reports recorded (done).
+async fn results_prepare(app: &TestApp, pattern: &str, campaign: i64) {
+    let Some(route) = pattern.split("/residents/result").nth(1) else {
+        return;
+    };
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let db = &app.state.db;
+    Q::new("update campaigns set residents_election_day = $1 where id = $2")
+        .bind(d("2027-05-30"))
+        .bind(campaign)
+        .execute(db)
+        .await
+        .unwrap();
+    Q::new("insert into residents_step_overrides (campaign_id, step, reason, created_by, created_at) \
+            values ($1, 'R-8', '测试', (select min(id) from users), $2) on conflict (campaign_id, step) do nothing")
+        .bind(campaign)
+        .bind(huanjie::now())
+        .execute(db)
+        .await
+        .unwrap();
+    for sql in [
+        "update campaign_steps set done_at = null where code = 'R-8'",
+        "delete from resident_results",
+    ] {
+        Q::new(sql).execute(db).await.unwrap();
+    }
+    if route == "/report" || route == "/done" {
+        let reported = (route == "/done").then(|| d("2027-06-01"));
+        Q::new("insert into resident_results (campaign_id, published_on, reported_street_on, reported_civil_affairs_on, created_at, updated_at) \
+                values ($1, $2, $3, $3, $4, $4)")
+            .bind(campaign)
+            .bind(d("2027-05-31"))
+            .bind(reported)
+            .bind(huanjie::now())
+            .execute(db)
+            .await
+            .unwrap();
+    }
 }
 
 /// R-4's routes (the voter: 张三 of sg01, made eligible by `voters_prepare`).
@@ -251,6 +322,8 @@ async fn voters_prepare(app: &TestApp, pattern: &str, campaign: i64) {
             "update people set birth_date = $1, hukou_community_id = (select id from communities where code = 'sg01'), \
              residence_community_id = (select id from communities where code = 'sg01') where id = {person}"
         ),
+        // The rules fixture stores 户代表 voting: register under the default mode instead.
+        "update residents_rules set settings = '{}'".into(),
         "delete from resident_voter_decisions".into(),
         "delete from resident_voter_lists".into(),
         "delete from resident_voters".into(),
@@ -903,6 +976,7 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
         lists_prepare(&app, def.path).await;
         voters_prepare(&app, def.path, ids.campaign).await;
         nominees_prepare(&app, def.path, &ids).await;
+        results_prepare(&app, def.path, ids.campaign).await;
         crate::party::congress::csrf_prepare(&app, def).await;
         let election = crate::residents_election::csrf::csrf_prepare(&app, def.path).await;
         if let Some((c, _)) = election {

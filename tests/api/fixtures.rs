@@ -40,6 +40,8 @@ pub struct Ids {
     pub other_party: Party,
     /// A residents' committee nominee in each campaign: (sg01's, sg02's).
     pub nominee: (i64, i64),
+    /// An elected member (当选证书) of sg01's campaign, and one of sg02's.
+    pub elected: (i64, i64),
 }
 
 /// Party pipeline records of one campaign: a passed nomination, its failed C-4 check (the
@@ -186,8 +188,13 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
         resident_nominee(app, campaign, person).await,
         resident_nominee(app, other_campaign, other_person).await,
     );
+    let elected = (
+        crate::residents_results::arrange_elected(app, campaign, vote, 98).await,
+        crate::residents_results::arrange_elected(app, other_campaign, room.other_vote, 99).await,
+    );
     Ids {
         nominee,
+        elected,
         party,
         other_party,
         link,
@@ -255,6 +262,8 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
         ids.user
     } else if pattern.contains("/checks/") {
         ids.check
+    } else if pattern.contains("/result/certificates/") {
+        if other { ids.elected.1 } else { ids.elected.0 }
     } else {
         0
     };

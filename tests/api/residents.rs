@@ -26,7 +26,7 @@ async fn person(app: &TestApp, birth: &str, seq: u32) -> i64 {
 }
 
 /// A resident group of sg01; its id.
-async fn group(app: &TestApp, name: &str) -> i64 {
+pub(crate) async fn group(app: &TestApp, name: &str) -> i64 {
     Q::new(
         "insert into resident_groups (community_id, name, households, created_at, updated_at) \
          select id, $1, 0, $2, $2 from communities where code = 'sg01' returning id",

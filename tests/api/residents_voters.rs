@@ -14,7 +14,7 @@ use crate::fixtures::{create_campaign, create_person};
 use crate::helpers::{B, PASSWORD, Resp, TestApp, Who, id_number};
 
 /// The residents' election day of the test campaigns.
-const ELECTION_DAY: &str = "2027-05-30";
+pub(crate) const ELECTION_DAY: &str = "2027-05-30";
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -40,7 +40,8 @@ pub use seats::{
     SEATS_MIN, Seats, check_seats,
 };
 pub use voters::{
-    Basis, Registration, VOTER_LIST_DAYS_DEFAULT, bulk_register, check_list_published, check_voter,
+    Basis, HouseholdVoter, ModeFacts, Registration, VOTER_LIST_DAYS_DEFAULT, bulk_by_mode,
+    bulk_register, check_list_published, check_mode, check_voter,
 };
 pub use voting::{
     CertificateKind, MOBILE_BOX_SCRUTINEERS_MIN, Participation, ParticipationChannel, ProxyBook,

@@ -1,13 +1,15 @@
 //! voter registration on its basis (户籍, 居住地, posted staff), bulk registration with a
-//! reason per person, and the publication of the voter list at least 20 days before election day.
+//! reason per person, the voting mode's electorate (all voters, one 户代表 per household, or
+//! the 居民代表), and the publication of the voter list at least 20 days before election day.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::election_rules::VotingMode;
 use super::representatives::{Resident, VOTING_AGE, voting_right};
-use super::{SOURCE_LAW, SOURCE_PLAN, SOURCE_VOTER_LIST, verdict};
+use super::{SOURCE_LAW, SOURCE_PLAN, SOURCE_RULES, SOURCE_VOTER_LIST, verdict};
 use crate::domain::plan::at_least_days_before;
 use crate::domain::rules::RuleCheck;
 
@@ -174,6 +176,146 @@ pub fn bulk_register(
         .collect()
 }
 
+/// What the voting mode needs to know of a person beyond [`Resident`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModeFacts {
+    /// 户号 (the people table's household number), if recorded.
+    pub household_no: Option<String>,
+    /// Whether the person is one of the campaign's resident representatives.
+    pub representative: bool,
+}
+
+impl ModeFacts {
+    /// The household number, trimmed; `None` when blank.
+    fn household(&self) -> Option<&str> {
+        self.household_no
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+    }
+}
+
+/// Why a person of a household is not its 户代表: someone else is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HouseholdVoter<'a> {
+    /// Already registered as the household's representative.
+    Registered(&'a str),
+    /// Chosen by bulk registration (the eldest eligible member).
+    Chosen(&'a str),
+}
+
+/// whether a person may register under the adopted voting mode. In 户代表 mode each
+/// household (户号) registers one representative (`other` names the one it already has or the
+/// one bulk registration chose), and a person without a 户号 cannot be placed in a household;
+/// in 居民代表 mode only the R-1 representatives make up the electorate; with all voters the
+/// mode adds nothing.
+pub fn check_mode(
+    mode: VotingMode,
+    r: &Resident,
+    f: &ModeFacts,
+    other: Option<HouseholdVoter<'_>>,
+) -> RuleCheck {
+    let name = &r.name;
+    let household = f.household();
+    let (passed, reason) = match mode {
+        VotingMode::AllVoters => (true, format!("{name}可以登记")),
+        VotingMode::Households => match (household, other) {
+            (None, _) => (false, format!("{name}未登记户号，无法确定所在户，不予登记")),
+            (Some(h), Some(HouseholdVoter::Registered(n))) => (
+                false,
+                format!("每户只登记一名户代表，户号 {h} 已登记户代表{n}，{name}不予登记"),
+            ),
+            (Some(h), Some(HouseholdVoter::Chosen(n))) => (
+                false,
+                format!(
+                    "每户只登记一名户代表，批量登记选该户年龄最大的选民，户号 {h} 的户代表为{n}，{name}不予登记"
+                ),
+            ),
+            (Some(h), None) => (true, format!("{name}登记为户号 {h} 的户代表")),
+        },
+        VotingMode::Representatives if f.representative => {
+            (true, format!("{name}是本届居民代表，可以登记"))
+        }
+        VotingMode::Representatives => (
+            false,
+            format!("选民为本届居民代表，{name}不是居民代表，不予登记"),
+        ),
+    };
+    let other_name = other.map(|o| match o {
+        HouseholdVoter::Registered(n) | HouseholdVoter::Chosen(n) => n.to_string(),
+    });
+    RuleCheck::new(
+        "R-4.mode",
+        passed,
+        SOURCE_RULES,
+        format!(
+            "选举方式（R-4）：{}，选民为{}；{reason}。",
+            mode.label(),
+            mode.electorate_label()
+        ),
+        &[
+            ("person_id", r.person_id.into()),
+            ("mode", mode.as_str().into()),
+            ("household_no", household.into()),
+            ("representative", f.representative.into()),
+            ("household_voter", other_name.into()),
+        ],
+    )
+}
+
+/// R-4 bulk registration under a voting mode. `checks` are the voter checks of `residents`
+/// ([`bulk_register`], same order), `facts` their mode facts, `registered` maps a 户号 to the
+/// name of the household's representative already registered. Returns one mode check per
+/// person whose voter check passed (`None` for the others, whose reason is their voter check).
+/// In 户代表 mode the household's eldest eligible member is chosen (the earliest birth date;
+/// on the same day the lower person id), since the eldest is the usual 户主.
+pub fn bulk_by_mode(
+    mode: VotingMode,
+    residents: &[Resident],
+    facts: &[ModeFacts],
+    checks: &[RuleCheck],
+    registered: &BTreeMap<String, String>,
+) -> Vec<Option<RuleCheck>> {
+    let eligible = |i: usize| checks.get(i).is_some_and(|c| c.passed);
+    let mut chosen: BTreeMap<&str, usize> = BTreeMap::new();
+    if mode == VotingMode::Households {
+        for (i, f) in facts.iter().enumerate() {
+            let Some(h) = f.household().filter(|_| eligible(i)) else {
+                continue;
+            };
+            let key = |j: usize| (residents[j].birth_date, residents[j].person_id);
+            match chosen.get(h) {
+                Some(&j) if key(j) <= key(i) => {}
+                _ => {
+                    chosen.insert(h, i);
+                }
+            }
+        }
+    }
+    residents
+        .iter()
+        .zip(facts)
+        .enumerate()
+        .map(|(i, (r, f))| {
+            if !eligible(i) {
+                return None;
+            }
+            let other = f.household().and_then(|h| {
+                if let Some(n) = registered.get(h) {
+                    Some(HouseholdVoter::Registered(n.as_str()))
+                } else {
+                    chosen
+                        .get(h)
+                        .filter(|&&j| j != i)
+                        .map(|&j| HouseholdVoter::Chosen(residents[j].name.as_str()))
+                }
+            });
+            let other = other.filter(|_| mode == VotingMode::Households);
+            Some(check_mode(mode, r, f, other))
+        })
+        .collect()
+}
+
 /// the voter list is published at least `min_days` days before election day (SPEC §9:
 /// election day − publication day ≥ `min_days`).
 pub fn check_list_published(
@@ -320,6 +462,148 @@ mod tests {
         assert!(!c.passed);
         assert_eq!(c.numbers["days"], 19);
         assert!(check_list_published(d(2026, 4, 25), day, VOTER_LIST_DAYS_DEFAULT).passed);
+    }
+
+    fn household(h: Option<&str>) -> ModeFacts {
+        ModeFacts {
+            household_no: h.map(str::to_string),
+            representative: false,
+        }
+    }
+
+    #[test]
+    fn in_household_mode_a_second_member_of_a_household_and_a_person_without_one_are_refused() {
+        let r = resident(d(1980, 1, 1));
+        let f = household(Some("H-01"));
+        let first = check_mode(VotingMode::Households, &r, &f, None);
+        assert!(first.passed && first.message.contains("户号 H-01 的户代表"));
+        let second = check_mode(
+            VotingMode::Households,
+            &r,
+            &f,
+            Some(HouseholdVoter::Registered("李大")),
+        );
+        assert!(!second.passed);
+        assert!(
+            second
+                .message
+                .contains("户号 H-01 已登记户代表李大，王芳不予登记"),
+            "{}",
+            second.message
+        );
+        let none = check_mode(VotingMode::Households, &r, &household(Some("  ")), None);
+        assert!(!none.passed && none.message.contains("未登记户号"));
+        assert!(check_mode(VotingMode::AllVoters, &r, &household(None), None).passed);
+    }
+
+    #[test]
+    fn in_representatives_mode_only_a_representative_may_register() {
+        let r = resident(d(1980, 1, 1));
+        let no = check_mode(VotingMode::Representatives, &r, &household(None), None);
+        assert!(!no.passed && no.message.contains("王芳不是居民代表"));
+        let rep = ModeFacts {
+            representative: true,
+            ..household(None)
+        };
+        assert!(check_mode(VotingMode::Representatives, &r, &rep, None).passed);
+    }
+
+    #[test]
+    fn bulk_in_household_mode_picks_the_eldest_eligible_member_and_names_them_for_the_others() {
+        let day = d(2026, 5, 15);
+        let young = Resident {
+            person_id: 1,
+            name: "赵小".into(),
+            ..resident(d(1990, 1, 1))
+        };
+        let old = Resident {
+            person_id: 2,
+            name: "赵老".into(),
+            ..resident(d(1950, 1, 1))
+        };
+        let minor = Resident {
+            person_id: 3,
+            name: "赵幼".into(),
+            ..resident(d(2015, 1, 1))
+        };
+        let other = Resident {
+            person_id: 4,
+            name: "钱一".into(),
+            ..resident(d(1970, 1, 1))
+        };
+        let taken = Resident {
+            person_id: 5,
+            name: "孙二".into(),
+            ..resident(d(1960, 1, 1))
+        };
+        let people = [young, old, minor, other, taken];
+        let facts = [
+            household(Some("H-1")),
+            household(Some("H-1")),
+            household(Some("H-1")),
+            household(None),
+            household(Some("H-3")),
+        ];
+        let checks = bulk_register(&people, "XH", day, &BTreeMap::new());
+        let registered = BTreeMap::from([("H-3".to_string(), "孙大".to_string())]);
+        let out = bulk_by_mode(
+            VotingMode::Households,
+            &people,
+            &facts,
+            &checks,
+            &registered,
+        );
+        let passed: Vec<Option<bool>> = out.iter().map(|c| c.as_ref().map(|c| c.passed)).collect();
+        assert_eq!(
+            passed,
+            [Some(false), Some(true), None, Some(false), Some(false)]
+        );
+        let msg = |i: usize| out[i].as_ref().unwrap().message.clone();
+        assert!(
+            msg(0).contains("户号 H-1 的户代表为赵老，赵小不予登记"),
+            "{}",
+            msg(0)
+        );
+        assert!(msg(3).contains("未登记户号"));
+        assert!(msg(4).contains("户号 H-3 已登记户代表孙大"));
+        let all = bulk_by_mode(VotingMode::AllVoters, &people, &facts, &checks, &registered);
+        assert_eq!(
+            all.iter()
+                .filter(|c| c.as_ref().is_some_and(|c| c.passed))
+                .count(),
+            4
+        );
+    }
+
+    #[test]
+    fn bulk_in_representatives_mode_registers_exactly_the_eligible_representatives() {
+        let day = d(2026, 5, 15);
+        let rep = Resident {
+            person_id: 1,
+            ..resident(d(1970, 1, 1))
+        };
+        let plain = Resident {
+            person_id: 2,
+            ..resident(d(1970, 1, 1))
+        };
+        let people = [rep, plain];
+        let facts = [
+            ModeFacts {
+                representative: true,
+                ..household(None)
+            },
+            household(None),
+        ];
+        let checks = bulk_register(&people, "XH", day, &BTreeMap::new());
+        let out = bulk_by_mode(
+            VotingMode::Representatives,
+            &people,
+            &facts,
+            &checks,
+            &BTreeMap::new(),
+        );
+        assert!(out[0].as_ref().unwrap().passed);
+        assert!(!out[1].as_ref().unwrap().passed);
     }
 
     #[test]
