@@ -6,6 +6,7 @@ mod count;
 pub mod data;
 mod names;
 pub mod party;
+pub mod residents;
 
 use chrono::Datelike;
 
@@ -182,6 +183,7 @@ async fn drive_party(
     for (code, stop) in [("sg01", party::Stop::Complete), ("sg02", party::Stop::InP3)] {
         out.extend(party::drive(state, &router, &street, code, stop).await?);
     }
+    out.extend(residents::drive(state, &router, &street, "sg01").await?);
     Ok(out)
 }
 

@@ -41,7 +41,7 @@ pub struct Run<'a> {
 }
 
 /// The campaign of the community `code`, if the demo made one.
-async fn campaign_of(state: &AppState, code: &str) -> AppResult<Option<(i64, i64)>> {
+pub(super) async fn campaign_of(state: &AppState, code: &str) -> AppResult<Option<(i64, i64)>> {
     Q::new("select c.id, m.id from campaigns c join communities m on m.id = c.community_id where m.code = $1 order by c.id limit 1")
         .bind(code)
         .optional(&state.db)

@@ -1,5 +1,6 @@
 //! `huanjie demo` drives Party pipelines through the API: one community to the approved 书记,
-//! one stopped in P-3, and loading twice changes nothing.
+//! one stopped in P-3; and 舜华社区's residents' pipeline to the filed result. Loading twice
+//! changes nothing.
 
 use axum::http::Method;
 use serde_json::Value;
@@ -86,10 +87,55 @@ async fn the_demo_completes_one_party_pipeline_leaves_another_in_p3_and_a_second
         "{secretary}"
     );
     assert_eq!(
-        app.count("select count(*) from votes where state = 'certified'")
+        app.count("select count(*) from votes v join meetings m on m.id = v.meeting_id where v.state = 'certified' and m.kind = 'party'")
             .await,
         2
     );
+
+    // sg01's residents' pipeline: R-1 … R-8 done, five elected with certificates, the result filed.
+    let r = get(&app, &format!("/api/v1/campaigns/{c}/residents")).await;
+    let statuses: Vec<&str> = r["overview"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["已完成"; 8], "{r}");
+    let result = get(&app, &format!("/api/v1/campaigns/{c}/residents/result")).await;
+    let elected = result["result"]["elected"].as_array().unwrap();
+    let posts: Vec<&str> = elected
+        .iter()
+        .map(|e| e["post"].as_str().unwrap())
+        .collect();
+    assert_eq!(elected.len(), 5, "{result}");
+    assert_eq!(
+        posts.iter().filter(|p| **p == "director").count(),
+        1,
+        "{posts:?}"
+    );
+    assert_eq!(
+        posts.iter().filter(|p| **p == "deputy").count(),
+        1,
+        "{posts:?}"
+    );
+    assert!(
+        elected.iter().all(|e| e["certificate_no"]
+            .as_str()
+            .unwrap()
+            .starts_with("DX-sg01-")),
+        "{result}"
+    );
+    assert_eq!(
+        result["result"]["others"].as_array().unwrap().len(),
+        2,
+        "{result}"
+    );
+    assert_eq!(
+        result["result"]["filing"]["filing_no"],
+        "区民政备〔2027〕1号"
+    );
+    let line = report.party.iter().find(|l| l.contains("居委会")).unwrap();
+    assert!(line.contains("R-8"), "{line}");
     let nominations = app.count("select count(*) from party_nominations").await;
     let audit = app.count("select count(*) from audit_log").await;
     let again = huanjie::demo::load(&app.state).await.unwrap();
