@@ -139,6 +139,27 @@ pub fn see_other(to: &str) -> axum::response::Response {
     axum::response::Redirect::to(to).into_response()
 }
 
+/// Answers a form: on success a flash made by `ok` and back to `back`; a 422 or 409 is shown
+/// as a flash on `back` (nothing changed), any other error is raised.
+pub async fn finish<T>(
+    session: &Session,
+    back: &str,
+    r: crate::error::AppResult<T>,
+    ok: impl FnOnce(T) -> String,
+) -> crate::error::AppResult<axum::response::Response> {
+    use crate::error::AppError;
+    match r {
+        Ok(v) => {
+            flash(session, "ok", ok(v)).await;
+            Ok(see_other(back))
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            back_with_error(session, back, e).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Answers a form's validation error: the message as a flash, and back to the form.
 pub async fn back_with_error(
     session: &Session,

@@ -18,9 +18,10 @@ use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::domain::rules::CheckRecord;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
-use crate::web::{self, Layout};
+use crate::web::Layout;
+pub(super) use crate::web::finish;
 
 /// A check as a page shows it.
 pub struct CheckView {
@@ -61,25 +62,6 @@ type Ids3 = Path<(String, i64, i64)>;
 /// The pipeline's page path.
 pub(super) fn base(community: &Community, c: &Campaign) -> String {
     format!("/communities/{}/campaigns/{}/party", community.code, c.id)
-}
-
-/// Answers a form: a flash and back to `back`; 422 and 409 are shown, other errors raised.
-pub(super) async fn finish<T>(
-    session: &Session,
-    back: &str,
-    r: AppResult<T>,
-    ok: impl FnOnce(T) -> String,
-) -> AppResult<Response> {
-    match r {
-        Ok(v) => {
-            web::flash(session, "ok", ok(v)).await;
-            Ok(web::see_other(back))
-        }
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            web::back_with_error(session, back, e).await
-        }
-        Err(e) => Err(e),
-    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -25,9 +25,10 @@ use crate::communities::Community;
 use crate::counting::stage::Stage;
 use crate::counting::{Meeting, load_meeting};
 use crate::db::{Db, Q};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
-use crate::web::{self, Layout};
+use crate::web::Layout;
+use crate::web::finish;
 
 type Ids = Path<(String, i64)>;
 type J = AppResult<Json<Value>>;
@@ -37,25 +38,6 @@ fn page(community: &Community, c: &Campaign) -> String {
         "/communities/{}/campaigns/{}/residents/election",
         community.code, c.id
     )
-}
-
-/// A flash and back; 422 and 409 are shown, other errors raised.
-async fn finish<T>(
-    session: &Session,
-    back: &str,
-    r: AppResult<T>,
-    ok: impl FnOnce(T) -> String,
-) -> AppResult<Response> {
-    match r {
-        Ok(v) => {
-            web::flash(session, "ok", ok(v)).await;
-            Ok(web::see_other(back))
-        }
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            web::back_with_error(session, back, e).await
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// Everything the election page and `GET …/election` show.

@@ -22,7 +22,8 @@ use crate::domain::residents::Basis;
 use crate::error::{AppError, AppResult};
 use crate::routes::{Access, RouteDef, create, get, post};
 use crate::state::AppState;
-use crate::web::{self, Layout};
+use crate::web::Layout;
+use crate::web::finish;
 
 type Ids = Path<(String, i64)>;
 type J = AppResult<Json<Value>>;
@@ -41,25 +42,6 @@ fn page(community: &Community, c: &Campaign) -> String {
         "/communities/{}/campaigns/{}/residents/voters",
         community.code, c.id
     )
-}
-
-/// A flash and back to the page; 422 and 409 are shown, other errors raised.
-async fn finish<T>(
-    session: &Session,
-    back: &str,
-    r: AppResult<T>,
-    ok: impl FnOnce(T) -> String,
-) -> AppResult<Response> {
-    match r {
-        Ok(v) => {
-            web::flash(session, "ok", ok(v)).await;
-            Ok(web::see_other(back))
-        }
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            web::back_with_error(session, back, e).await
-        }
-        Err(e) => Err(e),
-    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -23,7 +23,8 @@ use crate::db::{Db, Q};
 use crate::domain::residents::{ElectionRules, VotingMode};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::web::{self, Layout};
+use crate::web::Layout;
+use crate::web::finish;
 
 type Ids = Path<(String, i64)>;
 
@@ -33,25 +34,6 @@ fn base(community: &Community, c: &Campaign) -> String {
         "/communities/{}/campaigns/{}/residents",
         community.code, c.id
     )
-}
-
-/// Answers a form: a flash and back to `back`; 422 and 409 are shown, other errors raised.
-async fn finish<T>(
-    session: &Session,
-    back: &str,
-    r: AppResult<T>,
-    ok: impl FnOnce(T) -> String,
-) -> AppResult<Response> {
-    match r {
-        Ok(v) => {
-            web::flash(session, "ok", ok(v)).await;
-            Ok(web::see_other(back))
-        }
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            web::back_with_error(session, back, e).await
-        }
-        Err(e) => Err(e),
-    }
 }
 
 #[derive(Template, WebTemplate)]
