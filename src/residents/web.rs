@@ -20,7 +20,7 @@ use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::db::{Db, Q};
-use crate::domain::residents::{ElectionRules, VotingMode};
+use crate::domain::residents::{ElectionRules, Post, VotingMode};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::Layout;
@@ -352,6 +352,8 @@ pub struct RulesPage {
     settings: ElectionRules,
     described: Vec<(&'static str, String)>,
     modes: Vec<(&'static str, &'static str)>,
+    /// (field name, post, checked) of the 等额 checkboxes.
+    uncontested: Vec<(String, &'static str, bool)>,
     checks: Vec<CheckOut>,
     street: bool,
 }
@@ -378,6 +380,13 @@ pub async fn rules_get(
         base: base(&community, &c),
         open: store::is_open(&state.db, c.id, "R-3").await?,
         described: settings.describe(),
+        uncontested: Post::ALL
+            .iter()
+            .map(|p| {
+                let checked = settings.uncontested_posts.contains(p);
+                (format!("uncontested_{}", p.as_str()), p.label(), checked)
+            })
+            .collect(),
         adopted: rules.as_ref().is_some_and(|r| r.adopted_at.is_some()),
         settings,
         rules,
@@ -401,6 +410,13 @@ pub struct RulesForm {
     two_posts: Option<String>,
     proxy_limit: u32,
     further_election_days: u32,
+    /// 等额 allowed for 主任 / 副主任 / 委员 (checkboxes).
+    #[serde(default)]
+    uncontested_director: Option<String>,
+    #[serde(default)]
+    uncontested_deputy: Option<String>,
+    #[serde(default)]
+    uncontested_member: Option<String>,
 }
 
 pub async fn rules_post(
@@ -423,6 +439,15 @@ pub async fn rules_post(
         settings.two_posts = f.two_posts.is_some();
         settings.proxy_limit = f.proxy_limit;
         settings.further_election_days = f.further_election_days;
+        settings.uncontested_posts = [
+            (Post::Director, &f.uncontested_director),
+            (Post::Deputy, &f.uncontested_deputy),
+            (Post::Member, &f.uncontested_member),
+        ]
+        .into_iter()
+        .filter(|(_, on)| on.is_some())
+        .map(|(p, _)| p)
+        .collect();
         rules::set_rules(
             &state,
             &ctx,

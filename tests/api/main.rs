@@ -21,5 +21,6 @@ mod projector;
 mod residents;
 mod residents_election;
 mod residents_nominees;
+mod residents_pipeline;
 mod residents_results;
 mod residents_voters;
