@@ -28,7 +28,7 @@ use crate::web::{self, Layout};
 type Ids = Path<(String, i64)>;
 
 /// The pipeline's page path.
-fn base(community: &Community, c: &Campaign) -> String {
+pub(super) fn base(community: &Community, c: &Campaign) -> String {
     format!(
         "/communities/{}/campaigns/{}/residents",
         community.code, c.id
@@ -36,7 +36,7 @@ fn base(community: &Community, c: &Campaign) -> String {
 }
 
 /// Answers a form: a flash and back to `back`; 422 and 409 are shown, other errors raised.
-async fn finish<T>(
+pub(super) async fn finish<T>(
     session: &Session,
     back: &str,
     r: AppResult<T>,
