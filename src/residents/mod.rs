@@ -21,6 +21,7 @@ mod election;
 mod election_poll;
 mod election_read;
 mod election_routes;
+mod election_vacancy;
 mod election_web;
 mod introductions;
 mod nominees;
