@@ -342,6 +342,13 @@ pub async fn finish(
         return Err(AppError::conflict(format!("选举尚未完成：{}", s.status)));
     }
     let flags = read::flags(&state.db, &e).await?;
+    let vacancies = super::election_vacancy::vacancies(&state.db, &e).await?;
+    if let Some(v) = vacancies.iter().find(|v| v.open) {
+        return Err(AppError::conflict(format!(
+            "选举尚未完成：{}请先安排另行选举。",
+            v.text()
+        )));
+    }
     if let Some(f) = flags.iter().find(|f| f.decision.is_none()) {
         return Err(AppError::conflict(format!(
             "另选他人当选的{}（{}）不是本社区登记选民，须先记录居民选举委员会的决定。",

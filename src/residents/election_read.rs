@@ -209,6 +209,7 @@ pub async fn rounds(db: &Db, e: &Election) -> AppResult<Option<Stage>> {
         .map(|v| (v.person_id, v.name))
         .collect();
     stage::resolve(&mut s, &people);
+    super::election_vacancy::apply(&mut s, &super::election_vacancy::vacancies(db, e).await?);
     Ok(Some(s))
 }
 

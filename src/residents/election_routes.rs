@@ -54,6 +54,11 @@ pub fn election_routes() -> Vec<RouteDef> {
             c,
             r::post(w::writeins_post),
         ),
+        create(
+            "/communities/{code}/campaigns/{campaign}/residents/election/further",
+            c,
+            r::post(w::further_post),
+        ),
         post(
             "/communities/{code}/campaigns/{campaign}/residents/election/done",
             c,
@@ -93,6 +98,11 @@ pub fn election_routes() -> Vec<RouteDef> {
             "/api/v1/campaigns/{campaign}/residents/election/writeins",
             c,
             r::post(w::api_writein),
+        ),
+        create(
+            "/api/v1/campaigns/{campaign}/residents/election/further",
+            c,
+            r::post(w::api_further),
         ),
         post(
             "/api/v1/campaigns/{campaign}/residents/election/done",

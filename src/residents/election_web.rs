@@ -16,6 +16,7 @@ use tower_sessions::Session;
 use super::election::{self, BoxInput, ElectionInput, ProxyInput};
 use super::election_poll::{self as poll, ParticipationInput, WriteinInput};
 use super::election_read::{self as read, BoxRow, Election, Flag, ParticipationRow, ProxyRow};
+use super::election_vacancy::Vacancy;
 use super::nominees_read::{self, Nominee};
 use super::store::{self, CheckOut};
 use super::voters_web::scope;
@@ -71,6 +72,8 @@ pub struct State7 {
     pub stage: Option<Stage>,
     /// Write-in winners who are not voters.
     pub flags: Vec<Flag>,
+    /// Seats left vacant by unconfirmed write-ins.
+    pub vacancies: Vec<Vacancy>,
     /// The elected with certificate numbers, once R-7 is done.
     pub elected: Vec<ElectedOut>,
 }
@@ -86,6 +89,13 @@ pub struct ElectedOut {
     pub votes: i64,
     /// 当选证书 number.
     pub certificate_no: String,
+}
+
+impl State7 {
+    /// A vacant seat still waits for its further election.
+    pub fn further_due(&self) -> bool {
+        self.vacancies.iter().any(|v| v.open)
+    }
 }
 
 async fn state7(db: &Db, c: &Campaign) -> AppResult<State7> {
@@ -104,9 +114,13 @@ async fn state7(db: &Db, c: &Campaign) -> AppResult<State7> {
     };
     let parts: Vec<ParticipationRow> = read::participations(db, c.id).await?;
     let (counts, present) = read::counts(&parts);
-    let (stage, flags) = match &election {
-        Some(e) => (read::rounds(db, e).await?, read::flags(db, e).await?),
-        None => (None, Vec::new()),
+    let (stage, flags, vacancies) = match &election {
+        Some(e) => (
+            read::rounds(db, e).await?,
+            read::flags(db, e).await?,
+            super::election_vacancy::vacancies(db, e).await?,
+        ),
+        None => (None, Vec::new(), Vec::new()),
     };
     Ok(State7 {
         open: store::is_open(db, c.id, "R-7").await?,
@@ -121,6 +135,7 @@ async fn state7(db: &Db, c: &Campaign) -> AppResult<State7> {
         quorum: read::quorum(db, c.id).await?,
         stage,
         flags,
+        vacancies,
         elected: Q::new("select post, name, votes, certificate_no from resident_elected where campaign_id = $1 order by id")
             .bind(c.id)
             .all(db)
@@ -382,6 +397,32 @@ pub async fn api_writein(
     let (c, community) = scope(&state.db, &ctx, id).await?;
     let check = poll::decide_writein(&state, &ctx, &c, &community, &f).await?;
     created(json!({"check": check}))
+}
+
+/// The further round (另行选举) for seats left vacant by unconfirmed write-ins (page).
+pub async fn further_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((_, id)): Ids,
+) -> AppResult<Response> {
+    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let r = super::election_vacancy::create_further(&state, &ctx, &c, &community).await;
+    finish(&session, &page(&community, &c), r, |v| {
+        format!("已安排“{}”，请在计票室进行投票。", v.title)
+    })
+    .await
+}
+
+/// The further round for the vacant seats (API): `201 {"vote"}`.
+pub async fn api_further(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let v = super::election_vacancy::create_further(&state, &ctx, &c, &community).await?;
+    created(json!({"vote": v.to_json()}))
 }
 
 pub async fn api_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {

@@ -16,10 +16,12 @@
 //! `results_docs` are the pages, API and print documents.
 
 mod api;
+mod checks_web;
 mod election;
 mod election_poll;
 mod election_read;
 mod election_routes;
+mod election_vacancy;
 mod election_web;
 mod introductions;
 mod nominees;
@@ -58,6 +60,7 @@ pub fn routes() -> Vec<RouteDef> {
     t.extend(nominees_api::nominees_routes());
     t.extend(election_routes::election_routes());
     t.extend(results_web::results_routes());
+    t.extend(checks_web::check_routes());
     t
 }
 

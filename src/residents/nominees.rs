@@ -216,7 +216,7 @@ pub struct WithdrawInput {
     pub reason: String,
 }
 
-/// withdraws a nominee (the reason is kept in the audit entry).
+/// withdraws a nominee; the reason is stored with it and in the audit entry.
 pub async fn withdraw(
     state: &AppState,
     ctx: &Ctx,
@@ -236,8 +236,9 @@ pub async fn withdraw(
         return Err(AppError::conflict(format!("{}已退出提名。", n.name)));
     }
     let mut tx = state.db.begin().await?;
-    Q::new("update resident_nominees set withdrawn = $1, updated_at = $2 where id = $3")
+    Q::new("update resident_nominees set withdrawn = $1, withdraw_reason = $2, updated_at = $3 where id = $4")
         .bind(true)
+        .bind(reason)
         .bind(crate::now())
         .bind(nid)
         .execute(&mut tx)

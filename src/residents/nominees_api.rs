@@ -29,6 +29,7 @@ async fn nominee_json(state: &AppState, n: &Nominee) -> AppResult<Value> {
         "nominee": n,
         "post_label": n.post_label(),
         "status": n.status(),
+        "status_text": n.status_text(),
         "official": n.is_official(),
         "next_review": crate::domain::residents::next_review(&n.reviews),
         "reviews_check": nominees::reviews_check(n),

@@ -31,6 +31,8 @@ pub struct Nominee {
     pub statement: String,
     /// Withdrawn (or stepped back).
     pub withdrawn: bool,
+    /// Why the nominee withdrew (empty when not withdrawn).
+    pub withdraw_reason: String,
     /// The reviews, oldest first.
     pub reviews: Vec<ReviewResult>,
     /// The same reviews as recorded, with their dates, for pages and documents.
@@ -73,6 +75,7 @@ struct NomineeRow {
     introduction: String,
     statement: String,
     withdrawn: bool,
+    withdraw_reason: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -87,7 +90,7 @@ struct ReviewRow {
 /// Every nominee of a campaign with its reviews, by post then 姓氏笔画.
 pub async fn nominees(db: &Db, campaign_id: i64) -> AppResult<Vec<Nominee>> {
     let rows: Vec<NomineeRow> = Q::new(
-        "select n.id, n.person_id, p.name, n.post, n.channel, n.nominated_by, n.introduction, n.statement, n.withdrawn \
+        "select n.id, n.person_id, p.name, n.post, n.channel, n.nominated_by, n.introduction, n.statement, n.withdrawn, n.withdraw_reason \
          from resident_nominees n join people p on p.id = n.person_id where n.campaign_id = $1 order by n.id",
     )
     .bind(campaign_id)
@@ -131,6 +134,7 @@ pub async fn nominees(db: &Db, campaign_id: i64) -> AppResult<Vec<Nominee>> {
             introduction: r.introduction,
             statement: r.statement,
             withdrawn: r.withdrawn,
+            withdraw_reason: r.withdraw_reason,
         })
         .collect();
     let rank = |n: &Nominee| {
@@ -185,6 +189,15 @@ impl Nominee {
     /// The next review due, by its label (empty once all four are passed).
     pub fn next_label(&self) -> &'static str {
         next_review(&self.reviews).map(Review::label).unwrap_or("")
+    }
+
+    /// The status with the withdrawal's reason: 已退出：<理由>, or [`Self::status`].
+    pub fn status_text(&self) -> String {
+        if self.withdrawn && !self.withdraw_reason.is_empty() {
+            format!("已退出：{}", self.withdraw_reason)
+        } else {
+            self.status().to_string()
+        }
     }
 
     /// 已退出, 正式候选人 or 审查中.

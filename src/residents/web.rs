@@ -29,7 +29,7 @@ use crate::web::finish;
 type Ids = Path<(String, i64)>;
 
 /// The pipeline's page path.
-fn base(community: &Community, c: &Campaign) -> String {
+pub(super) fn base(community: &Community, c: &Campaign) -> String {
     format!(
         "/communities/{}/campaigns/{}/residents",
         community.code, c.id

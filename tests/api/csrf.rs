@@ -177,6 +177,9 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
             Fix::Json(json!({"ballot": {"marks": {"委员": {"for": ["丁一"]}}}}))
         }
         ("POST", "/api/v1/checks/{id}/override") => Fix::Json(json!({"reason": "经街道研究同意"})),
+        ("POST", "/communities/{code}/campaigns/{campaign}/residents/checks/{rchk}/override") => {
+            f(&[("reason", "经街道研究同意")])
+        }
         _ => {
             return party_fixture(def, ids)
                 .or_else(|| lists_fixture(def, ids.party.person))
@@ -397,6 +400,17 @@ fn nominees_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
     } else {
         Fix::Form(fields.iter().map(|(k, v)| (*k, v.to_string())).collect())
     })
+}
+
+/// The page override of a residents' check needs it failed (a review may have refreshed it).
+async fn checks_prepare(app: &TestApp, pattern: &str, ids: &Ids) {
+    if pattern.ends_with("/residents/checks/{rchk}/override") {
+        Q::new("update rule_checks set passed = false where id = $1")
+            .bind(ids.resident_check.0)
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
 }
 
 /// Puts in the state a route needs (raw SQL): opened by the street and not
@@ -977,6 +991,7 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
         voters_prepare(&app, def.path, ids.campaign).await;
         nominees_prepare(&app, def.path, &ids).await;
         results_prepare(&app, def.path, ids.campaign).await;
+        checks_prepare(&app, def.path, &ids).await;
         crate::party::congress::csrf_prepare(&app, def).await;
         let election = crate::residents_election::csrf::csrf_prepare(&app, def.path).await;
         if let Some((c, _)) = election {

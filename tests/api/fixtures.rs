@@ -40,6 +40,8 @@ pub struct Ids {
     pub other_party: Party,
     /// A residents' committee nominee in each campaign: (sg01's, sg02's).
     pub nominee: (i64, i64),
+    /// A failed C-3 check of each of those nominees: (sg01's, sg02's).
+    pub resident_check: (i64, i64),
     /// An elected member (当选证书) of sg01's campaign, and one of sg02's.
     pub elected: (i64, i64),
 }
@@ -188,12 +190,17 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
         resident_nominee(app, campaign, person).await,
         resident_nominee(app, other_campaign, other_person).await,
     );
+    let resident_check = (
+        resident_check(app, nominee.0).await,
+        resident_check(app, nominee.1).await,
+    );
     let elected = (
         crate::residents_results::arrange_elected(app, campaign, vote, 98).await,
         crate::residents_results::arrange_elected(app, other_campaign, room.other_vote, 99).await,
     );
     Ids {
         nominee,
+        resident_check,
         elected,
         party,
         other_party,
@@ -224,6 +231,27 @@ async fn resident_nominee(app: &TestApp, campaign: i64, person: i64) -> i64 {
     .scalar(&app.state.db)
     .await
     .unwrap()
+}
+
+/// A failed C-3 check of a residents' nominee, stored directly; its id.
+async fn resident_check(app: &TestApp, nominee: i64) -> i64 {
+    let check = RuleCheck::new(
+        "C-3.age",
+        false,
+        "test",
+        "年龄超出上限".into(),
+        &[("age", json!(56))],
+    );
+    let mut tx = app.state.db.begin().await.unwrap();
+    huanjie::checks::save(&mut tx, "resident_nominee", nominee, &check)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    Q::new("select id from rule_checks where subject_type = 'resident_nominee' and subject_id = $1")
+        .bind(nominee)
+        .scalar(&app.state.db)
+        .await
+        .unwrap()
 }
 
 /// Creates a person through the API as the street.
@@ -300,6 +328,15 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
         .replace("{token}", &ids.link.1)
         .replace("{nid}", &p.nid.to_string())
         .replace("{chk}", &p.chk.to_string())
+        .replace(
+            "{rchk}",
+            &(if other {
+                ids.resident_check.1
+            } else {
+                ids.resident_check.0
+            })
+            .to_string(),
+        )
         .replace("{pid}", &p.pid.to_string())
         .replace("{oid}", &p.oid.to_string())
         .replace(

@@ -19,6 +19,7 @@ mod party;
 mod people;
 mod projector;
 mod residents;
+mod residents_checks;
 mod residents_election;
 mod residents_nominees;
 mod residents_pipeline;

@@ -8,6 +8,7 @@ mod api_walk;
 mod reviews;
 mod slate;
 mod walk;
+mod withdraw;
 
 use axum::http::{Method, StatusCode};
 use huanjie::db::Q;

@@ -37,7 +37,7 @@ pub use output::{
     BallotReport, CandidateResult, NextRound, PostResult, QuorumReport, Status, TallyResult,
     VoidReason,
 };
-pub use rules::decide;
+pub use rules::{decide, further_candidates};
 pub use settings::{
     BoxCheck, Comparison, MajorityBase, Overvote, Preset, Round, Rules, SamePersonTwoPosts,
     Settings, SettingsOverrides,

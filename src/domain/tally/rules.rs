@@ -260,7 +260,8 @@ fn next_round(
                 .copied()
                 .collect();
             let wanted = supplementary_size(rules.preset, unfilled);
-            names_of(&pool[..take_with_ties(&pool, wanted)])
+            let votes: Vec<u64> = pool.iter().map(|n| n.votes).collect();
+            names_of(&pool[..take_with_ties(&votes, wanted)])
         }
         Round::TieRevote => {
             let rest: Vec<&NameCount> = d
@@ -305,18 +306,37 @@ pub(super) fn supplementary_size(preset: Preset, shortfall: u64) -> u64 {
     }
 }
 
-/// The first `wanted` of the sorted `pool`, plus anyone tied with the last one taken.
-fn take_with_ties(pool: &[&NameCount], wanted: u64) -> usize {
-    if pool.len() as u64 <= wanted {
-        return pool.len();
+/// How many of a pool sorted by `votes` (descending) are taken: the first `wanted`, plus
+/// anyone tied with the last one taken.
+fn take_with_ties(votes: &[u64], wanted: u64) -> usize {
+    if votes.len() as u64 <= wanted {
+        return votes.len();
     }
     let wanted = wanted as usize;
-    let last = pool[wanted - 1].votes;
-    wanted
-        + pool[wanted..]
-            .iter()
-            .take_while(|n| n.votes == last)
-            .count()
+    let last = votes[wanted - 1];
+    wanted + votes[wanted..].iter().take_while(|v| **v == last).count()
+}
+
+/// Rule 6 for seats left vacant after a certified count (an elected write-in whom the
+/// residents' election committee did not confirm): the further election's candidates for
+/// `vacant` seats of `post` — its counted people not in `skip` (everyone elected, and the
+/// unconfirmed), listed or with votes, in the result's order — as many as a further election
+/// for `vacant` seats has, plus anyone tied with the last one taken.
+pub fn further_candidates(
+    preset: Preset,
+    post: &PostResult,
+    skip: &HashSet<&str>,
+    vacant: u64,
+) -> Vec<String> {
+    let pool: Vec<&CandidateResult> = post
+        .candidates
+        .iter()
+        .filter(|c| !skip.contains(c.name.as_str()))
+        .filter(|c| !c.write_in || c.votes > 0)
+        .collect();
+    let votes: Vec<u64> = pool.iter().map(|c| c.votes).collect();
+    let n = take_with_ties(&votes, supplementary_size(preset, vacant));
+    pool[..n].iter().map(|c| c.name.clone()).collect()
 }
 
 /// Votes descending, then surname-stroke order.

@@ -171,8 +171,11 @@ pub async fn csrf_prepare(app: &TestApp, pattern: &str) -> Option<(i64, i64)> {
         }
     }
     ok(app, Who::Street, &state, json!({"to": "review"})).await;
-    if route == "/done" {
-        let body = json!({"vote_id": vote, "name": "外来人", "accepted": true, "reason": "核实"});
+    if route == "/done" || route == "/further" {
+        // For the further round, the committee does not confirm the write-in: a seat is vacant.
+        let accepted = route == "/done";
+        let body =
+            json!({"vote_id": vote, "name": "外来人", "accepted": accepted, "reason": "核实"});
         ok(app, Who::Street, &format!("{}/writeins", el(c)), body).await;
         for client in [&chief_s, &chief_c] {
             let path = format!("/api/v1/votes/{vote}/signoff");
@@ -212,7 +215,7 @@ pub fn csrf_fixture(pattern: &str, vote: i64) -> Option<(Vec<(&'static str, Stri
             vec![("certificate", s("XM-sg01-12-09104"))],
             json!({"certificate": "XM-sg01-12-09104"}),
         ),
-        "/close-polls" | "/done" => (vec![], json!({})),
+        "/close-polls" | "/done" | "/further" => (vec![], json!({})),
         "/writeins" => (
             vec![
                 ("vote_id", vote.to_string()),

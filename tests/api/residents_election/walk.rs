@@ -12,13 +12,13 @@ use crate::browser::Browser;
 use crate::counting_fixtures::{call_as, staff};
 use crate::helpers::{B, Client, PASSWORD, TestApp, Who};
 
-struct Staff {
+pub(super) struct Staff {
     chief_scrutineer: Client,
     chief_counter: Client,
     counter: Client,
 }
 
-async fn staff_of(app: &TestApp, meeting: i64) -> Staff {
+pub(super) async fn staff_of(app: &TestApp, meeting: i64) -> Staff {
     let s = |b| staff(app, meeting, b);
     Staff {
         chief_scrutineer: s(json!({"name": "总监票人", "role": "scrutineer", "chief": true}))
@@ -33,7 +33,7 @@ async fn staff_of(app: &TestApp, meeting: i64) -> Staff {
     }
 }
 
-async fn state(app: &TestApp, vote: i64, body: Value) {
+pub(super) async fn state(app: &TestApp, vote: i64, body: Value) {
     let r = api(
         app,
         Who::Community,
@@ -46,7 +46,7 @@ async fn state(app: &TestApp, vote: i64, body: Value) {
 }
 
 /// Enters `ballots` by both counters and moves the vote to review.
-async fn count(app: &TestApp, st: &Staff, vote: i64, ballots: &[Value]) {
+pub(super) async fn count(app: &TestApp, st: &Staff, vote: i64, ballots: &[Value]) {
     for (i, b) in ballots.iter().enumerate() {
         for (c, tag) in [(&st.chief_counter, "a"), (&st.counter, "b")] {
             let body = json!({"client_id": format!("r{vote}-{i}-{tag}"), "ballot": b});
@@ -59,7 +59,7 @@ async fn count(app: &TestApp, st: &Staff, vote: i64, ballots: &[Value]) {
 }
 
 /// Both chiefs sign; the answers.
-async fn sign(app: &TestApp, st: &Staff, vote: i64) -> Vec<(u16, String)> {
+pub(super) async fn sign(app: &TestApp, st: &Staff, vote: i64) -> Vec<(u16, String)> {
     let mut out = Vec::new();
     for c in [&st.chief_scrutineer, &st.chief_counter] {
         let path = format!("/api/v1/votes/{vote}/signoff");
@@ -69,12 +69,12 @@ async fn sign(app: &TestApp, st: &Staff, vote: i64) -> Vec<(u16, String)> {
     out
 }
 
-fn ballot(director: &str, deputy: &str, members: &[&str]) -> Value {
+pub(super) fn ballot(director: &str, deputy: &str, members: &[&str]) -> Value {
     json!({"marks": {"主任": {"for": [director]}, "副主任": {"for": [deputy]}, "委员": {"for": members}}})
 }
 
 /// Seven voters take part: five at the station, one by proxy, one at a mobile box.
-async fn participate(app: &TestApp, s: &Setup) {
+pub(super) async fn participate(app: &TestApp, s: &Setup) {
     let path = format!("{}/participations", el(s.c));
     for name in ["丁一", "王二", "李三", "赵四", "钱五"] {
         let r = at_station(app, s.c, &certificate(app, s.id(name)).await).await;

@@ -2,6 +2,7 @@
 
 mod ballots_rule2;
 mod counting_rule3;
+mod further_vacancy;
 mod input_errors;
 mod props;
 mod round_rule1;
