@@ -349,7 +349,7 @@ async fn change_state(
         issued = Some(i);
     }
     if to == VoteState::Counting {
-        crate::residents::counting_gate(&state.db, &vote, f.present, f.ballots_issued).await?;
+        crate::residents::counting_gate(&state.db, &vote, present, issued).await?;
     }
     if to == VoteState::Review {
         let rows = ballots_of(&state.db, vote.id).await?;

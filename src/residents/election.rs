@@ -58,6 +58,15 @@ pub async fn create(
 ) -> AppResult<(Election, Vote)> {
     let date =
         parse_date(f.date.trim()).ok_or_else(|| AppError::invalid("选举日期", "请填写有效日期"))?;
+    // Ages and the voter list's publication were reckoned from the campaign's election day.
+    if let Some(day) = c.residents_election_day.filter(|d| *d != date) {
+        return Err(AppError::invalid(
+            "选举日期",
+            format!(
+                "选举大会应在本次居委会选举日 {day} 举行（选民年龄和选民名单公布天数均按该日计算）"
+            ),
+        ));
+    }
     let place = f.place.trim();
     if place.is_empty() || place.chars().count() > 100 {
         return Err(AppError::invalid(
@@ -125,7 +134,8 @@ pub async fn create(
             }
         }
     };
-    let seats = &rules.seats;
+    // The seats of C-2, frozen once the rules are adopted (the slate was checked against them).
+    let seats = &store::seats(&state.db, c.id).await?.0;
     let posts: Vec<PostInput> = Post::ALL
         .into_iter()
         .map(|p| {
@@ -352,7 +362,10 @@ pub async fn add_box(
         return Err(AppError::invalid("票箱名称", "请填写流动票箱名称"));
     }
     let approval = f.approval.trim();
-    let names = f.scrutineers.names();
+    let mut names = f.scrutineers.names();
+    // The same scrutineer named twice counts once.
+    let mut seen = std::collections::BTreeSet::new();
+    names.retain(|n| seen.insert(n.clone()));
     let check = check_mobile_box(!approval.is_empty(), names.len() as u32);
     if !check.passed {
         return Err(AppError::invalid("流动票箱", check.message));

@@ -158,8 +158,16 @@ pub async fn participate(
         .bind(box_id)
         .bind(ctx.user()?.id)
         .bind(crate::now())
-        .scalar(&mut tx)
-        .await?;
+        .try_scalar(&mut tx)
+        .await
+        .map_err(|e| {
+            // Two scans of one certificate at once: the unique key refuses the second.
+            if crate::db::is_unique_violation(&e) {
+                AppError::conflict(format!("{}已参加投票，每名选民只能投票一次。", voter.name))
+            } else {
+                e.into()
+            }
+        })?;
     let after = json!({"voter": voter.name, "certificate_no": voter.certificate_no, "channel": as_str, "proxy": proxy_id, "box": box_id});
     log(
         &mut tx,

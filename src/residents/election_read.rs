@@ -368,8 +368,12 @@ pub async fn counting_gate(
             k.message
         )));
     }
-    let recorded = vote.present.unwrap_or(0);
-    if present.is_some_and(|p| p != recorded) || issued.is_some_and(|i| i != recorded) {
+    // The participation records decide, whatever was typed into the vote since the polls closed.
+    let recorded = Q::new("select count(*) from resident_participations where campaign_id = $1")
+        .bind(e.campaign_id)
+        .scalar(db)
+        .await?;
+    if present != Some(recorded) || issued != Some(recorded) {
         return Err(AppError::invalid(
             "实到人数",
             format!("参加投票人数和发出选票数以参加投票登记为准：{recorded} 人"),

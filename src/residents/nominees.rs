@@ -191,7 +191,15 @@ pub async fn nominate(
     tx.commit().await?;
     let committee = store::committee(&state.db, c.id).await?;
     let stepped_down = if committee.members.iter().any(|m| m.person_id == p.id) {
-        step_down(state, ctx, c, community, &BTreeSet::from([p.id]))
+        // Every nominee still standing is passed over, so no alternate who is a candidate
+        // takes the seat.
+        let standing: BTreeSet<i64> = read::nominees(&state.db, c.id)
+            .await?
+            .into_iter()
+            .filter(|n| !n.withdrawn)
+            .map(|n| n.person_id)
+            .collect();
+        step_down(state, ctx, c, community, &standing)
             .await?
             .substitutions
             .into_iter()
@@ -290,6 +298,10 @@ pub async fn review(
             "审查应为资格审查、政审、居民代表会议讨论或考试/考核",
         )
     })?;
+    // 资格审查 is the street leading group's (SPEC §1); the others are recorded by the community.
+    if review == Review::Qualification && !ctx.user()?.is_street() {
+        return Err(AppError::Forbidden);
+    }
     let passed = match f.result.trim() {
         "passed" | "通过" => true,
         "failed" | "不通过" => false,

@@ -221,7 +221,7 @@ pub fn results_routes() -> Vec<RouteDef> {
         ),
         post(
             "/communities/{code}/campaigns/{campaign}/residents/result/report",
-            c,
+            Access::Street,
             r::post(report_post),
         ),
         post(
@@ -261,7 +261,7 @@ pub fn results_routes() -> Vec<RouteDef> {
         ),
         post(
             "/api/v1/campaigns/{campaign}/residents/result/report",
-            c,
+            Access::Street,
             r::post(api_report),
         ),
         post(

@@ -52,6 +52,23 @@ pub async fn set_rules(
     }
     let mut settings = f.settings.clone();
     settings.seats = store::seats(&state.db, c.id).await?.0;
+    // Voters registered under one mode and list period keep them: the electorate follows them.
+    let old = store::rules(&state.db, c.id)
+        .await?
+        .map(|r| r.settings)
+        .unwrap_or_default();
+    if old.mode != settings.mode || old.voter_list_days != settings.voter_list_days {
+        let registered = Q::new("select count(*) from resident_voters where campaign_id = $1")
+            .bind(c.id)
+            .scalar(&state.db)
+            .await?;
+        if registered > 0 {
+            return Err(AppError::conflict(format!(
+                "已按“{}”登记选民 {registered} 名，选举方式和选民名单公布天数不能再修改。",
+                old.mode.label()
+            )));
+        }
+    }
     if settings.proxy_limit == 0 {
         return Err(AppError::invalid("委托投票", "每人接受委托不能少于 1 人"));
     }

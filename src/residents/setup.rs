@@ -78,6 +78,14 @@ pub async fn set_seats(
     if f.total > 99 || f.deputies > 99 || f.part_time > 99 {
         return Err(AppError::invalid("职数", "职数不能超过 99"));
     }
+    if store::rules(&state.db, c.id)
+        .await?
+        .is_some_and(|r| r.adopted_at.is_some())
+    {
+        return Err(AppError::conflict(
+            "选举办法已经居民代表会议通过，委员会职数不能再修改。",
+        ));
+    }
     let mut seats = Seats::with_total(f.total, f.deputies);
     seats.part_time = f.part_time;
     let check = check_seats(&seats);

@@ -103,7 +103,7 @@ async fn the_street_overrides_a_nominees_failed_c3_check_on_the_nominees_page() 
     // The qualification review may now pass: the check is satisfied.
     let r = crate::residents_nominees::review(
         &app,
-        crate::helpers::Who::Community,
+        crate::helpers::Who::Street,
         c,
         nid,
         ("qualification", "passed", ""),

@@ -111,6 +111,11 @@ pub(crate) async fn review(
     nid: i64,
     (review, result, reason): (&str, &str, &str),
 ) -> Resp {
+    // 资格审查 is the street's (SPEC §1): community staff's call is made by the street.
+    let who = match (review, who) {
+        ("qualification" | "资格审查", Who::Community) => Who::Street,
+        _ => who,
+    };
     api(
         app,
         who,

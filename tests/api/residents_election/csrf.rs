@@ -97,6 +97,7 @@ pub async fn csrf_prepare(app: &TestApp, pattern: &str) -> Option<(i64, i64)> {
         format!(
             "update campaign_steps set done_at = null where campaign_id = {c} and code = 'R-7'"
         ),
+        format!("update campaigns set residents_election_day = '2027-05-30' where id = {c}"),
     ] {
         Q::new(sql).execute(&app.state.db).await.unwrap();
     }

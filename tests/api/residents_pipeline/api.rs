@@ -195,14 +195,20 @@ async fn a_community_runs_the_whole_residents_election_through_the_api_with_a_fu
         .await;
         let nid = v["id"].as_i64().unwrap();
         for review in ["qualification", "political", "discussion", "assessment"] {
-            ok(
-                &app,
-                Method::POST,
-                &format!("{}/nominees/{nid}/reviews", res(c)),
-                json!({"review": review, "result": "passed", "reason": "", "date": "2027-04-20"}),
-                201,
-            )
-            .await;
+            // 资格审查 is the street leading group's; community staff are refused it.
+            let path = format!("{}/nominees/{nid}/reviews", res(c));
+            let body =
+                json!({"review": review, "result": "passed", "reason": "", "date": "2027-04-20"});
+            if review == "qualification" {
+                let r = call(&app, Method::POST, &path, body.clone()).await;
+                assert_eq!(r.status, 403, "{}", r.text);
+                let r = app
+                    .call(Who::Street, Method::POST, &path, B::Json(body))
+                    .await;
+                assert_eq!(r.status, 201, "{}", r.text);
+            } else {
+                ok(&app, Method::POST, &path, body, 201).await;
+            }
         }
         nominees.push(nid);
     }
@@ -432,14 +438,15 @@ async fn a_community_runs_the_whole_residents_election_through_the_api_with_a_fu
         200,
     )
     .await;
-    ok(
-        &app,
-        Method::POST,
-        &format!("{result}/report"),
-        json!({"reported_street_on": "2027-06-01", "reported_civil_affairs_on": "2027-06-02", "filing_no": "民备-7"}),
-        200,
-    )
-    .await;
+    // 备案 is recorded by the street (SPEC §1).
+    let path = format!("{result}/report");
+    let body = json!({"reported_street_on": "2027-06-01", "reported_civil_affairs_on": "2027-06-02", "filing_no": "民备-7"});
+    let r = call(&app, Method::POST, &path, body.clone()).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    let r = app
+        .call(Who::Street, Method::POST, &path, B::Json(body))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
     ok(
         &app,
         Method::POST,

@@ -273,8 +273,27 @@ async fn a_community_worker_walks_the_whole_residents_election_through_the_pages
     }
     let nids = ids_after(&page, &format!("{nominees}/"));
     assert_eq!(nids.len(), 7, "{nids:?}");
+    // 资格审查 is the street leading group's: community staff see no form for it.
+    assert!(
+        page.contains("资格审查由街道工作组（领导小组）记录。"),
+        "{page}"
+    );
+    let street = Browser::log_in(&app, "t-street", PASSWORD).await;
+    let mut street_page = street.get(&nominees).await;
     for nid in &nids {
-        for _ in 0..4 {
+        let (msg, next) = street
+            .submit_flash(
+                &street_page,
+                &format!("{nominees}/{nid}/reviews"),
+                &[("result", "passed"), ("date", "2027-04-19"), ("reason", "")],
+            )
+            .await;
+        assert!(msg.starts_with("已记录审查结果"), "{msg}");
+        street_page = next;
+    }
+    page = staff.get(&nominees).await;
+    for nid in &nids {
+        for _ in 1..4 {
             let (msg, next) = staff
                 .submit_flash(
                     &page,
@@ -467,9 +486,15 @@ async fn a_community_worker_walks_the_whole_residents_election_through_the_pages
         )
         .await;
     assert_eq!(msg, "已记录选举结果公告于 2027-05-31 公布。");
-    let (msg, page) = staff
+    // 备案 is recorded by the street (SPEC §1), on its own view of the result page.
+    assert!(
+        !page.contains(&format!("action=\"{result}/report\"")),
+        "{page}"
+    );
+    let street_result = street.get(&result).await;
+    let (msg, _) = street
         .submit_flash(
-            &page,
+            &street_result,
             &format!("{result}/report"),
             &[
                 ("reported_street_on", "2027-06-01"),
@@ -479,6 +504,7 @@ async fn a_community_worker_walks_the_whole_residents_election_through_the_pages
         )
         .await;
     assert!(msg.contains("已记录备案"), "{msg}");
+    let page = staff.get(&result).await;
     let certs = staff.get(&format!("{result}/certificates")).await;
     for (name, number) in &numbers {
         let at = certs

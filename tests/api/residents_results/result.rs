@@ -135,7 +135,7 @@ async fn the_notice_report_and_certificates_carry_the_names_votes_post_labels_an
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let r = api(&app, Who::Community, Method::POST, &format!("{base}/report"),
+    let r = api(&app, Who::Street, Method::POST, &format!("{base}/report"),
         json!({"reported_street_on": "2027-06-01", "reported_civil_affairs_on": "2027-06-03", "filing_no": "民备〔2027〕12号"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let page = result_page(c);
@@ -205,13 +205,22 @@ async fn r8_done_is_refused_before_the_reports_and_accepted_after_and_nothing_ch
     assert!(r.text.contains("选举结果公告尚未公布"), "{}", r.text);
     let r = api(
         &app,
-        Who::Community,
+        Who::Street,
         Method::POST,
         &format!("{base}/report"),
         json!({"reported_street_on": "2027-06-01", "reported_civil_affairs_on": "2027-06-01"}),
     )
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "the notice comes first");
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &format!("{base}/report"),
+        json!({"reported_street_on": "2027-06-01", "reported_civil_affairs_on": "2027-06-01"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "备案 is the street's");
     let r = api(
         &app,
         Who::Community,
@@ -241,7 +250,7 @@ async fn r8_done_is_refused_before_the_reports_and_accepted_after_and_nothing_ch
     );
     let r = api(
         &app,
-        Who::Community,
+        Who::Street,
         Method::POST,
         &format!("{base}/report"),
         json!({"reported_street_on": "2027-05-29", "reported_civil_affairs_on": "2027-06-01"}),
@@ -250,7 +259,7 @@ async fn r8_done_is_refused_before_the_reports_and_accepted_after_and_nothing_ch
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("早于选举结果公告公布日期"), "{}", r.text);
     let audit = app.audit_count().await;
-    let r = api(&app, Who::Community, Method::POST, &format!("{base}/report"),
+    let r = api(&app, Who::Street, Method::POST, &format!("{base}/report"),
         json!({"reported_street_on": "2027-06-01", "reported_civil_affairs_on": "2027-06-02", "filing_no": "备-7"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["filing"]["filing_no"], "备-7");

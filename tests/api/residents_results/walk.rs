@@ -52,9 +52,16 @@ async fn a_community_worker_walks_r8_through_the_pages_from_the_result_to_done_a
         )
         .await;
     assert_eq!(msg, "已记录选举结果公告于 2027-05-31 公布。");
-    let (msg, page) = staff
+    // 备案 is recorded by the street (SPEC §1): the community's page shows no filing form.
+    assert!(
+        !page.contains(&format!("action=\"{base}/report\"")),
+        "{page}"
+    );
+    let street = Browser::log_in(&app, "t-street", PASSWORD).await;
+    let street_page = street.get(&base).await;
+    let (msg, _) = street
         .submit_flash(
-            &page,
+            &street_page,
             &format!("{base}/report"),
             &[
                 ("reported_street_on", "2027-06-01"),
@@ -68,6 +75,7 @@ async fn a_community_worker_walks_r8_through_the_pages_from_the_result_to_done_a
             && msg.contains("报区民政局备案：2027-06-02 已报（备案号 民备-88）"),
         "{msg}"
     );
+    let page = staff.get(&base).await;
     let notice = staff.get(&format!("{base}/notice")).await;
     assert!(notice.contains("2027年5月31日") && notice.contains("周一"));
     let certificate = staff
@@ -79,7 +87,6 @@ async fn a_community_worker_walks_r8_through_the_pages_from_the_result_to_done_a
         .await;
     assert_eq!(msg, "公布结果（R-8）已完成。");
     assert!(page.contains("公布结果（R-8）已完成") && !page.contains(&format!("{base}/publish")));
-    let street = Browser::log_in(&app, "t-street", PASSWORD).await;
     let list = street.get("/residents/filings").await;
     for s in [
         "2027-05-31",
