@@ -6,6 +6,7 @@
 //! `residents_election/walk.rs`.
 
 pub(crate) mod csrf;
+mod guards;
 mod vacancy;
 mod walk;
 
