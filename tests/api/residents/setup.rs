@@ -265,7 +265,7 @@ async fn four_and_ten_committee_members_fail_five_and_nine_pass_and_a_candidate_
 }
 
 #[tokio::test]
-async fn the_rules_are_adopted_only_with_more_than_half_of_those_attending_and_sg02_cannot_see_them()
+async fn the_rules_are_adopted_only_with_more_than_half_of_those_attending_then_freeze_the_seats_and_sg02_cannot_see_them()
  {
     let app = TestApp::spawn().await;
     let c = create_campaign(&app, "sg01").await;
@@ -333,6 +333,17 @@ async fn the_rules_are_adopted_only_with_more_than_half_of_those_attending_and_s
         .unwrap()
         .clone();
     assert_eq!(r3["status"], "已完成", "{o}");
+    // The adopted rules freeze the seats: the slate and the ballot use them.
+    let r = api(
+        &app,
+        Who::Community,
+        Method::PUT,
+        &format!("{}/seats", res(c)),
+        json!({"total": 7, "deputies": 1}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(r.text.contains("委员会职数不能再修改"), "{}", r.text);
     let other = app
         .call(
             Who::Community,

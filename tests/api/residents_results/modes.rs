@@ -286,3 +286,51 @@ async fn without_stored_rules_the_default_of_20_days_still_refuses_19_and_accept
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["check"]["numbers"]["min_days"], 20);
 }
+
+#[tokio::test]
+async fn once_a_voter_is_registered_the_rules_voting_mode_and_list_days_cannot_change() {
+    let app = TestApp::spawn().await;
+    let c = campaign(&app, "sg01").await;
+    rules(&app, c, json!({"mode": "all_voters"})).await;
+    let p = person(&app, "sg01", "邹一", "1970-01-01", 121).await;
+    assert_eq!(register(&app, c, p).await.status, StatusCode::CREATED);
+    let path = format!("/api/v1/campaigns/{c}/residents/rules");
+    let body = |settings: Value| json!({"body": "第一条 本办法依法制定。", "settings": settings});
+    let r = api(
+        &app,
+        Who::Community,
+        Method::PUT,
+        &path,
+        body(json!({"mode": "households"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(
+        error(&r).contains("已按“全体选民直接选举”登记选民 1 名"),
+        "{}",
+        r.text
+    );
+    let r = api(
+        &app,
+        Who::Community,
+        Method::PUT,
+        &path,
+        body(json!({"mode": "all_voters", "voter_list_days": 25})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let r = api(
+        &app,
+        Who::Community,
+        Method::PUT,
+        &path,
+        body(json!({"mode": "all_voters", "proxy_limit": 2})),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "other settings still change: {}",
+        r.text
+    );
+}
