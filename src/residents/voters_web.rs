@@ -15,11 +15,10 @@ use super::voters_docs;
 use super::voters_publish::{self, DecisionInput, PublishInput};
 use super::voters_read::{self as read, Decision, LIST_SUBJECT, Publication, Voter};
 use crate::auth::Ctx;
-use crate::campaigns::{self, Campaign};
+use crate::campaigns::Campaign;
 use crate::communities::Community;
-use crate::db::Db;
 use crate::domain::residents::Basis;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::{Access, RouteDef, create, get, post};
 use crate::state::AppState;
 use crate::web::Layout;
@@ -28,14 +27,7 @@ use crate::web::finish;
 type Ids = Path<(String, i64)>;
 type J = AppResult<Json<Value>>;
 
-/// The campaign and its community, 404 for another community's staff.
-pub(super) async fn scope(db: &Db, ctx: &Ctx, id: i64) -> AppResult<(Campaign, Community)> {
-    let (c, community) = campaigns::load_visible(db, ctx, id).await?;
-    if ctx.community.as_ref().is_some_and(|p| p.id != community.id) {
-        return Err(AppError::NotFound);
-    }
-    Ok((c, community))
-}
+pub(super) use super::store::scope;
 
 fn page(community: &Community, c: &Campaign) -> String {
     format!(
