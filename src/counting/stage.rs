@@ -24,6 +24,9 @@ pub struct Elected {
     pub votes: u64,
     /// Voters present in that round.
     pub present: i64,
+    /// The votes needed to be elected in that round (the tally's threshold, from the settings
+    /// the vote was created with).
+    pub threshold: u64,
     /// The round (vote) that elected them.
     pub vote_id: i64,
 }
@@ -120,6 +123,7 @@ pub async fn stage(
                         person_id: map.and_then(|d| d.people.get(&c.name).copied()),
                         votes: c.votes,
                         present: v.present.unwrap_or(0),
+                        threshold: p.threshold,
                         vote_id: v.id,
                     });
                 }

@@ -23,7 +23,7 @@ use crate::communities::{self, Community};
 use crate::db::Q;
 use crate::domain::counting::{BallotStatus, Someone, VoteState, staff_conflict};
 use crate::domain::strokes::cmp_names;
-use crate::domain::tally::{TallyResult, tally};
+use crate::domain::tally::{Settings, TallyResult, tally};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::{self, Layout};
@@ -160,7 +160,7 @@ pub async fn create_vote(
     }
     let round = f.round.clone().unwrap_or_else(|| "first".into());
     let settings = f.settings.clone().unwrap_or_else(|| json!({}));
-    let draft = Vote {
+    let mut draft = Vote {
         id: 0,
         meeting_id: meeting.id,
         title: title.into(),
@@ -184,6 +184,11 @@ pub async fn create_vote(
         .tally_input(&[], Some((f.electorate.max(0), f.electorate.max(0), 0)))
         .map_err(|e| AppError::invalid("投票设置", e))?;
     tally(&input).map_err(|e| AppError::invalid("投票设置", e.zh()))?;
+    // The vote keeps every setting in force at its creation, defaults included, so that a later
+    // change of a preset's default never changes a stored or certified result.
+    let effective = Settings::resolve(input.preset, &input.settings).to_overrides();
+    draft.settings =
+        serde_json::to_string(&effective).map_err(|e| AppError::internal(e.to_string()))?;
     // No member of the staff may be a candidate (nor, in residents' votes, a relative of one).
     let staff = staff_of(&state.db, meeting.id).await?;
     let candidates: Vec<Someone> = posts

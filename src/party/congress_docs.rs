@@ -74,8 +74,8 @@ pub struct Line {
     pub name: String,
     /// Votes for.
     pub votes: u64,
-    /// Voters present in that round.
-    pub present: i64,
+    /// The votes needed to be elected in that round.
+    pub threshold: u64,
     /// 待批准 / 已备案 / 已批准.
     pub status: &'static str,
 }
@@ -101,7 +101,7 @@ fn lines(v: &View, elected: Vec<&Elected>, post: &str) -> Vec<Line> {
         .map(|e| Line {
             name: e.name.clone(),
             votes: e.votes,
-            present: e.present,
+            threshold: e.threshold,
             status: v
                 .approvals
                 .iter()

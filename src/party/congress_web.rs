@@ -72,6 +72,11 @@ impl View {
     pub fn needed(&self) -> u64 {
         self.quorum.numbers["needed"].as_u64().unwrap_or(0)
     }
+    /// The votes a candidate needs under the Party preset's default majority: more than half of
+    /// the members due to attend with a vote (2020 条例).
+    pub fn majority(&self) -> u64 {
+        crate::domain::tally::law::MAJORITY.more_than(u64::from(self.roll.due))
+    }
     /// Elected 委员 not already proposed as leaders (the street's replacement choices).
     pub fn replacements(&self) -> Vec<(i64, String)> {
         self.members.as_ref().map_or_else(Vec::new, |s| {

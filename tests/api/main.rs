@@ -25,3 +25,4 @@ mod residents_nominees;
 mod residents_pipeline;
 mod residents_results;
 mod residents_voters;
+mod vote_settings;

@@ -22,13 +22,12 @@ pub(super) fn quorum(rules: &Rules, q: &QuorumReport) -> String {
     };
     let (source, verb) = match (rules.preset, rules.settings.quorum) {
         (Preset::Party, Comparison::Gt) => (format!("{SRC_PARTY_1990}和{SRC_PLAN}"), "超过"),
-        (Preset::Party, Comparison::Ge) => (
-            format!("{SRC_PARTY_2020}（本次设置 quorum = ge）"),
-            "不少于",
-        ),
+        (Preset::Party, Comparison::Ge) => {
+            (format!("{SRC_PARTY_2020}（本次按“不少于”计算）"), "不少于")
+        }
         (Preset::Residents, Comparison::Gt) => (format!("{SRC_RESIDENTS_LAW}和{SRC_PLAN}"), "超过"),
         (Preset::Residents, Comparison::Ge) => {
-            (format!("{SRC_RULES}（本次设置 quorum = ge）"), "不少于")
+            (format!("{SRC_RULES}（本次按“不少于”计算）"), "不少于")
         }
     };
     match rules.preset {
@@ -52,7 +51,7 @@ pub(super) fn box_check(rules: &Rules, collected: u64, limit: u64, ok: bool) -> 
     let what = match (rules.settings.box_check, rules.preset) {
         (BoxCheck::Voters, Preset::Party) => format!("实到会人数 {limit} 人"),
         (BoxCheck::Voters, Preset::Residents) => format!("参加投票人数 {limit} 人"),
-        (BoxCheck::Issued, _) => format!("发出的选票 {limit} 张（本次设置 box_check = issued）"),
+        (BoxCheck::Issued, _) => format!("发出的选票 {limit} 张（本次按发出的选票数核对）"),
     };
     let verdict = if ok {
         "符合规定"
@@ -90,7 +89,7 @@ pub(super) fn ballots(rules: &Rules, counts: &Counts) -> String {
         (Preset::Party, Overvote::Ballot) => {
             format!("{SRC_PARTY_1990}（每一选票所选人数多于规定应选人数的为无效票）")
         }
-        (_, Overvote::Post) => format!("{SRC_RULES}（本次设置 overvote = post）"),
+        (_, Overvote::Post) => format!("{SRC_RULES}（本次规定只作废所选人数超额的职位部分）"),
         (Preset::Residents, Overvote::Ballot) => SRC_RULES.to_owned(),
     };
     let c = &counts.causes;
@@ -132,7 +131,7 @@ pub(super) fn write_ins(rules: &Rules, counts: &Counts) -> Option<String> {
     }
     if !s.write_ins {
         return Some(format!(
-            "依据{SRC_PLAN}“在已确定的候选人名单中”选举的规定（本次设置 write_ins = false），另选他人一律不计（{dropped} 个）。"
+            "依据{SRC_PLAN}“在已确定的候选人名单中”选举的规定（本次规定不计另选他人），另选他人一律不计（{dropped} 个）。"
         ));
     }
     if s.write_in_requires_against {
@@ -156,7 +155,7 @@ pub(super) fn write_ins(rules: &Rules, counts: &Counts) -> Option<String> {
 pub(super) fn roll_down(rules: &Rules) -> Option<String> {
     (rules.settings.same_person_two_posts == SamePersonTwoPosts::RollDown).then(|| {
         format!(
-            "依据{SRC_RULES}（本次设置 same_person_two_posts = roll_down），选票在前面职位对某人的赞成票顺延计入后面职位，同一张选票对同一人只计一次。"
+            "依据{SRC_RULES}（本次规定同一人的赞成票顺延计入后面职位），选票在前面职位对某人的赞成票顺延计入后面职位，同一张选票对同一人只计一次。"
         )
     })
 }
@@ -186,20 +185,20 @@ pub(super) fn threshold(
         ),
         (round, preset) => {
             let (label, unit) = match (rules.settings.majority_base, preset) {
-                (MajorityBase::Present, Preset::Party) => ("实到会有选举权的人数", "人"),
+                (MajorityBase::Present, Preset::Party) => ("实到会有选举权的党员", "人"),
                 (MajorityBase::Present, Preset::Residents) => ("参加投票的选民人数", "人"),
-                (MajorityBase::Due, Preset::Party) => ("应到会有选举权的人数", "人"),
+                (MajorityBase::Due, Preset::Party) => ("应到会有选举权的党员", "人"),
                 (MajorityBase::Due, Preset::Residents) => ("登记选民人数", "人"),
                 (MajorityBase::Cast, _) => ("收回的选票总数", "张（含无效票）"),
             };
             let (source, verb) = match (rules.settings.majority, preset) {
-                (Comparison::Gt, Preset::Party) => (SRC_PARTY_1990.to_owned(), "超过"),
+                (Comparison::Gt, Preset::Party) => (party_majority_source(rules), "超过"),
                 (Comparison::Gt, Preset::Residents) => (
                     format!("各地居民委员会选举办法沿用的{SRC_VILLAGE_LAW_15}"),
                     "超过",
                 ),
                 (Comparison::Ge, _) => (
-                    format!("{SRC_PLAN}“半数以上”的字面解释（本次设置 majority = ge）"),
+                    format!("{SRC_PLAN}“半数以上”的字面解释（本次按“不少于”计算）"),
                     "不少于",
                 ),
             };
@@ -221,11 +220,23 @@ pub(super) fn threshold(
     }
 }
 
+/// The source of a Party majority's base: the 2020 条例 counts the members due to attend with a
+/// vote; the 1990 暂行条例's base (members present) and the ballots cast are settings.
+fn party_majority_source(rules: &Rules) -> String {
+    match rules.settings.majority_base {
+        MajorityBase::Due => format!("2020年{SRC_PARTY_2020}"),
+        MajorityBase::Present => {
+            format!("1990年{SRC_PARTY_1990}（本次按实到会人数计算）")
+        }
+        MajorityBase::Cast => format!("{SRC_PARTY_2020}（本次以收回的选票总数为基数）"),
+    }
+}
+
 /// Rule 2c with `overvote: post`: the void parts of one post.
 pub(super) fn void_parts(pc: &PostCounts) -> Option<String> {
     (pc.void_parts > 0).then(|| {
         format!(
-            "依据{SRC_RULES}（本次设置 overvote = post），「{}」有 {} 张选票所选人数多于应选名额 {} 名，这些选票的本职位部分作废，其他职位照常计票。",
+            "依据{SRC_RULES}（本次规定只作废所选人数超额的职位部分），「{}」有 {} 张选票所选人数多于应选名额 {} 名，这些选票的本职位部分作废，其他职位照常计票。",
             pc.post, pc.void_parts, pc.seats
         )
     })
@@ -319,8 +330,11 @@ pub(super) fn outcome(
         (Round::First, None) if pc.listed > pc.seats => {
             "没有可列入另行选举的人选，由会议决定暂缺或减少名额".to_owned()
         }
-        (Round::First, None) => format!(
+        (Round::First, None) if party => format!(
             "本职位为等额选举（{SRC_PLAN}：先差额选举产生委员，再等额选举产生书记、副书记），不自动产生另行选举的候选人，由审批机关重新确定人选"
+        ),
+        (Round::First, None) => format!(
+            "本职位为等额选举（{SRC_RULES}确定该职位的候选人数与应选名额相等），不自动产生另行选举的候选人，由居民选举委员会依照{SRC_RULES}重新确定候选人后另行选举"
         ),
         (Round::TieRevote, Some(n)) => format!(
             "依据{source}，就本轮未当选的候选人{}再次重新投票，得票多的当选",

@@ -51,7 +51,7 @@ pub const RESIDENTS_QUORUM: Fraction = Fraction {
 pub const MAJORITY: Fraction = Fraction {
     num: 1,
     den: 2,
-    zh: "一半",
+    zh: "半数",
 };
 
 /// A residents' further election (另行选举) elects the most voted, but with at least one third
@@ -78,7 +78,8 @@ pub const TIE_REVOTE_THRESHOLD: u64 = 1;
 
 /// The 1990 Party rules the seed cites (quorum "超过", majority, ties, further elections).
 pub const SRC_PARTY_1990: &str = "《中国共产党基层组织选举工作暂行条例》";
-/// The 2020 Party rules (quorum "不少于").
+/// The 2020 Party rules, which replaced the 1990 ones: the majority's base is the members due
+/// to attend with a vote (应到会有选举权的人数); their quorum reads "不少于".
 pub const SRC_PARTY_2020: &str = "《中国共产党基层组织选举工作条例》";
 /// The statute of residents' committees.
 pub const SRC_RESIDENTS_LAW: &str = "《中华人民共和国城市居民委员会组织法》";

@@ -59,9 +59,10 @@ pub enum Comparison {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MajorityBase {
-    /// Voters present (实到会 / 参加投票).
+    /// Voters present (实到会 / 参加投票): the Party base of the 1990 暂行条例, kept as a setting.
     Present,
-    /// Voters due (应到会), i.e. the electorate.
+    /// Voters due (应到会有选举权的人数), i.e. the electorate: the Party default, after the 2020
+    /// 中国共产党基层组织选举工作条例.
     Due,
     /// Ballots collected, valid and invalid (选票总数).
     Cast,
@@ -155,7 +156,7 @@ impl Settings {
             Preset::Party => Settings {
                 quorum: Comparison::Gt,
                 majority: Comparison::Gt,
-                majority_base: MajorityBase::Present,
+                majority_base: MajorityBase::Due,
                 box_check: BoxCheck::Voters,
                 overvote: Overvote::Ballot,
                 same_person_two_posts: SamePersonTwoPosts::Invalid,
@@ -172,6 +173,21 @@ impl Settings {
                 write_ins: true,
                 write_in_requires_against: false,
             },
+        }
+    }
+
+    /// Every setting spelled out, so that a stored vote keeps the settings it was created with
+    /// when a preset's default changes later.
+    pub fn to_overrides(self) -> SettingsOverrides {
+        SettingsOverrides {
+            quorum: Some(self.quorum),
+            majority: Some(self.majority),
+            majority_base: Some(self.majority_base),
+            box_check: Some(self.box_check),
+            overvote: Some(self.overvote),
+            same_person_two_posts: Some(self.same_person_two_posts),
+            write_ins: Some(self.write_ins),
+            write_in_requires_against: Some(self.write_in_requires_against),
         }
     }
 

@@ -626,7 +626,8 @@ async fn the_congress_runs_through_a_tie_revote_and_a_replacement_to_the_streets
     .await;
     let first = r.json()["vote"]["id"].as_i64().unwrap();
 
-    // 甲一 … 丁四 get 7 votes; 戊五 and 己六 tie at 5 (a majority of 9) for the last seat.
+    // 甲一 … 丙三 get 8 votes, 丁四 7; 戊五 and 己六 tie at 6 — more than half of the members
+    // due (2020 条例) — for the last seat.
     let four = ["甲一", "乙二", "丙三", "丁四"];
     let with = |x: &str| members(&[four[0], four[1], four[2], four[3], x]);
     let mut ballots = vec![
@@ -636,9 +637,12 @@ async fn the_congress_runs_through_a_tie_revote_and_a_replacement_to_the_streets
         with("己六"),
         with("己六"),
         with("己六"),
-        with("戊五"),
     ];
-    ballots.extend([members(&["戊五", "己六"]), members(&["己六"])]);
+    ballots.extend([
+        members(&["甲一", "乙二", "丙三", "戊五", "己六"]),
+        members(&["甲一", "乙二", "丙三", "戊五", "己六"]),
+        members(&["丁四", "戊五", "己六"]),
+    ]);
     count(&app, &counter2, first, &ballots).await;
     let v = view(&app, &s).await;
     assert_eq!(v["members"]["complete"], false);
@@ -836,7 +840,12 @@ async fn the_congress_runs_through_a_tie_revote_and_a_replacement_to_the_streets
         report.text
     );
     assert!(report.text.contains("实到会 9 名"), "{}", report.text);
-    assert!(report.text.contains("<td class=\"name\">甲一</td><td class=\"n\">7</td><td class=\"n\">9</td><td>待批准</td>"), "{}", report.text);
+    // Votes, then the votes the round needed (more than half of the 10 due), then the status.
+    assert!(report.text.contains("<td class=\"name\">甲一</td><td class=\"n\">8</td><td class=\"n\">6</td><td>待批准</td>"), "{}", report.text);
+    assert!(
+        report.text.contains("超过应到会有选举权的党员人数的半数"),
+        "the report states the majority's base"
+    );
     assert!(
         report
             .text

@@ -123,7 +123,12 @@ fn with_roll_down_one_ballot_counts_once_for_a_person_marked_in_two_posts() {
     assert_eq!(result.ballots.invalid, 0, "roll_down makes two posts legal");
     assert_eq!(votes(&result, "副主任", "李四"), 3);
     assert_eq!(votes(&result, "委员", "李四"), 3);
-    assert!(result.explanation.iter().any(|s| s.contains("roll_down")));
+    assert!(
+        result
+            .explanation
+            .iter()
+            .any(|s| s.contains("同一人的赞成票顺延计入后面职位"))
+    );
 }
 
 #[test]

@@ -186,7 +186,7 @@ fn the_default_settings_follow_the_issue_for_each_preset() {
     let party = Settings::defaults(Preset::Party);
     assert_eq!(party.quorum, Comparison::Gt);
     assert_eq!(party.majority, Comparison::Gt);
-    assert_eq!(party.majority_base, MajorityBase::Present);
+    assert_eq!(party.majority_base, MajorityBase::Due);
     assert_eq!(party.box_check, BoxCheck::Voters);
     assert_eq!(party.overvote, Overvote::Ballot);
     assert_eq!(party.same_person_two_posts, SamePersonTwoPosts::Invalid);

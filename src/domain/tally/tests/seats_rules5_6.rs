@@ -237,7 +237,32 @@ fn an_uncontested_post_that_falls_short_derives_no_follow_up() {
     let result = run(&input);
     let p = post_of(&result, "书记");
     assert_eq!((p.unfilled, p.next_round.clone()), (1, None));
-    assert!(result.explanation.iter().any(|s| s.contains("等额")));
+    assert!(result.explanation.iter().any(
+        |s| s.contains("等额") && s.contains("先差额选举产生委员，再等额选举产生书记、副书记")
+    ));
+}
+
+#[test]
+fn an_uncontested_residents_post_that_falls_short_cites_the_residents_rules_not_the_party_plan() {
+    let mut input = vote(Preset::Residents, 10, 10, vec![post("主任", 1, &["张三"])]);
+    add(&mut input, 5, &vote_for("主任", &["张三"]));
+    add(&mut input, 5, &Ballot::blank());
+    let result = run(&input);
+    let p = post_of(&result, "主任");
+    assert_eq!((p.unfilled, p.next_round.clone()), (1, None));
+    let line = result
+        .explanation
+        .iter()
+        .find(|s| s.contains("等额选举"))
+        .expect("the shortfall of an uncontested post is explained");
+    assert!(
+        line.contains("本次选举办法") && line.contains("居民选举委员会"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("书记"),
+        "no Party rule for a residents' post: {line}"
+    );
 }
 
 #[test]

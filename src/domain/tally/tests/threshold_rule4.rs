@@ -78,10 +78,68 @@ fn a_ge_majority_of_nobody_still_needs_one_vote() {
     assert!(post_of(&result, "主任").elected.is_empty());
 }
 
+/// The example: 20 members due, 17 present, one 委员 seat; 甲 gets `for_jia` votes and
+/// 乙 the rest of the 17 ballots.
+fn due_twenty(for_jia: usize) -> TallyInput {
+    let mut input = vote(Preset::Party, 20, 17, vec![post("委员", 1, &["甲", "乙"])]);
+    add(&mut input, for_jia, &vote_for("委员", &["甲"]));
+    add(&mut input, 17 - for_jia, &vote_for("委员", &["乙"]));
+    input
+}
+
 #[test]
-fn the_party_majority_is_of_voters_present_by_default() {
+fn the_party_majority_is_of_members_due_to_attend_by_default() {
+    let result = run(&due_twenty(10));
+    let post = post_of(&result, "委员");
+    assert_eq!(post.threshold, 11, "more than half of 20 due");
+    assert!(post.elected.is_empty(), "10 of 20 due is not a majority");
+    assert_eq!(post.unfilled, 1);
+    assert!(
+        result
+            .explanation
+            .iter()
+            .any(|s| s.contains("2020年《中国共产党基层组织选举工作条例》")
+                && s.contains("应到会有选举权的党员 20 人的半数，即至少 11 票")),
+        "{:?}",
+        result.explanation
+    );
+}
+
+#[test]
+fn eleven_of_twenty_due_elects_and_exactly_half_does_not() {
+    assert_eq!(
+        post_of(&run(&due_twenty(11)), "委员").elected,
+        names(&["甲"])
+    );
+    // Exactly half of the members due: never elected under the default.
+    let mut input = vote(Preset::Party, 20, 20, vec![post("委员", 1, &["甲", "乙"])]);
+    add(&mut input, 10, &vote_for("委员", &["甲"]));
+    add(&mut input, 10, &Ballot::blank());
+    assert!(post_of(&run(&input), "委员").elected.is_empty());
+}
+
+#[test]
+fn the_present_setting_is_the_1990_reading_and_elects_on_members_present() {
+    let mut input = due_twenty(10);
+    input.settings.majority_base = Some(MajorityBase::Present);
+    let result = run(&input);
+    let post = post_of(&result, "委员");
+    assert_eq!(post.threshold, 9, "more than half of 17 present");
+    assert_eq!(post.elected, names(&["甲"]));
+    assert!(
+        result.explanation.iter().any(|s| s
+            .contains("1990年《中国共产党基层组织选举工作暂行条例》")
+            && s.contains("实到会有选举权的党员 17 人")),
+        "{:?}",
+        result.explanation
+    );
+}
+
+#[test]
+fn the_present_base_counts_members_present_although_fewer_ballots_are_entered() {
     let mut input = one_seat(Preset::Party, 10, 6);
     input.electorate = 12;
+    input.settings.majority_base = Some(MajorityBase::Present);
     input.ballots_collected = Some(10);
     input.ballots = input.ballots.iter().take(9).collect();
     // present 10 → 6 needed, although only 9 ballots are entered so far.
