@@ -149,9 +149,14 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                         community: community.unwrap_or_default(),
                         password,
                     };
-                    let (u, _) = crate::users::create_user(&state.db, &Actor::system(), &input)
-                        .await
-                        .map_err(|e| e.message())?;
+                    let (u, _) = crate::users::create_user(
+                        &state.db,
+                        state.config.password_cost,
+                        &Actor::system(),
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| e.message())?;
                     println!("已创建用户 {}（{}）", u.username, u.role().label());
                 }
                 UserCommand::Passwd { name, .. } => {
@@ -166,10 +171,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Demo => {
             let state = state(config).await?;
-            if let Some(pw) =
-                crate::users::ensure_admin(&state.db, state.config.admin_password.as_deref())
-                    .await
-                    .map_err(|e| e.to_string())?
+            if let Some(pw) = crate::users::ensure_admin(
+                &state.db,
+                state.config.password_cost,
+                state.config.admin_password.as_deref(),
+            )
+            .await
+            .map_err(|e| e.to_string())?
             {
                 println!("已创建街道工作组账号 admin，密码：{pw}");
             }

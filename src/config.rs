@@ -23,6 +23,51 @@ pub struct Config {
     pub login_window_minutes: i64,
     /// Name of the street, used when the database is created.
     pub street_name: String,
+    /// The argon2id cost of new password hashes (a stored hash carries its own cost, so
+    /// verifying never depends on this).
+    pub password_cost: PasswordCost,
+    /// Commit durability: `Full` (every commit reaches the disk before it is acknowledged) in
+    /// production; `Normal` only where a lost commit does not matter (the test suite's throwaway
+    /// databases).
+    pub durability: Durability,
+}
+
+/// The argon2id parameters used to hash a new password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PasswordCost {
+    /// Memory, in KiB.
+    pub memory_kib: u32,
+    /// Iterations.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+}
+
+impl PasswordCost {
+    /// The argon2 crate's defaults (19 MiB, 2 iterations, 1 lane; OWASP's recommendation).
+    pub const PRODUCTION: PasswordCost = PasswordCost {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        parallelism: 1,
+    };
+    /// The smallest cost argon2 accepts, for test databases whose passwords protect nothing.
+    pub const MINIMUM: PasswordCost = PasswordCost {
+        memory_kib: 8,
+        iterations: 1,
+        parallelism: 1,
+    };
+}
+
+/// How durable a commit is when it is acknowledged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// SQLite `synchronous=FULL`, PostgreSQL as the server is set (`synchronous_commit` on by
+    /// default): a commit survives a crash and a power loss.
+    Full,
+    /// SQLite `synchronous=NORMAL` (with WAL), PostgreSQL `synchronous_commit=off` for the
+    /// session: the database stays consistent, but the last commits may be lost in a crash.
+    /// For the test suite's throwaway databases only.
+    Normal,
 }
 
 fn env_or(name: &str, default: &str) -> String {
@@ -53,15 +98,28 @@ impl Config {
             login_max_address_failures: env_num("HUANJIE_LOGIN_MAX_ADDRESS_FAILURES", 50),
             login_window_minutes: env_num("HUANJIE_LOGIN_WINDOW_MINUTES", 15),
             street_name: env_or("HUANJIE_STREET_NAME", "舜耕街道"),
+            password_cost: PasswordCost::PRODUCTION,
+            durability: Durability::Full,
         }
     }
 
-    /// Defaults for tests: the given database, everything else as in production.
+    /// The given database, everything else as in production.
     pub fn for_database(url: &str) -> Config {
         Config {
             database_url: url.to_string(),
             admin_password: None,
             ..Config::from_defaults()
+        }
+    }
+
+    /// The test suite's configuration: the given throwaway database, the minimum password cost
+    /// and SQLite commits that are not flushed to the disk one by one. Everything else as in
+    /// production.
+    pub fn for_tests(url: &str) -> Config {
+        Config {
+            password_cost: PasswordCost::MINIMUM,
+            durability: Durability::Normal,
+            ..Config::for_database(url)
         }
     }
 
@@ -76,6 +134,8 @@ impl Config {
             login_max_address_failures: 50,
             login_window_minutes: 15,
             street_name: "舜耕街道".into(),
+            password_cost: PasswordCost::PRODUCTION,
+            durability: Durability::Full,
         }
     }
 }
@@ -115,6 +175,8 @@ impl fmt::Debug for Config {
             )
             .field("login_window_minutes", &self.login_window_minutes)
             .field("street_name", &self.street_name)
+            .field("password_cost", &self.password_cost)
+            .field("durability", &self.durability)
             .finish()
     }
 }

@@ -63,7 +63,7 @@ pub async fn street_id(tx: &mut Tx) -> Result<i64, AppError> {
 
 /// Opens the database, runs migrations and makes sure the street and its plan exist.
 pub async fn open(config: &Config) -> Result<Db, AppError> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect_with(&config.database_url, config.durability).await?;
     db.migrate().await?;
     plan::ensure_street(&db, &config.street_name).await?;
     Ok(db)
@@ -102,7 +102,9 @@ pub async fn build_router(state: AppState) -> Result<Router, AppError> {
 /// Runs the server until interrupted. On an empty database, creates the first `admin`.
 pub async fn serve(config: Config) -> Result<(), AppError> {
     let db = open(&config).await?;
-    if let Some(pw) = users::ensure_admin(&db, config.admin_password.as_deref()).await? {
+    if let Some(pw) =
+        users::ensure_admin(&db, config.password_cost, config.admin_password.as_deref()).await?
+    {
         println!("已创建首个街道工作组账号 admin，初始密码（只显示这一次）：{pw}");
         println!("Created the first street account `admin`; its password (shown once): {pw}");
     }

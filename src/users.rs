@@ -13,6 +13,7 @@ use tower_sessions::Session;
 use crate::audit::{self, Actor, Change};
 use crate::auth::{self, Ctx, Role, User};
 use crate::communities::{self, Community};
+use crate::config::PasswordCost;
 use crate::db::{Db, Q, is_unique_violation};
 use crate::error::{AppError, AppResult};
 use crate::routes::{Access, RouteDef, create, delete, get, post, put};
@@ -103,6 +104,7 @@ pub struct NewUser {
 /// Creates a user; returns the user and the password when it was generated.
 pub async fn create_user(
     db: &Db,
+    cost: PasswordCost,
     actor: &Actor,
     input: &NewUser,
 ) -> AppResult<(User, Option<String>)> {
@@ -127,7 +129,7 @@ pub async fn create_user(
         auth::check_new_password(&input.password)?;
         (input.password.clone(), None)
     };
-    let hash = auth::hash_password(&password).await?;
+    let hash = auth::hash_password(&password, cost).await?;
     let mut tx = db.begin().await?;
     let now = crate::now();
     let id = Q::new(
@@ -181,7 +183,11 @@ async fn resolve_community(db: &Db, role: Role, code: &str) -> AppResult<Option<
 }
 
 /// Creates `admin` (街道工作组) on an empty database; returns the password if generated.
-pub async fn ensure_admin(db: &Db, password: Option<&str>) -> AppResult<Option<String>> {
+pub async fn ensure_admin(
+    db: &Db,
+    cost: PasswordCost,
+    password: Option<&str>,
+) -> AppResult<Option<String>> {
     let count = Q::new("select count(*) from users").scalar(db).await?;
     if count > 0 {
         return Ok(None);
@@ -193,7 +199,7 @@ pub async fn ensure_admin(db: &Db, password: Option<&str>) -> AppResult<Option<S
         password: password.unwrap_or("").to_string(),
         ..Default::default()
     };
-    let (_, generated) = create_user(db, &Actor::system(), &input).await?;
+    let (_, generated) = create_user(db, cost, &Actor::system(), &input).await?;
     Ok(generated)
 }
 
@@ -406,7 +412,7 @@ async fn create_post(
     session: Session,
     Form(f): Form<NewUser>,
 ) -> AppResult<Response> {
-    match create_user(&state.db, &ctx.actor(), &f).await {
+    match create_user(&state.db, state.config.password_cost, &ctx.actor(), &f).await {
         Ok((u, pw)) => {
             let msg = match pw {
                 Some(p) => format!("已创建用户 {}，初始密码（只显示这一次）：{p}", u.username),
@@ -591,7 +597,7 @@ async fn api_create(
     ctx: Ctx,
     Json(f): Json<NewUser>,
 ) -> AppResult<Response> {
-    let (u, pw) = create_user(&state.db, &ctx.actor(), &f).await?;
+    let (u, pw) = create_user(&state.db, state.config.password_cost, &ctx.actor(), &f).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "user": u, "password": pw })),

@@ -46,7 +46,12 @@ pub struct Layout {
 impl Layout {
     /// Builds the layout for a page, taking any pending flash message.
     pub async fn new(ctx: &Ctx, session: &Session, title: impl Into<String>) -> Layout {
-        let flash = session.remove::<Flash>(FLASH_KEY).await.ok().flatten();
+        // Only take (and so write) the session when a flash is waiting: `remove` marks the
+        // session modified even when the key is absent, which would store it on every page view.
+        let flash = match session.get::<Flash>(FLASH_KEY).await {
+            Ok(Some(_)) => session.remove::<Flash>(FLASH_KEY).await.ok().flatten(),
+            _ => None,
+        };
         let (user, role, nav) = match &ctx.user {
             Some(u) => (
                 u.label(),

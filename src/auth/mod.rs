@@ -58,7 +58,30 @@ pub async fn session_user(state: &AppState, session: &Session) -> Result<Option<
     let Some(uid) = session.get::<i64>(UID_KEY).await.ok().flatten() else {
         return Ok(None);
     };
+    touch(session).await;
     Ok(by_id(&state.db, uid).await?.filter(|u| !u.disabled))
+}
+
+/// Where the minute of the session's last stored activity is kept.
+const TOUCHED_KEY: &str = "touched";
+/// How often, in minutes, a session that is only read is stored again to extend its
+/// inactivity expiry. Reading a page does not write the session otherwise.
+const TOUCH_EVERY_MINUTES: i64 = 10;
+
+/// Extends the session's inactivity expiry at most once per [`TOUCH_EVERY_MINUTES`]: a session
+/// is stored only when it changed, so a clerk who only reads pages would otherwise be logged
+/// out one window after the last write.
+async fn touch(session: &Session) {
+    let minute = chrono::Utc::now().timestamp() / 60;
+    let last = session.get::<i64>(TOUCHED_KEY).await.ok().flatten();
+    if needs_touch(last, minute) {
+        let _ = session.insert(TOUCHED_KEY, minute).await;
+    }
+}
+
+/// Whether a session last stored at minute `last` is stored again at minute `now`.
+fn needs_touch(last: Option<i64>, now: i64) -> bool {
+    last.is_none_or(|m| now - m >= TOUCH_EVERY_MINUTES)
 }
 
 #[derive(Template, WebTemplate)]
@@ -153,11 +176,12 @@ async fn authenticate(
 ) -> AppResult<(User, String)> {
     throttle::check(state, username, addr).await?;
     let user = by_name(&state.db, username).await?;
-    // Verify against a fixed hash when the user is unknown, so timing does not reveal names.
+    // Verify against a stand-in hash of the configured cost when the user is unknown, so
+    // timing does not reveal names.
     let stored = user
         .as_ref()
         .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| DUMMY_HASH.to_string());
+        .unwrap_or_else(|| password::stand_in_hash(state.config.password_cost));
     let ok = verify_password(password, &stored).await;
     let user = match user {
         Some(u) if ok && !u.disabled => u,
@@ -179,6 +203,7 @@ async fn authenticate(
         .insert(CSRF_KEY, &csrf)
         .await
         .map_err(|e| AppError::internal(format!("session: {e}")))?;
+    touch(session).await;
     let mut tx = state.db.begin().await?;
     audit::append(
         &mut tx,
@@ -196,8 +221,6 @@ async fn authenticate(
     tx.commit().await?;
     Ok((user, csrf))
 }
-
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4BBGdTfQjEtk+Z0Ek3sOJbyh5BFmCq1lXzMOEtXhbh0";
 
 async fn login_post(
     State(state): State<AppState>,
@@ -342,7 +365,7 @@ pub async fn set_password(
     user_id: i64,
     new: &str,
 ) -> AppResult<()> {
-    let hash = hash_password(new).await?;
+    let hash = hash_password(new, state.config.password_cost).await?;
     let mut tx = state.db.begin().await?;
     Q::new("update users set password_hash = $1, updated_at = $2 where id = $3")
         .bind(hash)
@@ -392,4 +415,17 @@ async fn api_password(
 ) -> AppResult<Json<serde_json::Value>> {
     change_password(&state, &ctx, &f).await?;
     Ok(Json(json!({"ok": true})))
+}
+
+#[cfg(test)]
+mod touch_tests {
+    use super::*;
+
+    #[test]
+    fn a_session_read_within_ten_minutes_of_its_last_store_is_not_stored_again() {
+        assert!(needs_touch(None, 1_000));
+        assert!(!needs_touch(Some(1_000), 1_000));
+        assert!(!needs_touch(Some(1_000), 1_009));
+        assert!(needs_touch(Some(1_000), 1_010));
+    }
 }

@@ -1,17 +1,20 @@
 //! Password hashing with argon2id, always off the async runtime.
 
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 
+use crate::config::PasswordCost;
 use crate::error::AppError;
 
 /// Minimum password length accepted for new passwords.
 pub const MIN_LEN: usize = 8;
 
-/// Hashes a password (argon2id, random salt) on a blocking thread.
-pub async fn hash(password: &str) -> Result<String, AppError> {
+/// Hashes a password (argon2id at the configured cost, random salt) on a blocking thread.
+pub async fn hash(password: &str, cost: PasswordCost) -> Result<String, AppError> {
     let pw = password.to_string();
+    let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
+        .map_err(|e| AppError::internal(format!("argon2 params: {e}")))?;
     tokio::task::spawn_blocking(move || {
-        Argon2::default()
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
             .hash_password(pw.as_bytes())
             .map(|h| h.to_string())
             .map_err(|e| AppError::internal(format!("hash: {e}")))
@@ -20,7 +23,8 @@ pub async fn hash(password: &str) -> Result<String, AppError> {
     .map_err(|e| AppError::internal(format!("join: {e}")))?
 }
 
-/// Checks a password against a stored hash on a blocking thread.
+/// Checks a password against a stored hash on a blocking thread (the hash names its own
+/// algorithm and cost).
 pub async fn verify(password: &str, stored: &str) -> bool {
     let (pw, stored) = (password.to_string(), stored.to_string());
     tokio::task::spawn_blocking(move || {
@@ -30,6 +34,15 @@ pub async fn verify(password: &str, stored: &str) -> bool {
     })
     .await
     .unwrap_or(false)
+}
+
+/// A well-formed hash of the given cost that no password matches: checked against when a
+/// login names an unknown account, so that it takes as long as a known one.
+pub fn stand_in_hash(cost: PasswordCost) -> String {
+    format!(
+        "$argon2id$v=19$m={},t={},p={}$c29tZXNhbHRzb21lc2FsdA$4BBGdTfQjEtk+Z0Ek3sOJbyh5BFmCq1lXzMOEtXhbh0",
+        cost.memory_kib, cost.iterations, cost.parallelism
+    )
 }
 
 /// Checks a new password's strength; returns a Chinese message when it is refused.
@@ -51,4 +64,37 @@ pub fn random() -> String {
         .iter()
         .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_new_hash_carries_the_configured_cost_and_verifies() {
+        let h = hash("correct-horse-9", PasswordCost::MINIMUM)
+            .await
+            .unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=8,t=1,p=1$"), "{h}");
+        assert!(verify("correct-horse-9", &h).await);
+        assert!(!verify("wrong-horse-9", &h).await);
+        let p = hash("correct-horse-9", PasswordCost::PRODUCTION)
+            .await
+            .unwrap();
+        assert!(p.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{p}");
+    }
+
+    #[tokio::test]
+    async fn the_stand_in_hash_has_the_cost_of_real_ones_and_matches_no_password() {
+        for cost in [PasswordCost::MINIMUM, PasswordCost::PRODUCTION] {
+            let h = stand_in_hash(cost);
+            let m = format!(
+                "m={},t={},p={}",
+                cost.memory_kib, cost.iterations, cost.parallelism
+            );
+            assert!(h.contains(&m), "{h}");
+            argon2::PasswordHash::new(&h).expect("a well-formed hash");
+            assert!(!verify("", &h).await && !verify("correct-horse-9", &h).await);
+        }
+    }
 }

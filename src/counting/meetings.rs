@@ -229,7 +229,9 @@ async fn add_staff(
             community: community.code.clone(),
             password: String::new(),
         };
-        let (user, pw) = crate::users::create_user(&state.db, &ctx.actor(), &input).await?;
+        let (user, pw) =
+            crate::users::create_user(&state.db, state.config.password_cost, &ctx.actor(), &input)
+                .await?;
         if let Some(pid) = f.person_id {
             Q::new("update users set person_id = $1 where id = $2")
                 .bind(pid)

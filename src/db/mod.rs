@@ -11,12 +11,13 @@ pub use query::{Q, Val};
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Postgres, Sqlite, Transaction};
 
+use crate::config::Durability;
 use crate::error::AppError;
 
 /// A connection pool to one of the two supported backends.
@@ -40,13 +41,25 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Db {
-    /// Connects to `url` (`sqlite:…` or `postgres://…`), creating an SQLite file if needed.
+    /// Connects to `url` (`sqlite:…` or `postgres://…`), creating an SQLite file if needed;
+    /// commits are durable when acknowledged.
     pub async fn connect(url: &str) -> Result<Db, AppError> {
+        Db::connect_with(url, Durability::Full).await
+    }
+
+    /// Connects as [`Db::connect`] with the given commit durability: on SQLite the
+    /// `synchronous` pragma, on PostgreSQL the session's `synchronous_commit` (the server's own
+    /// setting unless relaxed).
+    pub async fn connect_with(url: &str, durability: Durability) -> Result<Db, AppError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let mut opts = PgConnectOptions::from_str(url)?;
+            if durability == Durability::Normal {
+                opts = opts.options([("synchronous_commit", "off")]);
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
+                .connect_with(opts)
                 .await?;
             Ok(Db::Postgres(pool))
         } else {
@@ -62,7 +75,10 @@ impl Db {
             let opts = SqliteConnectOptions::from_str(&format!("sqlite:{path}"))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
+                .synchronous(match durability {
+                    Durability::Full => SqliteSynchronous::Full,
+                    Durability::Normal => SqliteSynchronous::Normal,
+                })
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(30));
             let pool = SqlitePoolOptions::new()

@@ -156,7 +156,7 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
                     community: community.into(),
                     password: password.clone(),
                 };
-                create_user(&state.db, &system, &input).await?;
+                create_user(&state.db, state.config.password_cost, &system, &input).await?;
             }
         }
         report.accounts.push((

@@ -1,6 +1,6 @@
-//! The test application: a fresh database per test (SQLite file, or a uniquely named
-//! PostgreSQL database when TEST_DATABASE_URL is set), the router driven without a socket,
-//! and one logged-in client per role.
+//! The test application: a fresh database per test (a copy of the migrated template: an SQLite
+//! file, or a uniquely named PostgreSQL database when TEST_DATABASE_URL is set), the router
+//! driven without a socket, and one logged-in client per role.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -164,6 +164,11 @@ impl Drop for TestApp {
     }
 }
 
+/// Sixteen random hex digits, for unique names.
+pub fn rand_suffix() -> String {
+    tempfile_dir::rand_suffix()
+}
+
 /// The backend under test, for messages.
 pub fn backend() -> &'static str {
     if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
@@ -181,33 +186,29 @@ impl TestApp {
             .filter(|u| !u.is_empty())
         {
             Some(admin_url) => {
+                let template = crate::template::postgres(&admin_url);
                 let name = format!("huanjie_test_{}", tempfile_dir::rand_suffix());
                 let admin = Db::connect(&admin_url)
                     .await
                     .expect("TEST_DATABASE_URL must reach PostgreSQL");
-                Q::new(format!("create database {name}"))
+                Q::new(format!("create database {name} template {template}"))
                     .execute(&admin)
                     .await
                     .unwrap();
                 admin.close().await;
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(b, _)| b.to_string())
-                    .unwrap_or(admin_url.clone());
                 (
-                    format!("{base}/{name}"),
+                    crate::template::with_database(&admin_url, &name),
                     Backing::Postgres { admin_url, name },
                 )
             }
             None => {
                 let dir = tempfile_dir::Dir::new();
-                (
-                    format!("sqlite:{}", dir.0.join("test.db").display()),
-                    Backing::Sqlite(dir),
-                )
+                let file = dir.0.join("test.db");
+                crate::template::sqlite_copy(&file);
+                (format!("sqlite:{}", file.display()), Backing::Sqlite(dir))
             }
         };
-        let config = Config::for_database(&url);
+        let config = Config::for_tests(&url);
         let db = huanjie::open(&config).await.unwrap();
         let state = AppState {
             db,
@@ -263,11 +264,16 @@ impl TestApp {
             community: community.into(),
             password: PASSWORD.into(),
         };
-        huanjie::users::create_user(&self.state.db, &Actor::system(), &input)
-            .await
-            .unwrap()
-            .0
-            .id
+        huanjie::users::create_user(
+            &self.state.db,
+            self.state.config.password_cost,
+            &Actor::system(),
+            &input,
+        )
+        .await
+        .unwrap()
+        .0
+        .id
     }
 
     /// Logs in through the API; panics on failure.

@@ -187,9 +187,13 @@ async fn the_first_admin_is_created_once_with_the_configured_password() {
     let app = TestApp::spawn().await;
     // The seeded database already has users: nothing is created.
     assert_eq!(
-        huanjie::users::ensure_admin(&app.state.db, Some("admin-pass-1"))
-            .await
-            .unwrap(),
+        huanjie::users::ensure_admin(
+            &app.state.db,
+            app.state.config.password_cost,
+            Some("admin-pass-1")
+        )
+        .await
+        .unwrap(),
         None
     );
     huanjie::db::Q::new("delete from grants")
@@ -201,9 +205,13 @@ async fn the_first_admin_is_created_once_with_the_configured_password() {
         .await
         .unwrap();
     assert_eq!(
-        huanjie::users::ensure_admin(&app.state.db, Some("admin-pass-1"))
-            .await
-            .unwrap(),
+        huanjie::users::ensure_admin(
+            &app.state.db,
+            app.state.config.password_cost,
+            Some("admin-pass-1")
+        )
+        .await
+        .unwrap(),
         None,
         "a given password is not echoed"
     );

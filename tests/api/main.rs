@@ -25,4 +25,6 @@ mod residents_nominees;
 mod residents_pipeline;
 mod residents_results;
 mod residents_voters;
+mod sessions;
+mod template;
 mod vote_settings;

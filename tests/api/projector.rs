@@ -277,7 +277,7 @@ async fn a_ballot_counted_through_one_instance_reaches_a_projector_on_another() 
     counting(&app, v, 3).await;
     let (_, url) = new_link(&app, v).await;
     // Instance B: its own pool, hub and router on the same database.
-    let config = huanjie::config::Config::for_database(&app.url);
+    let config = huanjie::config::Config::for_tests(&app.url);
     let db = huanjie::open(&config).await.unwrap();
     let state_b = huanjie::state::AppState {
         db,
