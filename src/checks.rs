@@ -39,6 +39,7 @@ struct Row {
     override_at: Option<DateTime<Utc>>,
     override_reason: Option<String>,
     override_honour: Option<String>,
+    override_lapsed: Option<String>,
 }
 
 impl Row {
@@ -59,12 +60,20 @@ impl Row {
             }),
             _ => None,
         };
-        (self.id, CheckRecord { check, override_ })
+        (
+            self.id,
+            CheckRecord {
+                check,
+                override_,
+                lapsed: self.override_lapsed,
+            },
+        )
     }
 }
 
-/// Stores (or refreshes) a check for a subject; a refreshed check that still fails keeps its
-/// override, one whose outcome changed loses it.
+/// Stores (or refreshes) a check for a subject. A refreshed check whose outcome is unchanged
+/// (passed and numbers) keeps its override; one whose outcome changed loses it, and the lapsed
+/// override's reason is kept to be shown.
 pub async fn save(
     tx: &mut Tx,
     subject_type: &str,
@@ -76,7 +85,13 @@ pub async fn save(
     Q::new(
         "insert into rule_checks (subject_type, subject_id, rule, passed, numbers, source, message, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8) \
          on conflict (subject_type, subject_id, rule) do update set passed = excluded.passed, numbers = excluded.numbers, source = excluded.source, \
-         message = excluded.message",
+         message = excluded.message, \
+         override_lapsed = case when rule_checks.override_at is not null and (rule_checks.passed <> excluded.passed or rule_checks.numbers <> excluded.numbers) \
+                                then rule_checks.override_reason else rule_checks.override_lapsed end, \
+         override_by = case when rule_checks.passed <> excluded.passed or rule_checks.numbers <> excluded.numbers then null else rule_checks.override_by end, \
+         override_at = case when rule_checks.passed <> excluded.passed or rule_checks.numbers <> excluded.numbers then null else rule_checks.override_at end, \
+         override_reason = case when rule_checks.passed <> excluded.passed or rule_checks.numbers <> excluded.numbers then null else rule_checks.override_reason end, \
+         override_honour = case when rule_checks.passed <> excluded.passed or rule_checks.numbers <> excluded.numbers then null else rule_checks.override_honour end",
     )
     .bind(subject_type)
     .bind(subject_id)
@@ -98,7 +113,7 @@ pub async fn of(
     subject_id: i64,
 ) -> AppResult<Vec<(i64, CheckRecord)>> {
     let rows: Vec<Row> = Q::new(
-        "select id, rule, passed, numbers, source, message, override_by, override_at, override_reason, override_honour from rule_checks \
+        "select id, rule, passed, numbers, source, message, override_by, override_at, override_reason, override_honour, override_lapsed from rule_checks \
          where subject_type = $1 and subject_id = $2 order by id",
     )
     .bind(subject_type)
@@ -122,7 +137,7 @@ pub async fn override_check(
     }
     let mut tx = state.db.begin().await?;
     let row: Row = Q::new(
-        "select id, rule, passed, numbers, source, message, override_by, override_at, override_reason, override_honour from rule_checks where id = $1",
+        "select id, rule, passed, numbers, source, message, override_by, override_at, override_reason, override_honour, override_lapsed from rule_checks where id = $1",
     )
     .bind(id)
     .optional(&mut tx)
@@ -146,7 +161,7 @@ pub async fn override_check(
     }
     let user = ctx.user()?;
     let at = crate::now();
-    Q::new("update rule_checks set override_by = $1, override_at = $2, override_reason = $3, override_honour = $4 where id = $5")
+    Q::new("update rule_checks set override_by = $1, override_at = $2, override_reason = $3, override_honour = $4, override_lapsed = null where id = $5")
         .bind(user.id)
         .bind(at)
         .bind(reason)
@@ -161,6 +176,7 @@ pub async fn override_check(
             reason: reason.into(),
             honour: honour.map(str::to_string),
         }),
+        lapsed: None,
         ..before.clone()
     };
     audit::append(

@@ -5,6 +5,7 @@
 mod documents;
 mod entry;
 mod events;
+mod follow_up;
 mod meetings;
 mod projector;
 pub mod stage;
@@ -31,6 +32,7 @@ pub mod store_bool {
 }
 
 pub use events::{Hub, Signal, start as start_events};
+pub(crate) use follow_up::create_follow_up;
 pub(crate) use meetings::{MeetingInput, insert_meeting};
 pub use store::{Meeting, PostDef, Staff, Vote, load_meeting, load_vote, tally_of};
 pub(crate) use votes::{CandidateInput, PostInput, VoteInput, create_vote};

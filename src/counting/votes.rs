@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use tower_sessions::Session;
 
 use super::events::{publish, result_json};
+use super::follow_up::{NamedCandidates, NamedForm, next_vote};
 use super::meetings::relations_among;
 use super::store::{
     BallotRow, Meeting, PostDef, Staff, Vote, ballots_of, load_meeting, load_vote, lock_vote,
@@ -85,8 +86,26 @@ pub struct VoteInput {
     pub double_entry: Option<bool>,
 }
 
-/// Creates a vote in a meeting (audited), candidates in ballot order.
+/// Creates the first round of a vote in a meeting (audited), candidates in ballot order. A
+/// follow-up round is never made by hand: see [`super::follow_up`].
 pub async fn create_vote(
+    state: &AppState,
+    ctx: &Ctx,
+    meeting: &Meeting,
+    f: &VoteInput,
+) -> AppResult<Vote> {
+    if f.follows.is_some() || f.round.as_deref().is_some_and(|r| r != "first") {
+        return Err(AppError::invalid(
+            "轮次",
+            "再次投票、另行选举和重新投票只能在上一轮确认后用“安排下一轮”产生，候选人和名额取自上一轮的计票结果。",
+        ));
+    }
+    insert_vote(state, ctx, meeting, f).await
+}
+
+/// Creates a vote of any round in a meeting (audited); the follow-up paths have checked that
+/// its round, seats and candidates are the ones the procedure gives.
+pub(super) async fn insert_vote(
     state: &AppState,
     ctx: &Ctx,
     meeting: &Meeting,
@@ -558,97 +577,6 @@ async fn reopen(state: &AppState, ctx: &Ctx, vote_id: i64, reason: &str) -> AppR
     load_vote(&state.db, vote.id).await
 }
 
-/// Creates the follow-up vote: a tie re-vote or further election from the certified result,
-/// or the re-run of a void round as it was defined.
-async fn next_vote(state: &AppState, ctx: &Ctx, vote_id: i64) -> AppResult<Vote> {
-    let vote = load_vote(&state.db, vote_id).await?;
-    if vote.state() != VoteState::Certified {
-        return Err(AppError::conflict("投票确认后才能安排下一轮。"));
-    }
-    let existing = Q::new("select count(*) from votes where follows_id = $1")
-        .bind(vote.id)
-        .scalar(&state.db)
-        .await?;
-    if existing > 0 {
-        return Err(AppError::conflict("已为此投票安排了下一轮。"));
-    }
-    let result: TallyResult = vote
-        .result
-        .as_deref()
-        .and_then(|r| serde_json::from_str(r).ok())
-        .ok_or_else(|| AppError::internal("certified vote without result"))?;
-    let meeting = load_meeting(&state.db, vote.meeting_id).await?;
-    let old = vote.posts();
-    let to_input = |p: &PostDef, seats: u64, names: &[String], round: &str| {
-        let people = |n: &String| CandidateInput::Person {
-            name: n.clone(),
-            person_id: p.people.get(n).copied(),
-        };
-        (
-            round.to_string(),
-            PostInput {
-                post: p.post.clone(),
-                seats,
-                candidates: names.iter().map(people).collect(),
-                eligible: p.eligible.clone(),
-            },
-        )
-    };
-    let (round, posts): (String, Vec<PostInput>) = if !result.valid {
-        (
-            "rerun".into(),
-            old.iter()
-                .map(|p| to_input(p, p.seats, &p.candidates, &vote.round).1)
-                .collect(),
-        )
-    } else {
-        let follow: Vec<(String, PostInput)> = result
-            .posts
-            .iter()
-            .filter_map(|r| {
-                let nr = r.next_round.as_ref()?;
-                let p = old.iter().find(|p| p.post == r.post)?;
-                let round = serde_json::to_value(nr.round).ok()?.as_str()?.to_string();
-                Some(to_input(p, nr.seats, &nr.candidates, &round))
-            })
-            .collect();
-        let Some(first) = follow.first().map(|(r, _)| r.clone()) else {
-            return Err(AppError::conflict(
-                "本次投票没有需要继续的一轮（未满员的等额职位由批准机关另行提名）。",
-            ));
-        };
-        (
-            first.clone(),
-            follow
-                .into_iter()
-                .filter(|(r, _)| *r == first)
-                .map(|(_, p)| p)
-                .collect(),
-        )
-    };
-    let (round, title) = if round == "rerun" {
-        (vote.round.clone(), format!("{}（重新投票）", vote.title))
-    } else {
-        let label = if round == "tie_revote" {
-            "再次投票"
-        } else {
-            "另行选举"
-        };
-        (round, format!("{}（{label}）", vote.title))
-    };
-    let input = VoteInput {
-        title,
-        preset: vote.preset.clone(),
-        settings: Some(vote.settings()),
-        round: Some(round),
-        follows: Some(vote.id),
-        electorate: vote.electorate,
-        posts,
-        double_entry: Some(vote.double_entry),
-    };
-    create_vote(state, ctx, &meeting, &input).await
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "counting/vote.html")]
 pub struct ShowPage {
@@ -666,6 +594,8 @@ pub struct ShowPage {
     role: String,
     chief: bool,
     certified: bool,
+    /// Uncontested posts that fell short (the street names their next candidates).
+    uncontested_short: Vec<(String, u64)>,
     idem: String,
     party: bool,
     disputes: Vec<Value>,
@@ -783,6 +713,10 @@ pub async fn show_page(
         .as_ref()
         .map(|r| view_of(r, certified))
         .unwrap_or_default();
+    let uncontested_short = match result.as_ref() {
+        Some(r) if certified => super::follow_up::uncontested_shortfalls(&v, r),
+        _ => Vec::new(),
+    };
     let disputes = super::entry::disputes_for_page(state, id).await?;
     let links = if matches!(
         user.role(),
@@ -809,6 +743,7 @@ pub async fn show_page(
         view,
         posts: v.posts(),
         certified: v.state() == VoteState::Certified,
+        uncontested_short,
         layout,
         m,
         community,
@@ -966,8 +901,10 @@ pub async fn next_post(
     ctx: Ctx,
     session: Session,
     Path(id): Path<i64>,
+    Form(f): Form<NamedForm>,
 ) -> AppResult<Response> {
-    match next_vote(&state, &ctx, id).await {
+    let named = f.named();
+    match next_vote(&state, &ctx, id, named.as_ref()).await {
         Ok(v) => {
             web::flash(&session, "ok", format!("已创建“{}”。", v.title)).await;
             Ok(web::see_other(&format!("/votes/{}", v.id)))
@@ -1040,7 +977,9 @@ pub async fn api_next(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    named: Option<Json<NamedCandidates>>,
 ) -> AppResult<Response> {
-    let v = next_vote(&state, &ctx, id).await?;
+    let named = named.and_then(|Json(n)| n.given());
+    let v = next_vote(&state, &ctx, id, named.as_ref()).await?;
     Ok((StatusCode::CREATED, Json(v.to_json())).into_response())
 }

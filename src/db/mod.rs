@@ -6,7 +6,7 @@
 
 mod query;
 
-pub use query::{Q, Val};
+pub use query::{Exec, Q, Val};
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -45,6 +45,14 @@ pub struct CheckRecord {
     pub check: RuleCheck,
     /// The override, if any.
     pub override_: Option<Override>,
+    /// The reason of an override that lapsed when the check's outcome changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lapsed: Option<String>,
+}
+
+/// The sentence shown for an override that lapsed when its check's outcome changed.
+pub fn lapsed_text(reason: &str) -> String {
+    format!("街道工作组此前的批准放宽（{reason}）因检查结果变化已失效，须重新审核。")
 }
 
 impl CheckRecord {
@@ -368,6 +376,7 @@ mod tests {
         let mut rec = CheckRecord {
             check,
             override_: None,
+            lapsed: None,
         };
         assert!(!rec.satisfied());
         rec.override_ = Some(Override {

@@ -37,6 +37,8 @@ pub struct CheckView {
     pub source: String,
     /// The override, as a sentence.
     pub overridden: Option<String>,
+    /// An override that lapsed when the outcome changed, as a sentence.
+    pub lapsed: Option<String>,
 }
 
 impl CheckView {
@@ -52,6 +54,7 @@ impl CheckView {
                 Some(h) => format!("已由街道工作组批准放宽：{}（荣誉：{h}）", o.reason),
                 None => format!("已由街道工作组批准放宽：{}", o.reason),
             }),
+            lapsed: r.lapsed.as_deref().map(crate::domain::rules::lapsed_text),
         }
     }
 }

@@ -133,8 +133,9 @@ pub async fn run_checks(
     let mut tx = state.db.begin().await?;
     let mut results = Vec::new();
     for n in &noms {
-        // An incumbent is a member of the outgoing Party committee (any post).
-        let f: Facts = Q::new("select birth_date, education, (select count(*) from incumbencies i where i.person_id = p.id and i.committee = 'party') as incumbent from people p where p.id = $1")
+        // An incumbent is a member of either outgoing committee (any post): a new entrant is
+        // someone in neither (SPEC C-3/C-4).
+        let f: Facts = Q::new("select birth_date, education, (select count(*) from incumbencies i where i.person_id = p.id) as incumbent from people p where p.id = $1")
             .bind(n.person_id)
             .one(&mut tx)
             .await?;

@@ -262,7 +262,18 @@ pub async fn add_proxy(
     .await?;
     let relations: Vec<(i64, i64, &str)> =
         rel.iter().map(|(x, y, k)| (*x, *y, k.as_str())).collect();
-    let approved: Vec<(i64, i64)> = read::proxies(&state.db, c.id)
+    let principal = PersonRef::new(a, &name_of(state, a).await?);
+    let proxy = PersonRef::new(b, &name_of(state, b).await?);
+    // The principals a proxy already holds are read in the transaction that inserts, with the
+    // campaign locked (SQLite's write transaction is already exclusive), so approvals sent at
+    // once cannot pass the limit together.
+    let mut tx = state.db.begin().await?;
+    let lock = tx.for_update();
+    let _: Option<(i64,)> = Q::new(format!("select id from campaigns where id = $1{lock}"))
+        .bind(c.id)
+        .optional(&mut tx)
+        .await?;
+    let approved: Vec<(i64, i64)> = read::proxies(&mut tx, c.id)
         .await?
         .iter()
         .map(|p| (p.principal_id, p.proxy_id))
@@ -274,13 +285,10 @@ pub async fn add_proxy(
         approved: &approved,
         limit: rules.proxy_limit,
     };
-    let principal = PersonRef::new(a, &name_of(state, a).await?);
-    let proxy = PersonRef::new(b, &name_of(state, b).await?);
     let check = check_proxy(&book, &principal, &proxy);
     if !check.passed {
         return Err(AppError::invalid("委托投票", check.message));
     }
-    let mut tx = state.db.begin().await?;
     let id = Q::new("insert into resident_proxies (campaign_id, principal_id, proxy_id, letter, created_by, created_at) values ($1, $2, $3, $4, $5, $6) returning id")
         .bind(c.id)
         .bind(a)

@@ -92,13 +92,16 @@ pub struct ProxyRow {
 }
 
 /// The campaign's approved proxies, in order.
-pub async fn proxies(db: &Db, campaign_id: i64) -> AppResult<Vec<ProxyRow>> {
+pub async fn proxies<'a>(
+    ex: impl Into<crate::db::Exec<'a>>,
+    campaign_id: i64,
+) -> AppResult<Vec<ProxyRow>> {
     Q::new(
         "select x.id, x.principal_id, a.name as principal, x.proxy_id, b.name as proxy, x.letter from resident_proxies x \
          join people a on a.id = x.principal_id join people b on b.id = x.proxy_id where x.campaign_id = $1 order by x.id",
     )
     .bind(campaign_id)
-    .all(db)
+    .all(ex)
     .await
 }
 

@@ -16,7 +16,7 @@ use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::counting::stage::{self, Stage};
-use crate::counting::{CandidateInput, PostInput, Vote, VoteInput, create_vote, load_meeting};
+use crate::counting::{CandidateInput, PostInput, Vote, create_follow_up};
 use crate::db::Db;
 use crate::domain::counting::VoteState;
 use crate::domain::tally::{Preset, TallyResult, further_candidates};
@@ -194,18 +194,16 @@ pub async fn create_further(
             eligible: def.eligible.clone(),
         });
     }
-    let meeting = load_meeting(&state.db, last.meeting_id).await?;
-    let input = VoteInput {
-        title: format!("{}（另行选举）", last.title),
-        preset: last.preset.clone(),
-        settings: Some(last.settings()),
-        round: Some("supplementary".into()),
-        follows: Some(last.id),
-        electorate: last.electorate,
+    // The candidates are the further-election rule's (further_candidates), not typed.
+    let vote = create_follow_up(
+        state,
+        ctx,
+        last,
+        "supplementary".into(),
+        format!("{}（另行选举）", last.title),
         posts,
-        double_entry: Some(last.double_entry),
-    };
-    let vote = create_vote(state, ctx, &meeting, &input).await?;
+    )
+    .await?;
     let mut tx = state.db.begin().await?;
     log(
         &mut tx,

@@ -83,7 +83,7 @@ struct Facts {
 async fn facts(db: &Db, c: &Campaign, person: i64) -> AppResult<Facts> {
     Q::new(
         "select p.id, p.name, p.birth_date, p.education, \
-         (select count(*) from incumbencies i where i.person_id = p.id and i.committee = 'residents') as incumbent \
+         (select count(*) from incumbencies i where i.person_id = p.id) as incumbent \
          from people p where p.id = $1 and (p.residence_community_id = $2 or p.hukou_community_id = $2)",
     )
     .bind(person)
@@ -94,7 +94,9 @@ async fn facts(db: &Db, c: &Campaign, person: i64) -> AppResult<Facts> {
 }
 
 /// C-3 (the 主任's limit for 主任, the others' for 副主任 and 委员, the new entrants' for those
-/// not in the outgoing residents' committee) and C-4 for a nominee.
+/// in neither outgoing committee: a member of the outgoing Party committee standing for the
+/// residents' committee is no new entrant, cross-appointment being what the plan wants) and C-4
+/// for a nominee.
 fn qualification(f: &Facts, post: Post, c: &Campaign) -> Vec<RuleCheck> {
     check_qualification(
         post.label(),

@@ -49,6 +49,8 @@ pub struct CheckOut {
     pub source: String,
     /// The street's override reason.
     pub overridden: Option<String>,
+    /// An override that lapsed when the outcome changed, as a sentence.
+    pub lapsed: Option<String>,
 }
 
 impl CheckOut {
@@ -73,6 +75,7 @@ impl CheckOut {
                 .join("，"),
             source: r.check.source.clone(),
             overridden: r.override_.as_ref().map(|o| o.reason.clone()),
+            lapsed: r.lapsed.as_deref().map(crate::domain::rules::lapsed_text),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! quorum refused, another campaign's check not found.
 
 use axum::http::{Method, StatusCode};
+use chrono::Datelike;
 use huanjie::db::Q;
 
 use crate::browser::{Browser, flash};
@@ -174,4 +175,56 @@ async fn the_statutory_quorum_and_another_campaigns_check_cannot_be_overridden_f
         .count("select count(*) from rule_checks where override_reason is not null")
         .await;
     assert_eq!(n, 0, "nothing overridden");
+}
+
+#[tokio::test]
+async fn an_outgoing_party_committee_member_standing_for_the_residents_committee_is_no_new_entrant()
+{
+    let app = TestApp::spawn().await;
+    let c = r5_campaign(&app, "sg01").await;
+    let reference: chrono::NaiveDate = Q::new("select reference_date from campaigns where id = $1")
+        .bind(c)
+        .one::<(chrono::NaiveDate,)>(&app.state.db)
+        .await
+        .unwrap()
+        .0;
+    // 45 on the reference date: over the new entrants' 40, within the members' 50.
+    let birth = reference.with_year(reference.year() - 45).unwrap();
+    let (newcomer, party_member) = (
+        resident(&app, "sg01", 3).await,
+        resident(&app, "sg01", 4).await,
+    );
+    for p in [newcomer, party_member] {
+        Q::new("update people set birth_date = $1 where id = $2")
+            .bind(birth)
+            .bind(p)
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
+    Q::new("insert into incumbencies (person_id, committee, post, created_at) values ($1, 'party', '委员', $2)")
+        .bind(party_member)
+        .bind(huanjie::now())
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let mut passed = Vec::new();
+    for p in [newcomer, party_member] {
+        let r = nominate(&app, crate::helpers::Who::Community, c, p, "member").await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let nid = r.json()["id"].as_i64().unwrap();
+        let chk = check_id(&app, "resident_nominee", nid, "C-3.age").await;
+        let ok: bool = Q::new("select passed from rule_checks where id = $1")
+            .bind(chk)
+            .one::<(bool,)>(&app.state.db)
+            .await
+            .unwrap()
+            .0;
+        passed.push(ok);
+    }
+    assert_eq!(
+        passed,
+        vec![false, true],
+        "the newcomer is over 40; the outgoing Party 委员 is judged by the members' 50"
+    );
 }

@@ -349,6 +349,47 @@ async fn a_candidates_relative_and_a_candidate_are_refused_as_counters_and_an_ou
     assert_eq!(r.status, 201, "{}", r.text);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn approvals_sent_at_once_never_give_a_proxy_more_than_three_principals() {
+    let app = TestApp::spawn().await;
+    let children = ["子一", "子二", "子三", "子四", "子五", "子六"];
+    let mut people = vec!["父亲"];
+    people.extend(children);
+    let s = setup(&app, &people).await;
+    let proxy = s.id("父亲");
+    for child in children {
+        relate(&app, proxy, s.id(child), "parent").await;
+    }
+    let path = format!("{}/proxies", el(s.c));
+    // Each reads "fewer than 3 held" unless the check and the insert are one transaction.
+    let sent = children.map(|child| {
+        api(
+            &app,
+            Who::Community,
+            Method::POST,
+            &path,
+            json!({"principal_id": s.id(child), "proxy_id": proxy, "letter": child}),
+        )
+    });
+    let answers = futures_util::future::join_all(sent).await;
+    let accepted = answers.iter().filter(|r| r.status == 201).count();
+    assert_eq!(
+        accepted,
+        3,
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(answers.iter().all(|r| r.status == 201 || r.status == 422));
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from resident_proxies where proxy_id = {proxy}"
+        ))
+        .await,
+        3,
+        "the limit of 3 principals holds"
+    );
+}
+
 #[tokio::test]
 async fn three_principals_for_one_proxy_are_accepted_the_fourth_and_a_non_relative_refused() {
     let app = TestApp::spawn().await;
