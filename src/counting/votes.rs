@@ -596,6 +596,8 @@ pub struct ShowPage {
     certified: bool,
     /// Uncontested posts that fell short (the street names their next candidates).
     uncontested_short: Vec<(String, u64)>,
+    /// The certified result gives a next round (a re-vote, 另行选举 or the re-run of a void one).
+    derived_next: bool,
     idem: String,
     party: bool,
     disputes: Vec<Value>,
@@ -713,6 +715,9 @@ pub async fn show_page(
         .as_ref()
         .map(|r| view_of(r, certified))
         .unwrap_or_default();
+    let derived_next = result
+        .as_ref()
+        .is_some_and(|r| !r.valid || r.posts.iter().any(|p| p.next_round.is_some()));
     let uncontested_short = match result.as_ref() {
         Some(r) if certified => super::follow_up::uncontested_shortfalls(&v, r),
         _ => Vec::new(),
@@ -744,6 +749,7 @@ pub async fn show_page(
         posts: v.posts(),
         certified: v.state() == VoteState::Certified,
         uncontested_short,
+        derived_next,
         layout,
         m,
         community,

@@ -132,6 +132,10 @@ async fn an_uncontested_post_that_fell_short_gets_candidates_only_from_the_stree
         "the street's form"
     );
     assert!(page.text.contains("差 1 名"));
+    assert!(
+        !page.text.contains("安排下一轮（"),
+        "no button for a round the result does not give"
+    );
     let page = app
         .call(
             Who::Community,
@@ -186,6 +190,19 @@ async fn a_post_the_engine_continues_is_not_named_by_the_street() {
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     assert!(r.text.contains("应按计票结果安排下一轮"), "{}", r.text);
+    let page = app
+        .call(
+            Who::Community,
+            Method::GET,
+            &format!("/votes/{v}"),
+            B::Empty,
+        )
+        .await;
+    assert!(
+        page.text.contains("安排下一轮（"),
+        "the derived round's button"
+    );
+    assert!(!page.text.contains("data-form=\"named\""));
     let r = post(
         &app,
         Who::Street,
