@@ -5,6 +5,7 @@ pub mod idcard;
 pub mod party;
 pub mod person;
 pub mod plan;
+pub mod procedure;
 pub mod residents;
 pub mod rules;
 pub mod strokes;

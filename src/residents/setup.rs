@@ -13,6 +13,7 @@ use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::db::{Q, Tx};
+use crate::domain::procedure;
 use crate::domain::residents::{
     CommitteeMember, Reshuffle, Resident, Seats, check_committee, check_group,
     check_representative, check_seats, step_down_candidates,
@@ -362,8 +363,8 @@ pub struct OpenInput {
     pub reason: String,
 }
 
-/// Opens a gated step before the previous step is done (street, with a
-/// reason).
+/// Opens a step the procedure table lets the street open early (R-2 … R-8) before the previous
+/// step is done (street, with a reason).
 pub async fn open_step(
     state: &AppState,
     ctx: &Ctx,
@@ -372,10 +373,12 @@ pub async fn open_step(
     f: &OpenInput,
 ) -> AppResult<()> {
     let step = f.step.trim();
-    if store::previous(step).is_none() {
+    let openable = procedure::openable_early(procedure::Pipeline::Residents);
+    if !openable.iter().any(|s| s.code == step) {
+        let codes: Vec<&str> = openable.iter().map(|s| s.code).collect();
         return Err(AppError::invalid(
             "步骤",
-            "只能提前开始 R-2、R-3、R-5、R-6、R-7 或 R-8",
+            format!("只能提前开始 {}", codes.join("、")),
         ));
     }
     let reason = f.reason.trim();

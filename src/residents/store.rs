@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::campaigns::{self, Campaign};
 use crate::communities::Community;
 use crate::db::{Db, Q};
+use crate::domain::procedure;
 use crate::domain::residents::{CommitteeMember, ElectionRules, Seats};
 use crate::domain::rules::CheckRecord;
 use crate::error::{AppError, AppResult};
@@ -313,33 +314,15 @@ pub async fn gate_override(db: &Db, campaign: i64, step: &str) -> AppResult<Opti
     Ok(r.map(|(s,)| s))
 }
 
-/// The step a gated step waits for: R-2 after after after R-4 (the voter
-/// list published), R-6 after after after R-7.
+/// The step a gated step waits for, from the procedure table (R-2 after R-1 … R-8 after R-7;
+/// R-4 after R-3, the adopted rules).
 pub fn previous(step: &str) -> Option<&'static str> {
-    match step {
-        "R-2" => Some("R-1"),
-        "R-3" => Some("R-2"),
-        "R-5" => Some("R-4"),
-        "R-6" => Some("R-5"),
-        "R-7" => Some("R-6"),
-        "R-8" => Some("R-7"),
-        _ => None,
-    }
+    procedure::after(step).first().copied()
 }
 
-/// The Chinese name of a step of R-1 … R-8.
+/// The Chinese name of a step of R-1 … R-8, from the procedure table.
 pub fn step_title(step: &str) -> &'static str {
-    match step {
-        "R-1" => "推选居民代表",
-        "R-2" => "居民选举委员会",
-        "R-3" => "选举办法",
-        "R-4" => "选民登记",
-        "R-5" => "候选人提名",
-        "R-6" => "宣传介绍",
-        "R-7" => "正式投票",
-        "R-8" => "公布结果",
-        _ => "",
-    }
+    procedure::step(step).map_or("", |s| s.name)
 }
 
 /// Whether a gated `step` is open: the previous step done, or the street's override.

@@ -45,6 +45,8 @@ pub struct OverviewPage {
     base: String,
     o: Overview,
     street: bool,
+    /// The steps the street may open early: (code, name), from the procedure table.
+    openable: Vec<(&'static str, &'static str)>,
 }
 
 pub async fn overview_get(
@@ -60,6 +62,12 @@ pub async fn overview_get(
         layout: Layout::new(&ctx, &session, title).await,
         base: base(&community, &c),
         street: ctx.user()?.is_street(),
+        openable: crate::domain::procedure::openable_early(
+            crate::domain::procedure::Pipeline::Residents,
+        )
+        .into_iter()
+        .map(|s| (s.code, s.name))
+        .collect(),
         c,
         community,
         o,

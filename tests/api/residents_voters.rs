@@ -28,7 +28,8 @@ async fn api(app: &TestApp, who: Who, method: Method, path: &str, body: Value) -
     app.call(who, method, path, B::Json(body)).await
 }
 
-/// A campaign of `code` with its residents' election day.
+/// A campaign of `code` with its residents' election day, and R-4 opened early by the street
+/// (the rules of R-3, which R-4 waits for, are not what these tests are about).
 pub(crate) async fn campaign(app: &TestApp, code: &str) -> i64 {
     let c = create_campaign(app, code).await;
     Q::new("update campaigns set residents_election_day = $1 where id = $2")
@@ -37,6 +38,7 @@ pub(crate) async fn campaign(app: &TestApp, code: &str) -> i64 {
         .execute(&app.state.db)
         .await
         .unwrap();
+    crate::residents_nominees::open_early(app, c, "R-4").await;
     c
 }
 
@@ -492,4 +494,54 @@ async fn a_community_registers_publishes_and_prints_its_voters_through_the_pages
         list.contains("2027-05-10 公布") && list.contains("秦戊"),
         "{list}"
     );
+}
+
+#[tokio::test]
+async fn voters_are_registered_only_once_r4_is_open_after_the_rules_or_opened_early_by_the_street()
+{
+    let app = TestApp::spawn().await;
+    let c = create_campaign(&app, "sg01").await;
+    Q::new("update campaigns set residents_election_day = $1 where id = $2")
+        .bind(date(ELECTION_DAY))
+        .bind(c)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let p = person(&app, "sg01", "钱多", "1980-01-01", 7).await;
+    let r = register(&app, Who::Community, c, json!({"person_id": p})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(
+        r.text
+            .contains("选举办法（R-3）尚未完成，选民登记（R-4）不能开始"),
+        "{}",
+        r.text
+    );
+    assert_eq!(app.count("select count(*) from resident_voters").await, 0);
+    // Only the residents' steps the procedure table lets open early can be opened.
+    for step in ["R-1", "P-2", "W-1"] {
+        let r = api(
+            &app,
+            Who::Street,
+            Method::POST,
+            &format!("/api/v1/campaigns/{c}/residents/open"),
+            json!({"step": step, "reason": "测试"}),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{step}: {}",
+            r.text
+        );
+        assert!(
+            r.text
+                .contains("只能提前开始 R-2、R-3、R-4、R-5、R-6、R-7、R-8"),
+            "{}",
+            r.text
+        );
+    }
+    crate::residents_nominees::open_early(&app, c, "R-4").await;
+    let r = register(&app, Who::Community, c, json!({"person_id": p})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(app.count("select count(*) from resident_voters").await, 1);
 }
