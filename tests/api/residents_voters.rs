@@ -31,6 +31,13 @@ async fn api(app: &TestApp, who: Who, method: Method, path: &str, body: Value) -
 /// A campaign of `code` with its residents' election day, and R-4 opened early by the street
 /// (the rules of R-3, which R-4 waits for, are not what these tests are about).
 pub(crate) async fn campaign(app: &TestApp, code: &str) -> i64 {
+    let c = campaign_with_day(app, code).await;
+    crate::residents_nominees::open_early(app, c, "R-4").await;
+    c
+}
+
+/// A campaign of `code` with its residents' election day, every step as created.
+async fn campaign_with_day(app: &TestApp, code: &str) -> i64 {
     let c = create_campaign(app, code).await;
     Q::new("update campaigns set residents_election_day = $1 where id = $2")
         .bind(date(ELECTION_DAY))
@@ -38,7 +45,6 @@ pub(crate) async fn campaign(app: &TestApp, code: &str) -> i64 {
         .execute(&app.state.db)
         .await
         .unwrap();
-    crate::residents_nominees::open_early(app, c, "R-4").await;
     c
 }
 
@@ -500,13 +506,7 @@ async fn a_community_registers_publishes_and_prints_its_voters_through_the_pages
 async fn voters_are_registered_only_once_r4_is_open_after_the_rules_or_opened_early_by_the_street()
 {
     let app = TestApp::spawn().await;
-    let c = create_campaign(&app, "sg01").await;
-    Q::new("update campaigns set residents_election_day = $1 where id = $2")
-        .bind(date(ELECTION_DAY))
-        .bind(c)
-        .execute(&app.state.db)
-        .await
-        .unwrap();
+    let c = campaign_with_day(&app, "sg01").await;
     let p = person(&app, "sg01", "钱多", "1980-01-01", 7).await;
     let r = register(&app, Who::Community, c, json!({"person_id": p})).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
