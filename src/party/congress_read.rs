@@ -199,9 +199,11 @@ impl Member {
     }
 }
 
-/// The Party members of a community's register (living or registered there).
+/// The Party members of a community's organisation. A member belongs to exactly one: the
+/// community they live in, or their 户籍's when no residence is recorded — never both, so a
+/// member living in one community with 户籍 in another is due in one roll only.
 pub const MEMBERS_SQL: &str = "select id, party_status, party_org from people \
-    where (residence_community_id = $1 or hukou_community_id = $1) and party_status <> 'none' order by id";
+    where coalesce(residence_community_id, hukou_community_id) = $1 and party_status <> 'none' order by id";
 
 /// The roll of a campaign (of community `community_id`).
 pub async fn roll(db: &Db, campaign_id: i64, community_id: i64) -> AppResult<Roll> {

@@ -1356,3 +1356,36 @@ async fn the_list_approved_through_p5_opens_the_congress_and_becomes_the_members
     assert_eq!(vote["posts"][0]["seats"], 5);
     assert_eq!(vote["posts"][0]["people"].as_object().unwrap().len(), 6);
 }
+
+#[tokio::test]
+async fn a_member_living_in_another_community_is_not_due_in_the_community_of_their_huji() {
+    let app = TestApp::spawn().await;
+    let s = approved(&app).await;
+    // 户籍 in sg01, living in sg02: a member of sg02's organisation only.
+    let elsewhere = member(&app, "户籍丙", 730, "full", "community").await;
+    Q::new(
+        "update people set hukou_community_id = (select id from communities where code = 'sg01'), \
+         residence_community_id = (select id from communities where code = 'sg02') where id = $1",
+    )
+    .bind(elsewhere)
+    .execute(&app.state.db)
+    .await
+    .unwrap();
+    let r = record(&app, &s).await;
+    assert_eq!(
+        r["quorum"]["check"]["numbers"]["due"], 10,
+        "the ten members living in sg01, not the eleventh registered there"
+    );
+    let v = view(&app, &s).await;
+    let on: Vec<i64> = v["roll"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["person_id"].as_i64().unwrap())
+        .collect();
+    assert!(!on.contains(&elsewhere), "{on:?}");
+    assert_eq!(
+        v["roll"]["left_out_total"], 2,
+        "only the probationary and the unit member"
+    );
+}
