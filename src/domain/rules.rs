@@ -203,9 +203,11 @@ pub fn check_qualification(
 /// it is. Keys are those the rule functions of `crate::domain` store.
 pub fn number_label(key: &str) -> &str {
     match key {
+        "against" => "反对票",
         "age" => "年龄（周岁）",
         "allowed" => "允许",
         "approved" => "已批准",
+        "attending" => "到会人数",
         "backers" => "联名人数",
         "basis" => "登记依据",
         "candidates" => "候选人数",
@@ -224,6 +226,7 @@ pub fn number_label(key: &str) -> &str {
         "election_day" => "选举日",
         "electorate" => "选民人数",
         "end" => "结束日期",
+        "for" => "赞成票",
         "expected" => "应为",
         "group" => "居民小组",
         "incumbent" => "现任",
@@ -255,7 +258,9 @@ pub fn number_label(key: &str) -> &str {
         "principals_held" => "已受托人数",
         "proxy_id" => "受托人编号",
         "published" => "公布日期",
+        "quorum" => "至少须到会",
         "reference_date" => "基准日",
+        "representatives" => "居民代表人数",
         "registered" => "已登记",
         "required" => "须达到",
         "rights_removed" => "被剥夺政治权利",

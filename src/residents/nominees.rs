@@ -77,12 +77,13 @@ struct Facts {
     birth_date: Option<NaiveDate>,
     education: Option<String>,
     incumbent: i64,
+    rights_removed: bool,
 }
 
 /// A person living in (or registered in) the community, with what C-3/C-4 need.
 async fn facts(db: &Db, c: &Campaign, person: i64) -> AppResult<Facts> {
     Q::new(
-        "select p.id, p.name, p.birth_date, p.education, \
+        "select p.id, p.name, p.birth_date, p.education, p.rights_removed, \
          (select count(*) from incumbencies i where i.person_id = p.id) as incumbent \
          from people p where p.id = $1 and (p.residence_community_id = $2 or p.hukou_community_id = $2)",
     )
@@ -137,6 +138,16 @@ pub async fn nominate(
         return Err(AppError::invalid("提名人", "最多 200 字"));
     }
     let p = facts(&state.db, c, f.person_id).await?;
+    if p.rights_removed {
+        // 被选举权 follows 选举权: someone deprived of political rights cannot stand.
+        return Err(AppError::invalid(
+            "人员",
+            format!(
+                "{}被剥夺政治权利，没有被选举权，不能被提名为候选人。",
+                p.name
+            ),
+        ));
+    }
     let earlier: Vec<(String, bool)> = Q::new(
         "select post, withdrawn from resident_nominees where campaign_id = $1 and person_id = $2",
     )

@@ -228,3 +228,33 @@ async fn an_outgoing_party_committee_member_standing_for_the_residents_committee
         "the newcomer is over 40; the outgoing Party 委员 is judged by the members' 50"
     );
 }
+
+#[tokio::test]
+async fn a_person_deprived_of_political_rights_cannot_be_nominated_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let c = r5_campaign(&app, "sg01").await;
+    let (deprived, other) = (
+        resident(&app, "sg01", 5).await,
+        resident(&app, "sg01", 6).await,
+    );
+    Q::new("update people set rights_removed = $1 where id = $2")
+        .bind(true)
+        .bind(deprived)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let r = nominate(&app, crate::helpers::Who::Community, c, deprived, "member").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(
+        r.text.contains("被剥夺政治权利，没有被选举权"),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        app.count("select count(*) from resident_nominees").await,
+        0,
+        "nothing is stored"
+    );
+    let r = nominate(&app, crate::helpers::Who::Community, c, other, "member").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}

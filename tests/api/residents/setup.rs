@@ -298,6 +298,25 @@ async fn the_rules_are_adopted_only_with_more_than_half_of_those_attending_then_
         )
         .await;
     }
+    // 1 of 3 representatives is no meeting, even if that one votes for: more than half must
+    // attend (城市居民委员会组织法 §14), at least 2.
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &adopt,
+        json!({"meeting_date": "2027-04-19", "attending": 1, "votes_for": 1, "votes_against": 0}),
+    )
+    .await;
+    assert_eq!(r.json()["adopted"], false, "{}", r.text);
+    assert!(
+        r.json()["check"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("到会须超过居民代表的半数，即至少 2 名"),
+        "{}",
+        r.text
+    );
     let r = api(
         &app,
         Who::Community,

@@ -201,7 +201,7 @@ async fn a_community_worker_walks_the_whole_residents_election_through_the_pages
         )
         .await;
     assert!(
-        page.contains("居民代表 2 名，到会 2 名，赞成 2 票"),
+        page.contains("居民代表 2 名（到会须至少 2 名），到会 2 名，赞成 2 票"),
         "{page}"
     );
     let printed = staff.get(&format!("{rules}/print")).await;
