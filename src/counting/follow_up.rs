@@ -195,6 +195,9 @@ async fn named_round(
         return Err(AppError::Forbidden);
     }
     let post = named.post.trim();
+    if post.is_empty() {
+        return Err(AppError::invalid("职位", "请写明为哪个职位提名候选人"));
+    }
     let def = vote
         .posts()
         .into_iter()
