@@ -90,6 +90,29 @@ pub fn uncontested_shortfalls(vote: &Vote, result: &TallyResult) -> Vec<(String,
         .collect()
 }
 
+/// The pipeline step (P-6 or R-7) whose elected come from the chain of rounds `vote` belongs
+/// to, when that step has closed: its certified rounds are then frozen (procedure table).
+pub async fn closed_step_of(state: &AppState, vote: &Vote) -> AppResult<Option<&'static str>> {
+    let mut first = vote.id;
+    let mut follows = vote.follows_id;
+    for _ in 0..50 {
+        let Some(prev) = follows else { break };
+        first = prev;
+        follows = load_vote(&state.db, prev).await?.follows_id;
+    }
+    let closed: Option<(String,)> = Q::new(
+        "select s.code from party_congresses g join campaign_steps s on s.campaign_id = g.campaign_id and s.code = 'P-6' \
+         where (g.members_vote_id = $1 or g.leaders_vote_id = $1) and s.done_at is not null \
+         union all \
+         select s.code from resident_elections e join campaign_steps s on s.campaign_id = e.campaign_id and s.code = 'R-7' \
+         where e.vote_id = $1 and s.done_at is not null",
+    )
+    .bind(first)
+    .optional(&state.db)
+    .await?;
+    Ok(closed.map(|(code,)| if code == "P-6" { "P-6" } else { "R-7" }))
+}
+
 /// The certified result of a vote that has no follow-up round yet.
 async fn followable(state: &AppState, vote: &Vote) -> AppResult<TallyResult> {
     if vote.state() != VoteState::Certified {

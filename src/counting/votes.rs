@@ -541,6 +541,12 @@ async fn reopen(state: &AppState, ctx: &Ctx, vote_id: i64, reason: &str) -> AppR
     if vote.state() != VoteState::Certified {
         return Err(AppError::conflict("只有已确认的投票需要重新开启。"));
     }
+    if let Some(step) = super::follow_up::closed_step_of(state, &vote).await? {
+        return Err(AppError::conflict(format!(
+            "{}已完成，当选人已据本投票产生，不能再重新开启此投票。",
+            crate::domain::procedure::label(step)
+        )));
+    }
     let meeting = load_meeting(&state.db, vote.meeting_id).await?;
     let community = communities::by_id(&state.db, meeting.community_id)
         .await?

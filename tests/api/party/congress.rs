@@ -800,6 +800,17 @@ async fn the_congress_runs_through_a_tie_revote_and_a_replacement_to_the_streets
     let r = api(&app, Who::Community, Method::POST, &done, json!({})).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.json()["pending"], 7);
+    // The closed P-6 freezes its certified rounds: the tie re-vote cannot be reopened.
+    let r = api(
+        &app,
+        Who::Street,
+        Method::POST,
+        &format!("/api/v1/votes/{revote}/reopen"),
+        json!({"reason": "复核"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(message(&r).contains("P-6 党员大会选举已完成"), "{}", r.text);
     let v = view(&app, &s).await;
     assert_eq!(v["p6_done"], true);
     let labels: Vec<String> = v["approvals"]

@@ -151,6 +151,17 @@ async fn a_rejected_write_in_leaves_the_seat_vacant_until_a_further_election_fil
     assert_eq!(v["stage"]["complete"], true, "{v}");
     let r = api(&app, Who::Community, Method::POST, &done, json!({})).await;
     assert_eq!(r.status, 200, "{}", r.text);
+    // The closed R-7 freezes its rounds: the further election cannot be reopened.
+    let r = api(
+        &app,
+        Who::Street,
+        Method::POST,
+        &format!("/api/v1/votes/{next}/reopen"),
+        json!({"reason": "复核"}),
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(r.text.contains("R-7 正式投票已完成"), "{}", r.text);
     let mut names: Vec<(String, String)> =
         huanjie::db::Q::new("select post, name from resident_elected")
             .all(&app.state.db)
