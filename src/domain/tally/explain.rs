@@ -131,7 +131,7 @@ pub(super) fn write_ins(rules: &Rules, counts: &Counts) -> Option<String> {
     }
     if !s.write_ins {
         return Some(format!(
-            "依据{SRC_PLAN}“在已确定的候选人名单中”选举的规定（本次规定不计另选他人），另选他人一律不计（{dropped} 个）。"
+            "依据{SRC_PLAN}“在已确定的候选人名单中”选举的规定，本次选举另选他人一律不计（{dropped} 个）。"
         ));
     }
     if s.write_in_requires_against {
@@ -155,7 +155,7 @@ pub(super) fn write_ins(rules: &Rules, counts: &Counts) -> Option<String> {
 pub(super) fn roll_down(rules: &Rules) -> Option<String> {
     (rules.settings.same_person_two_posts == SamePersonTwoPosts::RollDown).then(|| {
         format!(
-            "依据{SRC_RULES}（本次规定同一人的赞成票顺延计入后面职位），选票在前面职位对某人的赞成票顺延计入后面职位，同一张选票对同一人只计一次。"
+            "依据{SRC_RULES}（本次规定采用顺延计票），选票在前面职位对某人的赞成票顺延计入后面职位，同一张选票对同一人只计一次。"
         )
     })
 }

@@ -243,7 +243,7 @@ fn with_write_ins_off_every_write_in_is_dropped() {
         result
             .explanation
             .iter()
-            .any(|s| s.contains("本次规定不计另选他人"))
+            .any(|s| s.contains("本次选举另选他人一律不计"))
     );
 }
 

@@ -127,7 +127,7 @@ fn with_roll_down_one_ballot_counts_once_for_a_person_marked_in_two_posts() {
         result
             .explanation
             .iter()
-            .any(|s| s.contains("同一人的赞成票顺延计入后面职位"))
+            .any(|s| s.contains("本次规定采用顺延计票"))
     );
 }
 
