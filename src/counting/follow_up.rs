@@ -14,6 +14,7 @@ use crate::auth::{Ctx, Role};
 use crate::communities;
 use crate::db::Q;
 use crate::domain::counting::VoteState;
+use crate::domain::procedure;
 use crate::domain::tally::TallyResult;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -62,11 +63,12 @@ impl NamedForm {
             .filter(|n| !n.is_empty())
             .map(str::to_owned)
             .collect();
-        (!self.post.trim().is_empty() || !candidates.is_empty()).then(|| NamedCandidates {
+        NamedCandidates {
             post: self.post.trim().to_owned(),
             candidates,
             reason: self.reason.trim().to_owned(),
-        })
+        }
+        .given()
     }
 }
 
@@ -110,7 +112,7 @@ pub async fn closed_step_of(state: &AppState, vote: &Vote) -> AppResult<Option<&
     .bind(first)
     .optional(&state.db)
     .await?;
-    Ok(closed.map(|(code,)| if code == "P-6" { "P-6" } else { "R-7" }))
+    Ok(closed.and_then(|(code,)| procedure::step(&code).map(|s| s.code)))
 }
 
 /// The certified result of a vote that has no follow-up round yet.

@@ -116,6 +116,11 @@ pub async fn room(app: &mut TestApp) -> Room {
 pub async fn vote(app: &TestApp, meeting: i64, double_entry: bool) -> i64 {
     let body = json!({"title": "选举委员", "preset": "party", "electorate": 7, "double_entry": double_entry,
         "posts": [{"post": "委员", "seats": 2, "candidates": ["李三", "王二", "丁一"]}]});
+    create_vote(app, meeting, body).await
+}
+
+/// Creates a vote of `meeting` as the street from its JSON body; returns its id.
+pub async fn create_vote(app: &TestApp, meeting: i64, body: Value) -> i64 {
     let r = app
         .call(
             Who::Street,

@@ -4,7 +4,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::counting_fixtures::{certify, for_names, review, room, vote};
+use crate::counting_fixtures::{certify, create_vote, for_names, review, room, vote};
 use crate::helpers::{B, TestApp, Who};
 
 async fn votes_in(app: &TestApp) -> i64 {
@@ -69,15 +69,7 @@ async fn secretary_vote(app: &mut TestApp, votes: usize) -> (crate::counting_fix
     let room = room(app).await;
     let body = json!({"title": "选举书记", "preset": "party", "electorate": 7,
         "posts": [{"post": "书记", "seats": 1, "candidates": ["丁一"]}]});
-    let r = post(
-        app,
-        Who::Street,
-        &format!("/api/v1/meetings/{}/votes", room.meeting),
-        body,
-    )
-    .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let v = r.json()["id"].as_i64().unwrap();
+    let v = create_vote(app, room.meeting, body).await;
     let mut ballots = vec![json!({"marks": {"书记": {"for": ["丁一"]}}}); votes];
     ballots.extend(vec![
         json!({"marks": {"书记": {"against": ["丁一"]}}});

@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::counting_fixtures::{Room, certify, enter_both, for_names, room};
+use crate::counting_fixtures::{Room, certify, create_vote, enter_both, for_names, room};
 use crate::helpers::{B, TestApp, Who, backend};
 
 /// A 委员 vote of 10 members due, 2 seats among 丁一 王二 李三, with the given settings.
@@ -15,16 +15,7 @@ async fn vote_of_ten(app: &TestApp, meeting: i64, settings: Option<Value>) -> i6
     if let Some(s) = settings {
         body["settings"] = s;
     }
-    let r = app
-        .call(
-            Who::Street,
-            Method::POST,
-            &format!("/api/v1/meetings/{meeting}/votes"),
-            B::Json(body),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    r.json()["id"].as_i64().unwrap()
+    create_vote(app, meeting, body).await
 }
 
 async fn state(app: &TestApp, vote: i64, body: Value) {
