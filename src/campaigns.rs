@@ -104,8 +104,8 @@ pub struct Step {
 
 impl Step {
     /// Overdue: not done and its end date has passed (China Standard Time).
-    pub fn overdue(&self) -> bool {
-        self.done_at.is_none() && self.end_date < crate::today()
+    pub fn overdue(&self, today: &chrono::NaiveDate) -> bool {
+        self.done_at.is_none() && self.end_date < *today
     }
 }
 
@@ -162,7 +162,7 @@ pub async fn create_campaign(state: &AppState, ctx: &Ctx, f: &NewCampaign) -> Ap
     if term.is_empty() || term.chars().count() > 20 {
         return Err(AppError::invalid("届次", "不能为空，最多 20 字"));
     }
-    let year = f.year.unwrap_or_else(|| crate::today().year() as i64);
+    let year = f.year.unwrap_or_else(|| state.today().year() as i64);
     if !(2000..=2100).contains(&year) {
         return Err(AppError::invalid("年份", "应在 2000–2100 之间"));
     }
@@ -406,7 +406,7 @@ async fn list_get(
         layout: Layout::new(&ctx, &session, "换届工作").await,
         rows,
         communities,
-        year: crate::today().year() + 1,
+        year: state.today().year() + 1,
     })
 }
 
@@ -437,6 +437,7 @@ struct ShowPage {
     c: Campaign,
     community: Community,
     steps: Vec<Step>,
+    today: chrono::NaiveDate,
 }
 
 /// The campaign of the path, checked to belong to the path's community.
@@ -467,6 +468,7 @@ async fn show_get(
         c,
         community,
         steps,
+        today: state.today(),
     })
 }
 

@@ -2,7 +2,6 @@
 
 use std::io::Read;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
@@ -118,11 +117,7 @@ pub fn main() -> ExitCode {
 
 async fn state(config: Config) -> Result<AppState, String> {
     let db = crate::open(&config).await.map_err(|e| e.to_string())?;
-    Ok(AppState {
-        db,
-        config: Arc::new(config),
-        hub: Default::default(),
-    })
+    Ok(AppState::new(db, config))
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {

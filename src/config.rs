@@ -30,6 +30,9 @@ pub struct Config {
     /// production; `Normal` only where a lost commit does not matter (the test suite's throwaway
     /// databases).
     pub durability: Durability,
+    /// A pinned "today" (`HUANJIE_TODAY=YYYY-MM-DD`) for a rehearsal or a demo; `None` follows
+    /// the system clock in China Standard Time.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// The argon2id parameters used to hash a new password.
@@ -100,6 +103,9 @@ impl Config {
             street_name: env_or("HUANJIE_STREET_NAME", "舜耕街道"),
             password_cost: PasswordCost::PRODUCTION,
             durability: Durability::Full,
+            today: std::env::var("HUANJIE_TODAY")
+                .ok()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok()),
         }
     }
 
@@ -136,6 +142,7 @@ impl Config {
             street_name: "舜耕街道".into(),
             password_cost: PasswordCost::PRODUCTION,
             durability: Durability::Full,
+            today: None,
         }
     }
 }

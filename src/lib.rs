@@ -10,6 +10,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod checks;
 pub mod cli;
+pub mod clock;
 pub mod communities;
 pub mod config;
 pub mod counting;
@@ -30,7 +31,6 @@ pub mod state;
 pub mod users;
 pub mod web;
 
-use std::sync::Arc;
 
 use axum::Router;
 use chrono::{DateTime, SubsecRound, Utc};
@@ -47,11 +47,6 @@ use crate::state::AppState;
 /// Now, truncated to microseconds (what PostgreSQL keeps), so both backends store the same.
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
-}
-
-/// Today in China Standard Time (SPEC §9).
-pub fn today() -> chrono::NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 /// The street's id (there is one street per deployment).
@@ -108,11 +103,7 @@ pub async fn serve(config: Config) -> Result<(), AppError> {
         println!("已创建首个街道工作组账号 admin，初始密码（只显示这一次）：{pw}");
         println!("Created the first street account `admin`; its password (shown once): {pw}");
     }
-    let state = AppState {
-        db,
-        config: Arc::new(config.clone()),
-        hub: Default::default(),
-    };
+    let state = AppState::new(db, config.clone());
     let hub = state.hub.clone();
     let app = build_router(state).await?;
     let listener = tokio::net::TcpListener::bind(&config.bind)

@@ -14,4 +14,24 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Live tally events of the votes being counted.
     pub hub: crate::counting::Hub,
+    /// "Today" for every date rule (UTC+8, or the pinned date).
+    pub clock: crate::clock::Clock,
+}
+
+impl AppState {
+    /// A fresh state: its own event hub, the clock pinned when the configuration says so.
+    pub fn new(db: Db, config: Config) -> AppState {
+        let clock = crate::clock::Clock::new(config.today);
+        AppState {
+            db,
+            config: Arc::new(config),
+            hub: Default::default(),
+            clock,
+        }
+    }
+
+    /// Today in China Standard Time (SPEC §9), from the one clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
 }

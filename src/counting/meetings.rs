@@ -369,7 +369,7 @@ pub async fn list_get(
         layout: Layout::new(&ctx, &session, format!("{} 选举会议", community.name)).await,
         community,
         meetings,
-        today: crate::today().to_string(),
+        today: state.today().to_string(),
     })
 }
 

@@ -129,7 +129,7 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
         crate::people::add_relation(&mut tx, &system, &scope, ids[r.a], ids[r.b], r.kind).await?;
     }
     tx.commit().await?;
-    let year = crate::today().year() + 1;
+    let year = state.today().year() + 1;
     if let Some(ctx) = &street_ctx {
         for c in &street.communities {
             let n = Q::new("select count(*) from campaigns c join communities m on m.id = c.community_id where m.code = $1").bind(&c.code).scalar(&state.db).await?;

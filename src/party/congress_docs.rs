@@ -136,7 +136,7 @@ pub async fn report_get(
     Ok(ReportDoc {
         title: format!("{} 关于社区党组织委员会选举结果的报告", community.name),
         date: chinese_date(g.meeting_date),
-        today: chinese_date(crate::today()),
+        today: chinese_date(state.today()),
         community,
         c,
         v,

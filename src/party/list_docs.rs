@@ -47,7 +47,7 @@ async fn head(state: &AppState, ctx: &Ctx, id: i64, what: &str) -> AppResult<Hea
     let (c, community) = store::scope(&state.db, ctx, id).await?;
     Ok(Head {
         title: format!("{}{what}", community.name),
-        today: chinese_date(crate::today()),
+        today: chinese_date(state.today()),
         community,
         c,
     })

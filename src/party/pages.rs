@@ -77,6 +77,7 @@ pub struct PipelinePage {
     p: Pipeline,
     c1: Option<CheckView>,
     street: bool,
+    today: chrono::NaiveDate,
 }
 
 pub async fn pipeline_get(
@@ -93,6 +94,7 @@ pub async fn pipeline_get(
         layout: Layout::new(&ctx, &session, title).await,
         base: base(&community, &c),
         street: ctx.user()?.is_street(),
+        today: state.today(),
         c,
         community,
         p,
@@ -229,7 +231,7 @@ pub async fn summary_get(
             .iter()
             .map(|p| (*p, rows.iter().filter(|r| r.post == *p).cloned().collect()))
             .collect(),
-        today: crate::today().to_string(),
+        today: state.today().to_string(),
     })
 }
 

@@ -239,7 +239,7 @@ pub async fn summary_get(
         title: format!("{} 全额定向民主推荐票统计表", community.name),
         meeting: read::meeting(&state.db, c.id).await?,
         s: read::summary(&state.db, c.id).await?,
-        today: crate::today().to_string(),
+        today: state.today().to_string(),
         community,
         c,
     })

@@ -78,6 +78,7 @@ pub struct ListPage {
     q: String,
     page: i64,
     pages: i64,
+    today: chrono::NaiveDate,
 }
 
 async fn list_page(
@@ -101,6 +102,7 @@ async fn list_page(
         q: q.q,
         page: q.page.unwrap_or(1).max(1),
         pages,
+        today: state.today(),
     })
 }
 
@@ -292,6 +294,7 @@ pub struct ShowPage {
     education: [&'static str; 6],
     party_status: [(&'static str, &'static str); 5],
     party_org: [(&'static str, &'static str); 2],
+    today: chrono::NaiveDate,
 }
 
 pub async fn show_get(
@@ -317,6 +320,7 @@ pub async fn show_get(
         education: EDUCATION,
         party_status: PARTY_STATUS,
         party_org: PARTY_ORG,
+        today: state.today(),
     })
 }
 

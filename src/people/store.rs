@@ -67,10 +67,10 @@ impl Person {
     pub fn party_label(&self) -> &'static str {
         party_status_label(&self.party_status)
     }
-    /// Age in completed years today.
-    pub fn age(&self) -> Option<i32> {
+    /// Age in completed years on `today`.
+    pub fn age_on(&self, today: &chrono::NaiveDate) -> Option<i32> {
         self.birth_date
-            .map(|b| crate::domain::rules::age_on(b, crate::today()))
+            .map(|b| crate::domain::rules::age_on(b, *today))
     }
     /// The person as a list row: personal data masked.
     pub fn masked(&self) -> Person {

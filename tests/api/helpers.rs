@@ -210,11 +210,7 @@ impl TestApp {
         };
         let config = Config::for_tests(&url);
         let db = huanjie::open(&config).await.unwrap();
-        let state = AppState {
-            db,
-            config: Arc::new(config),
-            hub: Default::default(),
-        };
+        let state = AppState::new(db, config);
         let router = huanjie::build_router(state.clone()).await.unwrap();
         let mut app = TestApp {
             router,

@@ -279,11 +279,7 @@ async fn a_ballot_counted_through_one_instance_reaches_a_projector_on_another() 
     // Instance B: its own pool, hub and router on the same database.
     let config = huanjie::config::Config::for_tests(&app.url);
     let db = huanjie::open(&config).await.unwrap();
-    let state_b = huanjie::state::AppState {
-        db,
-        config: std::sync::Arc::new(config),
-        hub: Default::default(),
-    };
+    let state_b = huanjie::state::AppState::new(db, config);
     let b = serve(huanjie::build_router(state_b).await.unwrap()).await;
     let mut s = Stream::open(b, &format!("{url}/events")).await;
     // The ballot goes through instance A (the test's router).
