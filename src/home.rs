@@ -83,7 +83,11 @@ async fn home_get(
             lines.push(Line {
                 done: steps.iter().filter(|s| s.done_at.is_some()).count(),
                 total: steps.len(),
-                overdue: steps.iter().filter(|s| s.overdue(&state.today())).cloned().collect(),
+                overdue: steps
+                    .iter()
+                    .filter(|s| s.overdue(&state.today()))
+                    .cloned()
+                    .collect(),
                 community,
                 campaign,
                 people,

@@ -28,9 +28,9 @@ pub mod plan;
 pub mod residents;
 pub mod routes;
 pub mod state;
+pub mod steps;
 pub mod users;
 pub mod web;
-
 
 use axum::Router;
 use chrono::{DateTime, SubsecRound, Utc};

@@ -53,13 +53,7 @@ pub async fn open_p5(
 }
 
 async fn require_p5(state: &AppState, c: &Campaign) -> AppResult<()> {
-    if read::p5_open(&state.db, c.id).await? {
-        Ok(())
-    } else {
-        Err(AppError::conflict(
-            "初步人选（P-4）尚未完成，候选人预备人选（P-5）未开始；街道工作组可写明理由提前开始。",
-        ))
-    }
+    crate::steps::require_open(&state.db, c, "P-5").await
 }
 
 fn names_of(ids: &[i64], people: &[(i64, String)]) -> Vec<String> {

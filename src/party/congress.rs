@@ -22,15 +22,9 @@ use crate::state::AppState;
 /// Longest presentation or statement kept, in characters.
 pub const TEXT_MAX: usize = 10_000;
 
-/// 409 unless P-6 is open.
+/// 409 unless P-6 is open: started and not closed (the procedure guard).
 pub(super) async fn require_open(state: &AppState, c: &Campaign) -> AppResult<()> {
-    if read::p6_open(&state.db, c.id).await? {
-        Ok(())
-    } else {
-        Err(AppError::conflict(
-            "候选人预备人选（P-5）尚未完成并经街道批准，党员大会（P-6）未开始；街道工作组可写明理由提前开始。",
-        ))
-    }
+    crate::steps::require_open(&state.db, c, "P-6").await
 }
 
 /// The congress, or 409 when it is not recorded yet.

@@ -15,7 +15,7 @@ use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::counting::stage::{self as stage, Elected, Stage};
-use crate::db::{Db, Q, Tx};
+use crate::db::{Db, Q};
 use crate::domain::party::{ApprovalStatus, Post};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -38,17 +38,6 @@ pub async fn leaders_stage(
         .collect();
     stage::resolve(&mut s, &people);
     Ok(Some(s))
-}
-
-async fn mark_done(tx: &mut Tx, c: &Campaign, step: &str) -> AppResult<()> {
-    let now = crate::now();
-    Q::new("update campaign_steps set done_at = $1, updated_at = $1 where campaign_id = $2 and code = $3")
-        .bind(now)
-        .bind(c.id)
-        .bind(step)
-        .execute(tx)
-        .await?;
-    Ok(())
 }
 
 /// The elected of both stages as (person, post) rows for P-7; 409 if someone's person is unknown.
@@ -111,20 +100,12 @@ pub async fn finish_p6(
             .execute(&mut tx)
             .await?;
     }
-    mark_done(&mut tx, c, "P-6").await?;
     let elected: Vec<_> = list
         .iter()
         .map(|(p, q, n)| json!({"person_id": p, "post": q, "name": n}))
         .collect();
     let after = json!({"done_at": now, "elected": elected});
-    log(
-        &mut tx,
-        ctx,
-        community,
-        ("done", "campaign_step", format!("{}:P-6", c.id)),
-        after,
-    )
-    .await?;
+    crate::steps::close(&mut tx, ctx, c, community, "P-6", after).await?;
     tx.commit().await?;
     Ok(list.len())
 }
@@ -199,7 +180,8 @@ pub async fn decide(
     .scalar(&mut tx)
     .await?;
     if pending == 0 {
-        mark_done(&mut tx, c, "P-7").await?;
+        let after = json!({"done_at": now, "approvals": "all decided"});
+        crate::steps::close(&mut tx, ctx, c, community, "P-7", after).await?;
     }
     let after = json!({"name": mine[0].name, "decided": decided, "p7_done": pending == 0});
     log(

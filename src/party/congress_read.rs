@@ -5,7 +5,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::store;
 use crate::db::{Db, Q};
 use crate::domain::party::{Exclusion, check_quorum, has_voting_rights, is_due};
 use crate::domain::person::party_status_label;
@@ -94,12 +93,8 @@ pub async fn list_approved(db: &Db, campaign_id: i64) -> AppResult<bool> {
 
 /// P-6 is open when P-5 is done and the candidate list approved, or when the street opened it.
 pub async fn p6_open(db: &Db, campaign_id: i64) -> AppResult<bool> {
-    Ok(
-        (store::step_done(db, campaign_id, "P-5").await? && list_approved(db, campaign_id).await?)
-            || store::gate_override(db, campaign_id, "P-6")
-                .await?
-                .is_some(),
-    )
+    // P-5 closes when the street approves the candidates' list.
+    crate::steps::started(db, campaign_id, "P-6").await
 }
 
 /// One member on the roll.

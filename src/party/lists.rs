@@ -11,7 +11,7 @@ use super::lists_gate::log;
 use super::lists_read::{self as read, Entry, List, PRELIMINARY, PRELIMINARY_SUBJECT};
 use super::recommend_read as p3;
 use super::review::PublicityInput;
-use super::store::{self, Publicity};
+use super::store::Publicity;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -23,15 +23,7 @@ use crate::state::AppState;
 
 /// 409 unless P-4 is open (and not yet done, for the changes of its records).
 async fn require_p4(state: &AppState, c: &Campaign) -> AppResult<()> {
-    if !read::p4_open(&state.db, c.id).await? {
-        return Err(AppError::conflict(
-            "全额定向民主推荐（P-3）尚未完成，初步人选（P-4）未开始；街道工作组可写明理由提前开始。",
-        ));
-    }
-    if store::step_done(&state.db, c.id, "P-4").await? {
-        return Err(AppError::conflict("初步人选（P-4）已完成，不能再修改。"));
-    }
-    Ok(())
+    crate::steps::require_open(&state.db, c, "P-4").await
 }
 
 /// A list as entered: the committee meeting's date and the people, in order.

@@ -45,28 +45,9 @@ pub(super) async fn mark_done(
     step: &str,
     after: Value,
 ) -> AppResult<()> {
-    let now = crate::now();
-    let n = Q::new("update campaign_steps set done_at = $1, updated_at = $1 where campaign_id = $2 and code = $3")
-        .bind(now)
-        .bind(c.id)
-        .bind(step)
-        .execute(&mut *tx)
-        .await?;
-    if n == 0 {
-        return Err(AppError::NotFound);
-    }
     let mut after = after;
-    after["done_at"] = json!(now);
-    let id = format!("{}:{step}", c.id);
-    log(
-        tx,
-        ctx,
-        community,
-        ("done", "campaign_step", id),
-        None,
-        after,
-    )
-    .await
+    after["done_at"] = json!(crate::now());
+    crate::steps::close(tx, ctx, c, community, step, after).await
 }
 
 /// Records the street's reason for opening `step` before the step before it is done.

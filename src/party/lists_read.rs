@@ -141,18 +141,12 @@ pub async fn p3_done(db: &Db, campaign_id: i64) -> AppResult<bool> {
 
 /// P-4 is open when P-3 is done or the street opened it with a reason.
 pub async fn p4_open(db: &Db, campaign_id: i64) -> AppResult<bool> {
-    Ok(p3_done(db, campaign_id).await?
-        || store::gate_override(db, campaign_id, "P-4")
-            .await?
-            .is_some())
+    crate::steps::started(db, campaign_id, "P-4").await
 }
 
 /// P-5 is open when P-4 is done or the street opened it with a reason.
 pub async fn p5_open(db: &Db, campaign_id: i64) -> AppResult<bool> {
-    Ok(store::step_done(db, campaign_id, "P-4").await?
-        || store::gate_override(db, campaign_id, "P-5")
-            .await?
-            .is_some())
+    crate::steps::started(db, campaign_id, "P-5").await
 }
 
 /// A passed nominee with their P-3 results: per post, the votes and the share of participants.

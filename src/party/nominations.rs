@@ -80,6 +80,7 @@ pub async fn create(
     community: &Community,
     f: &NominationInput,
 ) -> AppResult<Nomination> {
+    crate::steps::require_writable(&state.db, c, "P-1", "推荐（提名）").await?;
     if !POSTS.contains(&f.post.as_str()) {
         return Err(AppError::invalid("拟任职务", "应为书记、副书记或委员"));
     }
@@ -309,6 +310,7 @@ pub async fn consent(
     nid: i64,
     f: &ConsentInput,
 ) -> AppResult<Nomination> {
+    crate::steps::require_writable(&state.db, c, "P-1", "被推荐人的同意").await?;
     let before = store::nomination(&state.db, c.id, nid).await?;
     let s = f.consent_date.trim();
     if s.is_empty() {
@@ -364,30 +366,9 @@ pub async fn finish_p1(
         ));
     }
     let mut tx = state.db.begin().await?;
-    let now = crate::now();
-    let n = Q::new("update campaign_steps set done_at = $1, updated_at = $1 where campaign_id = $2 and code = 'P-1'")
-        .bind(now)
-        .bind(c.id)
-        .execute(&mut tx)
-        .await?;
-    if n == 0 {
-        return Err(AppError::NotFound);
-    }
-    audit::append(
-        &mut tx,
-        &ctx.actor(),
-        Change {
-            scope: community.scope(),
-            action: "done",
-            entity: "campaign_step",
-            entity_id: format!("{}:P-1", c.id),
-            before: None,
-            after: Some(
-                json!({"done_at": now, "counted": noms.iter().filter(|n| n.counted()).count()}),
-            ),
-        },
-    )
-    .await?;
+    let after =
+        json!({"done_at": crate::now(), "counted": noms.iter().filter(|n| n.counted()).count()});
+    crate::steps::close(&mut tx, ctx, c, community, "P-1", after).await?;
     tx.commit().await
 }
 

@@ -11,7 +11,7 @@ use crate::audit::{self, Change};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
-use crate::db::{Q, Tx};
+use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -37,18 +37,7 @@ pub(super) async fn log(
 
 /// 409 unless P-3 is open and not yet closed by the street.
 pub(super) async fn require_open(state: &AppState, c: &Campaign) -> AppResult<()> {
-    if store::step_done(&state.db, c.id, "P-3").await? {
-        return Err(AppError::conflict(
-            "全额定向民主推荐（P-3）已由街道工作组结束，推荐会记录、介绍材料和推荐票不能再修改。",
-        ));
-    }
-    if read::p3_open(&state.db, c.id).await? {
-        Ok(())
-    } else {
-        Err(AppError::conflict(
-            "资格审查（P-2）尚未完成，全额定向民主推荐（P-3）未开始；街道工作组可写明理由提前开始。",
-        ))
-    }
+    crate::steps::require_open(&state.db, c, "P-3").await
 }
 
 /// Marks P-2 done: every counted nomination decided and the review's 公示 recorded.
@@ -75,29 +64,12 @@ pub async fn finish_p2(
         return Err(AppError::conflict("尚未公示审查结果，资格审查不能结束。"));
     }
     let mut tx = state.db.begin().await?;
-    let now = crate::now();
-    let n = Q::new("update campaign_steps set done_at = $1, updated_at = $1 where campaign_id = $2 and code = 'P-2'")
-        .bind(now)
-        .bind(c.id)
-        .execute(&mut tx)
-        .await?;
-    if n == 0 {
-        return Err(AppError::NotFound);
-    }
     let passed = noms
         .iter()
         .filter(|n| n.decision.as_deref() == Some("passed"))
         .count();
-    let id = format!("{}:P-2", c.id);
-    let after = json!({"done_at": now, "passed": passed});
-    log(
-        &mut tx,
-        ctx,
-        community,
-        ("done", "campaign_step", id),
-        after,
-    )
-    .await?;
+    let after = json!({"done_at": crate::now(), "passed": passed});
+    crate::steps::close(&mut tx, ctx, c, community, "P-2", after).await?;
     tx.commit().await
 }
 

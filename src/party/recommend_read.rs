@@ -105,10 +105,7 @@ pub async fn p2_done(db: &Db, campaign_id: i64) -> AppResult<bool> {
 
 /// P-3 is open when P-2 is done or the street opened it with a reason.
 pub async fn p3_open(db: &Db, campaign_id: i64) -> AppResult<bool> {
-    Ok(p2_done(db, campaign_id).await?
-        || store::gate_override(db, campaign_id, "P-3")
-            .await?
-            .is_some())
+    crate::steps::started(db, campaign_id, "P-3").await
 }
 
 /// The meeting, if recorded.

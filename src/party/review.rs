@@ -44,13 +44,7 @@ async fn audit_change(
 }
 
 async fn require_open(state: &AppState, c: &Campaign) -> AppResult<()> {
-    if store::p2_open(&state.db, c.id).await? {
-        Ok(())
-    } else {
-        Err(AppError::conflict(
-            "公开推荐（P-1）尚未完成，资格审查（P-2）未开始；街道工作组可写明理由提前开始。",
-        ))
-    }
+    crate::steps::require_writable(&state.db, c, "P-2", "审查结论").await
 }
 
 /// Input with a reason (opening a step early, a decision's reason).

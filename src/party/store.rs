@@ -261,8 +261,7 @@ pub async fn step_done(db: &Db, campaign_id: i64, step: &str) -> AppResult<bool>
 
 /// P-2 is open when P-1 is done or the street opened it with a reason.
 pub async fn p2_open(db: &Db, campaign_id: i64) -> AppResult<bool> {
-    Ok(step_done(db, campaign_id, "P-1").await?
-        || gate_override(db, campaign_id, "P-2").await?.is_some())
+    crate::steps::started(db, campaign_id, "P-2").await
 }
 
 /// The campaign (visible to the user) and its community; the path's community, if any, must

@@ -404,11 +404,8 @@ pub async fn finish(
             .execute(&mut tx)
             .await?;
     }
-    Q::new("update campaign_steps set done_at = $1, updated_at = $1 where campaign_id = $2 and code = 'R-7'")
-        .bind(now)
-        .bind(c.id)
-        .execute(&mut tx)
-        .await?;
+    let closed = json!({"done_at": now, "elected": rows.len()});
+    crate::steps::close(&mut tx, ctx, c, community, "R-7", closed).await?;
     log(
         &mut tx,
         ctx,

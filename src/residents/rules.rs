@@ -160,11 +160,8 @@ pub async fn adopt(
     )
     .await?;
     if check.passed {
-        Q::new("update campaign_steps set done_at = $1, updated_at = $1 where campaign_id = $2 and code = 'R-3'")
-            .bind(now)
-            .bind(c.id)
-            .execute(&mut tx)
-            .await?;
+        let closed = json!({"done_at": now, "adopted": true});
+        crate::steps::close(&mut tx, ctx, c, community, "R-3", closed).await?;
     }
     tx.commit().await?;
     Ok(check)

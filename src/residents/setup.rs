@@ -42,18 +42,9 @@ pub(super) async fn log(
     Ok(())
 }
 
-/// 409 unless `step` is open.
+/// 409 unless `step` is open: started and not closed (the procedure guard).
 pub(super) async fn require_open(state: &AppState, c: &Campaign, step: &str) -> AppResult<()> {
-    if store::is_open(&state.db, c.id, step).await? {
-        return Ok(());
-    }
-    let prev = store::previous(step).unwrap_or_default();
-    let msg = format!(
-        "{}（{prev}）尚未完成，{}（{step}）不能开始；街道工作组可写明理由提前开始。",
-        store::step_title(prev),
-        store::step_title(step)
-    );
-    Err(AppError::conflict(msg))
+    crate::steps::require_open(&state.db, c, step).await
 }
 
 /// The seats form: total 5–9 and the number of 副主任; 兼职委员 apart.
@@ -291,21 +282,7 @@ pub(super) async fn mark_done(
     step: &str,
     after: Value,
 ) -> AppResult<()> {
-    let now = crate::now();
-    Q::new("update campaign_steps set done_at = $1, updated_at = $1 where campaign_id = $2 and code = $3")
-        .bind(now)
-        .bind(c.id)
-        .bind(step)
-        .execute(&mut *tx)
-        .await?;
-    log(
-        tx,
-        ctx,
-        community,
-        ("done", "campaign_step", format!("{}:{step}", c.id)),
-        after,
-    )
-    .await
+    crate::steps::close(tx, ctx, c, community, step, after).await
 }
 
 /// R-1 done: every group's check refreshed and satisfied (passed or overridden).

@@ -8,7 +8,6 @@ use serde::Serialize;
 use crate::campaigns::{self, Campaign};
 use crate::communities::Community;
 use crate::db::{Db, Q};
-use crate::domain::procedure;
 use crate::domain::residents::{CommitteeMember, ElectionRules, Seats};
 use crate::domain::rules::CheckRecord;
 use crate::error::{AppError, AppResult};
@@ -303,32 +302,9 @@ pub async fn step_done(db: &Db, campaign: i64, code: &str) -> AppResult<bool> {
     Ok(n > 0)
 }
 
-/// The street's reason for opening a step early, if given.
-pub async fn gate_override(db: &Db, campaign: i64, step: &str) -> AppResult<Option<String>> {
-    let r: Option<(String,)> =
-        Q::new("select reason from residents_step_overrides where campaign_id = $1 and step = $2")
-            .bind(campaign)
-            .bind(step)
-            .optional(db)
-            .await?;
-    Ok(r.map(|(s,)| s))
-}
-
-/// The step a gated step waits for, from the procedure table (R-2 after R-1 … R-8 after R-7;
-/// R-4 after R-3, the adopted rules).
-pub fn previous(step: &str) -> Option<&'static str> {
-    procedure::after(step).first().copied()
-}
-
-/// The Chinese name of a step of R-1 … R-8, from the procedure table.
-pub fn step_title(step: &str) -> &'static str {
-    procedure::step(step).map_or("", |s| s.name)
-}
-
-/// Whether a gated `step` is open: the previous step done, or the street's override.
+/// Whether `step` has started: its predecessors closed, or the street opened it early (the
+/// procedure guard; a closed step has started too).
 pub async fn is_open(db: &Db, campaign: i64, step: &str) -> AppResult<bool> {
-    let Some(prev) = previous(step) else {
-        return Ok(true);
-    };
-    Ok(step_done(db, campaign, prev).await? || gate_override(db, campaign, step).await?.is_some())
+    let p = crate::steps::Progress::load(db, campaign).await?;
+    Ok(p.state(step) != crate::steps::StepState::Waiting)
 }

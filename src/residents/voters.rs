@@ -199,13 +199,12 @@ pub(super) fn text(s: &str) -> Option<&str> {
 /// 409 until R-4 is open (the rules adopted, or opened early by the street) and once the list
 /// is published (changes then go through a decision).
 pub(super) async fn require_unpublished(state: &AppState, c: &Campaign) -> AppResult<()> {
-    super::setup::require_open(state, c, "R-4").await?;
     if read::publication(&state.db, c.id).await?.is_some() {
         return Err(AppError::conflict(
             "选民名单已公布，此后只能通过对异议的处理决定变更名单。",
         ));
     }
-    Ok(())
+    super::setup::require_open(state, c, "R-4").await
 }
 
 /// registers one person.

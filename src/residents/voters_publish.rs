@@ -113,6 +113,13 @@ pub async fn decide(
             "选民名单尚未公布，公布前可直接登记或取消登记。",
         ));
     }
+    // The election's vote stores its electorate: the list is final once the vote exists.
+    let election = super::election_read::election(&state.db, c.id).await?;
+    if election.is_some_and(|e| e.vote_id.is_some()) {
+        return Err(AppError::conflict(
+            "正式投票已经建立，应到选民人数已随之确定，选民名单不能再变更。",
+        ));
+    }
     let mut tx = state.db.begin().await?;
     let existing = read::voter_of(&mut tx, c.id, f.person_id).await?;
     match f.decision.as_str() {

@@ -103,6 +103,12 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         ("PUT", "/api/v1/campaigns/{campaign}/steps/{step}") => {
             Fix::Json(json!({"start_date": "2027-04-01", "end_date": "2027-04-07"}))
         }
+        ("POST", "/communities/{code}/campaigns/{campaign}/steps/{step}/reopen") => {
+            f(&[("reason", "补登记录")])
+        }
+        ("POST", "/api/v1/campaigns/{campaign}/steps/{step}/reopen") => {
+            Fix::Json(json!({"reason": "补登记录"}))
+        }
         ("POST", "/plan/steps/{step}") => f(&[("start", "4-1"), ("end", "4-6")]),
         ("PUT", "/api/v1/plan/steps/{step}") => {
             Fix::Json(json!({"start": "04-01", "end": "04-05"}))
@@ -330,6 +336,8 @@ async fn voters_prepare(app: &TestApp, pattern: &str, campaign: i64) {
         "delete from resident_voter_decisions".into(),
         "delete from resident_voter_lists".into(),
         "delete from resident_voters".into(),
+        // Publishing closed R-4: the list is unpublished again.
+        "update campaign_steps set done_at = null where code = 'R-4'".into(),
         // R-4 waits for R-3: the street opened it early.
         format!(
             "insert into residents_step_overrides (campaign_id, step, reason, created_at) \
@@ -652,7 +660,15 @@ async fn lists_prepare(app: &TestApp, pattern: &str) {
              override_reason = '测试' where subject_type = '{subject}' and passed = false"
         )
     };
-    let sql = match pattern.rsplit_once("/party").map_or("", |(_, r)| r) {
+    let tail = pattern.rsplit_once("/party").map_or("", |(_, r)| r);
+    if tail == "/candidates" || tail == "/candidates/submit" {
+        // The list changes only while P-5 is open (an earlier approval closed it).
+        Q::new("update campaign_steps set done_at = null where code = 'P-5'")
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
+    let sql = match tail {
         "/steps/P-3/done" => "insert into party_recommend_totals (campaign_id, person_id, post, votes, created_at) \
              select n.campaign_id, n.person_id, 'member', 50, n.created_at from party_nominations n where n.decision = 'passed' \
              and not exists (select 1 from party_recommend_totals t where t.campaign_id = n.campaign_id and t.person_id = n.person_id)"
@@ -981,6 +997,14 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 &format!("/meetings/{}", ids.room.meeting),
                 &format!("/meetings/{m}"),
             );
+        }
+        if def.path.ends_with("/steps/{step}/reopen") {
+            // Reopening needs a closed step that no later step waits for: D-1 (discipline).
+            path = path.replace("/steps/P-1/", "/steps/D-1/");
+            Q::new("update campaign_steps set done_at = '2027-01-01T00:00:00Z' where code = 'D-1'")
+                .execute(&app.state.db)
+                .await
+                .unwrap();
         }
         if def.path.ends_with("/party/review/open") {
             // Opening P-2 early needs P-1 not done (an earlier fixture marked it done).

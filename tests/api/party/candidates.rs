@@ -75,7 +75,11 @@ async fn p5_is_refused_before_p4_is_done_and_opens_early_with_the_streets_reason
     )
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
-    assert!(r.text.contains("候选人预备人选（P-5）未开始"), "{}", r.text);
+    assert!(
+        r.text.contains("候选人预备人选并报批（P-5）不能开始"),
+        "{}",
+        r.text
+    );
     let open = format!("{base}/candidates/open");
     let r = api(
         &app,

@@ -443,7 +443,11 @@ async fn p6_opens_after_the_approved_list_or_early_by_the_street_with_a_reason()
     )
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
-    assert!(message(&r).contains("党员大会（P-6）未开始"), "{}", r.text);
+    assert!(
+        message(&r).contains("党员大会选举（P-6）不能开始"),
+        "{}",
+        r.text
+    );
     let open = s.api("/congress/open");
     assert_eq!(
         api(

@@ -137,7 +137,11 @@ async fn p4_is_refused_before_p3_is_done_and_opens_early_with_the_streets_reason
     )
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
-    assert!(message(&r).contains("初步人选（P-4）未开始"), "{}", r.text);
+    assert!(
+        message(&r).contains("初步人选并考察公示（P-4）不能开始"),
+        "{}",
+        r.text
+    );
     let open = format!("{base}/preliminary/open");
     let r = api(
         &app,

@@ -179,5 +179,5 @@ async fn the_api_walks_from_nominations_to_r6_closed_with_introductions_required
     assert!(step_done(&app, c, "R-6").await);
     let late = intro(ids[0], "改").await;
     assert_eq!(late.status, StatusCode::CONFLICT);
-    assert!(message(&late).contains("宣传介绍（R-6）已完成"));
+    assert!(message(&late).contains("R-6 宣传介绍已结束"));
 }

@@ -66,7 +66,7 @@ async fn eight_official_candidates_for_five_seats_are_refused_and_seven_accepted
     let later = withdraw(&app, c, ids[6]).await;
     assert_eq!(later.status, StatusCode::CONFLICT);
     assert!(
-        message(&later).contains("候选人提名（R-5）已完成"),
+        message(&later).contains("R-5 候选人提名已结束"),
         "{}",
         later.text
     );

@@ -284,7 +284,7 @@ async fn r8_done_is_refused_before_the_reports_and_accepted_after_and_nothing_ch
     )
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.text.contains("已完成"), "{}", r.text);
+    assert!(r.text.contains("R-8 公布结果已结束"), "{}", r.text);
 }
 
 #[tokio::test]
