@@ -303,10 +303,13 @@ pub struct ReportDoc {
     certified_at: String,
     audit_head: String,
     signers: Vec<Signers>,
+    /// The street's correction of the head count, in words (`head_count::HeadCount::note`).
+    correction: Option<String>,
 }
 
-/// The count report of a certified vote: the numbers, every rule applied, the tallies, the
-/// elected, the audit chain head at sign-off and the staff's signature lines.
+/// The count report of a certified vote: the numbers (a head count the street corrected said
+/// so, with the records' figure and the reason), every rule applied, the tallies, the elected,
+/// the audit chain head at sign-off and the staff's signature lines.
 #[tracing::instrument(skip(state))]
 pub async fn report_get(
     State(state): State<AppState>,
@@ -332,7 +335,11 @@ pub async fn report_get(
             }
         })
         .collect();
+    let correction = super::head_count::of(&state.db, &h.vote)
+        .await?
+        .and_then(|heads| heads.note());
     Ok(ReportDoc {
+        correction,
         title: format!("{} · 计票结果报告单", h.vote.title),
         posts: post_lines(&r),
         void: void_text(&r),

@@ -1,11 +1,13 @@
-//! Counting day, part 1: meetings and their staff, votes and their states, keyboard-first
-//! ballot entry with double entry, disputes, undecided ballots, and the sign-off. The tally
-//! engine (`domain::tally`) is the only place that counts.
+//! Counting day: meetings and their staff, votes and their states, head counts from the
+//! participation records with the street's corrections, keyboard-first ballot entry with
+//! double entry, disputes, undecided ballots, and the sign-off. The tally engine
+//! (`domain::tally`) is the only place that counts.
 
 mod documents;
 mod entry;
 mod events;
 mod follow_up;
+mod head_count;
 mod meetings;
 mod projector;
 pub mod stage;
@@ -111,6 +113,11 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Street,
             r::post(votes::reopen_post),
         ),
+        create(
+            "/votes/{vote}/head-count",
+            Access::Street,
+            r::post(head_count::correct_post),
+        ),
         post(
             "/votes/{vote}/signoff",
             Access::CountingStaff,
@@ -135,6 +142,11 @@ pub fn routes() -> Vec<RouteDef> {
             "/api/v1/votes/{vote}/reopen",
             Access::Street,
             r::post(votes::api_reopen),
+        ),
+        create(
+            "/api/v1/votes/{vote}/head-count",
+            Access::Street,
+            r::post(head_count::api_correct),
         ),
         post(
             "/api/v1/votes/{vote}/signoff",

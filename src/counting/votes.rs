@@ -13,6 +13,7 @@ use tower_sessions::Session;
 
 use super::events::{publish, result_json};
 use super::follow_up::{NamedCandidates, NamedForm, next_vote};
+use super::head_count;
 use super::meetings::relations_among;
 use super::store::{
     BallotRow, Meeting, PostDef, Staff, Vote, ballots_of, load_meeting, load_vote, lock_vote,
@@ -345,9 +346,22 @@ async fn change_state(
     }
     let (mut present, mut issued, mut collected) =
         (vote.present, vote.ballots_issued, vote.ballots_collected);
-    if to == VoteState::Voting || to == VoteState::Counting {
-        present = f.present.or(present);
-        issued = f.ballots_issued.or(issued);
+    // The figures are set when voting opens and at the box check; sending a count back from
+    // review does not change them.
+    if matches!(from, VoteState::Draft | VoteState::Voting) {
+        match head_count::of(&state.db, &vote).await? {
+            // A pipeline vote: the participation records (or the street's correction) decide.
+            Some(heads) => {
+                heads.check(f.present, f.ballots_issued)?;
+                present = heads.present();
+                issued = heads.issued();
+            }
+            // A meeting of its own has no records: the figures typed.
+            None => {
+                present = f.present.or(present);
+                issued = f.ballots_issued.or(issued);
+            }
+        }
     }
     if to == VoteState::Counting && from == VoteState::Voting {
         collected = f.ballots_collected;
@@ -373,7 +387,7 @@ async fn change_state(
         issued = Some(i);
     }
     if to == VoteState::Counting {
-        crate::residents::counting_gate(&state.db, &vote, present, issued).await?;
+        crate::residents::counting_gate(&state.db, &vote).await?;
     }
     if to == VoteState::Review {
         let rows = ballots_of(&state.db, vote.id).await?;
@@ -618,6 +632,11 @@ pub struct ShowPage {
     initial: String,
     /// The live view's event stream.
     events: String,
+    /// A pipeline vote's head count from the participation records (none for a meeting of
+    /// its own, whose figures are typed).
+    heads: Option<head_count::HeadCount>,
+    /// The street's correction of it, in words.
+    head_note: Option<String>,
 }
 
 /// A post's line of the result, for the page.
@@ -743,7 +762,10 @@ pub async fn show_page(
     } else {
         String::new()
     };
+    let heads = head_count::of(&state.db, &v).await?;
     Ok(ShowPage {
+        head_note: heads.as_ref().and_then(head_count::HeadCount::note),
+        heads,
         events: format!("/api/v1/votes/{id}/events"),
         console,
         links,

@@ -169,6 +169,10 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         ("POST", "/api/v1/votes/{vote}/state") => Fix::Json(
             json!({"to": "counting", "present": 7, "ballots_issued": 7, "ballots_collected": 1}),
         ),
+        ("POST", "/votes/{vote}/head-count") => f(&[("present", "1"), ("reason", "补签到")]),
+        ("POST", "/api/v1/votes/{vote}/head-count") => {
+            Fix::Json(json!({"present": 1, "reason": "补签到"}))
+        }
         ("POST", "/votes/{vote}/reopen") => f(&[("reason", "更正录入错误")]),
         ("POST", "/api/v1/votes/{vote}/reopen") => Fix::Json(json!({"reason": "更正录入错误"})),
         ("POST", "/votes/{vote}/enter") => f(&[("client_id", "c-html"), ("for_0_0", "on")]),
@@ -882,9 +886,76 @@ fn body(fix: &Fix, csrf: Option<&str>, idem: &str) -> B {
     }
 }
 
+/// A voting round of a residents' election whose polls closed with nobody recorded, for the
+/// street's head-count correction: a campaign of sg01 of its own (第十三届), its election and
+/// closed polls as raw SQL, a fresh meeting and vote through the API.
+async fn election_vote(app: &TestApp) -> i64 {
+    use crate::counting_fixtures as cf;
+    let term = "第十三届";
+    let mut c = app
+        .count(&format!(
+            "select coalesce(max(id), 0) from campaigns where term = '{term}'"
+        ))
+        .await;
+    if c == 0 {
+        let r = app
+            .call(
+                Who::Street,
+                Method::POST,
+                "/api/v1/campaigns",
+                B::Json(json!({"community": "sg01", "term": term, "year": 2027})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        c = r.json()["campaign"]["id"].as_i64().unwrap();
+    }
+    let meeting = cf::meeting(app, "sg01", "residents").await;
+    let now = huanjie::now();
+    for sql in [
+        "delete from resident_elections where campaign_id = $1",
+        "delete from rule_checks where subject_type = 'resident_election' and subject_id = $1",
+    ] {
+        Q::new(sql).bind(c).execute(&app.state.db).await.unwrap();
+    }
+    Q::new("insert into resident_elections (campaign_id, meeting_id, created_at, updated_at) values ($1, $2, $3, $3)")
+        .bind(c)
+        .bind(meeting)
+        .bind(now)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    Q::new("insert into rule_checks (subject_type, subject_id, rule, passed, source, message, created_at) \
+            values ('resident_election', $1, 'R-7.quorum', false, '测试', '测试', $2)")
+        .bind(c)
+        .bind(now)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let v = cf::create_vote(
+        app,
+        meeting,
+        json!({"title": "选举主任", "preset": "residents", "electorate": 7,
+               "posts": [{"post": "主任", "seats": 1, "candidates": ["甲一", "乙二"]}]}),
+    )
+    .await;
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            &format!("/api/v1/votes/{v}/state"),
+            B::Json(json!({"to": "voting"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    v
+}
+
 /// A fresh vote of the room in the state the route needs.
 async fn prepare_vote(app: &TestApp, ids: &Ids, pattern: &str) -> i64 {
     use crate::counting_fixtures as cf;
+    if pattern.ends_with("/head-count") {
+        return election_vote(app).await;
+    }
     let room = &ids.room;
     let v = cf::vote(app, room.meeting, true).await;
     let route = pattern.trim_start_matches("/api/v1");

@@ -11,6 +11,7 @@ mod demo;
 mod documents;
 mod fixtures;
 mod follow_up;
+mod head_count;
 mod helpers;
 mod idempotency;
 mod import;

@@ -647,8 +647,25 @@ async fn one_more_than_half_of_the_electorate_is_a_quorum_and_present_is_the_par
         json!({"to": "counting", "present": 7, "ballots_collected": 6}),
     )
     .await;
-    assert_eq!(r.status, 422);
-    assert!(r.text.contains("以参加投票登记为准：6 人"), "{}", r.text);
+    assert_eq!(r.status, 409);
+    assert!(
+        message(&r).contains("参加投票人数以参加投票登记为准（6 人），不能填写 7 人"),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        api(
+            &app,
+            Who::Community,
+            Method::GET,
+            &format!("/api/v1/votes/{vote}"),
+            json!(null)
+        )
+        .await
+        .json()["state"],
+        "voting",
+        "nothing changed"
+    );
     let r = api(
         &app,
         Who::Street,
