@@ -438,6 +438,7 @@ struct ShowPage {
     community: Community,
     steps: Vec<Step>,
     today: chrono::NaiveDate,
+    street: bool,
 }
 
 /// The campaign of the path, checked to belong to the path's community.
@@ -469,6 +470,7 @@ async fn show_get(
         community,
         steps,
         today: state.today(),
+        street: ctx.user()?.is_street(),
     })
 }
 

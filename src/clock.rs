@@ -34,6 +34,16 @@ impl Clock {
         *self.fixed.write().unwrap_or_else(|e| e.into_inner()) = Some(date);
     }
 
+    /// The pinned date, if any.
+    pub fn pinned(&self) -> Option<NaiveDate> {
+        *self.fixed.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Puts back what [`Clock::pinned`] returned (`None`: the system clock again).
+    pub fn restore(&self, pinned: Option<NaiveDate>) {
+        *self.fixed.write().unwrap_or_else(|e| e.into_inner()) = pinned;
+    }
+
     /// Moves "today" by `days` (pinning it first).
     pub fn advance(&self, days: i64) {
         let next = self.today() + Duration::days(days);

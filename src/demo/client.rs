@@ -19,6 +19,8 @@ pub struct Client {
     csrf: String,
     /// The account's name (for error messages).
     pub user: String,
+    /// The application's clock, when the demo walks its calendar.
+    clock: Option<crate::clock::Clock>,
 }
 
 fn request(
@@ -96,7 +98,24 @@ impl Client {
             cookie,
             csrf: v["csrf_token"].as_str().unwrap_or_default().to_string(),
             user: user.to_string(),
+            clock: None,
         })
+    }
+
+    /// The same session, moving the application's clock when [`Client::on`] is called.
+    pub fn with_clock(mut self, clock: crate::clock::Clock) -> Client {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Sets the application's "today" to `date` (`YYYY-MM-DD`): the demo's walk keeps the
+    /// calendar's rules (a 公示 closes after its last day, a list is published the day it is
+    /// recorded). Without a clock, does nothing.
+    pub fn on(&self, date: &str) {
+        let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d");
+        if let (Some(c), Ok(d)) = (&self.clock, d) {
+            c.set(d);
+        }
     }
 
     /// Calls the API; any answer but 2xx is an error naming the route and the answer.

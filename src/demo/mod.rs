@@ -178,13 +178,22 @@ async fn drive_party(
         return Ok(Vec::new());
     };
     let router = crate::build_router(state.clone()).await?;
-    let street = client::Client::login(&router, "jiedao", password).await?;
-    let mut out = Vec::new();
-    for (code, stop) in [("sg01", party::Stop::Complete), ("sg02", party::Stop::InP3)] {
-        out.extend(party::drive(state, &router, &street, code, stop).await?);
-    }
-    out.extend(residents::drive(state, &router, &street, "sg01").await?);
-    Ok(out)
+    let street = client::Client::login(&router, "jiedao", password)
+        .await?
+        .with_clock(state.clock.clone());
+    // The walk moves "today" along its dates; the clock is put back however the walk ends.
+    let pinned = state.clock.pinned();
+    let walk = async {
+        let mut out = Vec::new();
+        for (code, stop) in [("sg01", party::Stop::Complete), ("sg02", party::Stop::InP3)] {
+            out.extend(party::drive(state, &router, &street, code, stop).await?);
+        }
+        out.extend(residents::drive(state, &router, &street, "sg01").await?);
+        Ok(out)
+    };
+    let out = walk.await;
+    state.clock.restore(pinned);
+    out
 }
 
 /// A context acting as the first street account, so that demo campaigns are created as any

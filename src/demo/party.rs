@@ -155,6 +155,7 @@ async fn through_p3(run: &Run<'_>, stop_in_p3: bool) -> AppResult<()> {
         json!({"start_date": "2027-04-06", "end_date": "2027-04-10"}),
     )
     .await?;
+    s.on("2027-04-11");
     s.post(&format!("{b}/steps/P-2/done"), json!({})).await?;
     s.put(
         &format!("{b}/recommendation/meeting"),
@@ -217,6 +218,7 @@ async fn lists(run: &Run<'_>) -> AppResult<()> {
         json!({"start_date": "2027-04-16", "end_date": "2027-04-20"}),
     )
     .await?;
+    s.on("2027-04-21");
     s.post(&format!("{b}/steps/P-4/done"), json!({})).await?;
     let list = ids(run, 7);
     s.put(

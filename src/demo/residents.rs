@@ -177,6 +177,7 @@ async fn through_r4(
     )
     .await?;
     s.post(&format!("{b}/voters/bulk"), json!({})).await?;
+    s.on(LIST_PUBLISHED);
     s.post(
         &format!("{b}/voters/publish"),
         json!({"date": LIST_PUBLISHED}),

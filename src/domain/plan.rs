@@ -98,9 +98,39 @@ pub fn within_days_after(b: NaiveDate, d: NaiveDate, n: i64) -> bool {
     (b - d).num_days() <= n
 }
 
+/// SPEC §9 with the calendar: a period that ends on day B has run once today is after B. The
+/// step that holds a 公示 or a notice closes only then.
+pub fn period_ended(end: NaiveDate, today: NaiveDate) -> bool {
+    today > end
+}
+
+/// Why a step cannot close while its period runs: `None` once [`period_ended`], else the
+/// sentence with the dates (`what` names the period, e.g. "审查结果公示").
+pub fn period_running(what: &str, end: NaiveDate, today: NaiveDate) -> Option<String> {
+    if period_ended(end, today) {
+        return None;
+    }
+    let next = end + chrono::Duration::days(1);
+    Some(format!(
+        "{what}至 {end} 结束，今天是 {today}，须公示期满（{next} 起）才能结束本步骤。"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_has_not_ended_on_its_last_day_and_has_the_day_after() {
+        let end = d(4, 20);
+        assert!(!period_ended(end, d(4, 19)));
+        assert!(!period_ended(end, end));
+        assert!(period_ended(end, d(4, 21)));
+        let msg = period_running("审查结果公示", end, end).unwrap();
+        assert!(msg.contains("2027-04-20 结束"), "{msg}");
+        assert!(msg.contains("2027-04-21 起"), "{msg}");
+        assert_eq!(period_running("审查结果公示", end, d(4, 21)), None);
+    }
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2027, m, day).unwrap()

@@ -20,7 +20,7 @@ type J = AppResult<Json<Value>>;
 /// `GET …/party`: where the pipeline stands.
 pub async fn pipeline(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let p = size::pipeline(&state.db, &c).await?;
+    let p = size::pipeline(&state.db, &c, state.today()).await?;
     Ok(Json(json!({"community": community.code, "pipeline": p})))
 }
 

@@ -139,7 +139,7 @@ pub async fn finish_p4(
     if !read::p4_open(&state.db, c.id).await? {
         return Err(AppError::conflict("初步人选（P-4）尚未开始，不能结束。"));
     }
-    let blockers = read::p4_blockers(&state.db, c.id).await?;
+    let blockers = read::p4_blockers(&state.db, c.id, state.today()).await?;
     if !blockers.is_empty() {
         return Err(AppError::conflict(format!(
             "初步人选不能结束：{}",

@@ -222,7 +222,11 @@ pub async fn p3_blockers(db: &Db, campaign_id: i64) -> AppResult<Vec<String>> {
 }
 
 /// What still blocks closing P-4: the list and its size, the inspections, the 公示, objections.
-pub async fn p4_blockers(db: &Db, campaign_id: i64) -> AppResult<Vec<String>> {
+pub async fn p4_blockers(
+    db: &Db,
+    campaign_id: i64,
+    today: chrono::NaiveDate,
+) -> AppResult<Vec<String>> {
     let mut out = Vec::new();
     if list(db, campaign_id, PRELIMINARY).await?.is_none() {
         out.push("初步人选（P-4）：社区党组织委员会尚未确定初步人选名单。".into());
@@ -244,6 +248,11 @@ pub async fn p4_blockers(db: &Db, campaign_id: i64) -> AppResult<Vec<String>> {
     let (publicity, open) = p4_publicity(db, campaign_id).await?;
     if publicity.is_empty() {
         out.push("初步人选（P-4）：尚未公示考察对象（不少于 3 天）。".into());
+    }
+    if let Some(end) = publicity.iter().map(|p| p.end_date).max() {
+        if let Some(m) = crate::domain::plan::period_running("考察对象公示", end, today) {
+            out.push(format!("初步人选（P-4）：{m}"));
+        }
     }
     if open > 0 {
         out.push(format!(

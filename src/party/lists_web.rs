@@ -116,7 +116,7 @@ pub async fn preliminary_get(
             .collect(),
         publicity,
         objections,
-        blockers: read::p4_blockers(db, c.id).await?,
+        blockers: read::p4_blockers(db, c.id, state.today()).await?,
         c,
         community,
     })
@@ -257,7 +257,7 @@ pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
         "checks": checks_json(&read::checks(db, PRELIMINARY_SUBJECT, c.id).await?),
         "publicity": publicity,
         "open_objections": open_objections,
-        "blockers": read::p4_blockers(db, c.id).await?,
+        "blockers": read::p4_blockers(db, c.id, state.today()).await?,
     })))
 }
 

@@ -87,7 +87,7 @@ pub async fn pipeline_get(
     Path((_, id)): Ids,
 ) -> AppResult<PipelinePage> {
     let (c, community) = store::scope(&state.db, &ctx, id).await?;
-    let p = size::pipeline(&state.db, &c).await?;
+    let p = size::pipeline(&state.db, &c, state.today()).await?;
     let c1 = p.c1.as_ref().map(|(id, r)| CheckView::of(*id, r));
     let title = format!("{} {}党组织换届", community.name, c.term);
     Ok(PipelinePage {

@@ -51,17 +51,12 @@ pub async fn finish_p2(
         return Err(AppError::conflict("资格审查（P-2）尚未开始。"));
     }
     let noms = store::nominations(&state.db, c.id).await?;
-    let undecided = noms
-        .iter()
-        .filter(|n| n.counted() && n.decision.is_none())
-        .count();
-    if undecided > 0 {
+    let blockers = super::size::review_blockers(&state.db, c.id, &noms, state.today()).await?;
+    if !blockers.is_empty() {
         return Err(AppError::conflict(format!(
-            "还有 {undecided} 项推荐尚未作出审查结论，资格审查不能结束。"
+            "资格审查不能结束：{}",
+            blockers.join("")
         )));
-    }
-    if store::publicities(&state.db, c.id, "P-2").await?.is_empty() {
-        return Err(AppError::conflict("尚未公示审查结果，资格审查不能结束。"));
     }
     let mut tx = state.db.begin().await?;
     let passed = noms

@@ -1,6 +1,7 @@
 //! The committee's size (C-1) and where the pipeline stands: the steps P-1 … P-7 with the
 //! plan's dates, and what blocks the next step.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -164,7 +165,7 @@ impl Pipeline {
 }
 
 /// Computes where the campaign's Party pipeline stands.
-pub async fn pipeline(db: &Db, c: &Campaign) -> AppResult<Pipeline> {
+pub async fn pipeline(db: &Db, c: &Campaign, today: NaiveDate) -> AppResult<Pipeline> {
     let size = store::size(db, c.id).await?;
     let c1 = store::size_check(db, c.id).await?;
     let steps: Vec<Step> = campaigns::steps(db, c.id)
@@ -199,7 +200,7 @@ pub async fn pipeline(db: &Db, c: &Campaign) -> AppResult<Pipeline> {
         }
     }
     if p2_open {
-        blockers.extend(review_blockers(db, c.id, &noms).await?);
+        blockers.extend(review_blockers(db, c.id, &noms, today).await?);
     }
     let done = |code: &str| steps.iter().any(|s| s.code == code && s.done_at.is_some());
     let open = [
@@ -220,7 +221,7 @@ pub async fn pipeline(db: &Db, c: &Campaign) -> AppResult<Pipeline> {
         blockers.extend(lists::p3_blockers(db, c.id).await?);
     }
     if going("P-4") {
-        blockers.extend(lists::p4_blockers(db, c.id).await?);
+        blockers.extend(lists::p4_blockers(db, c.id, today).await?);
     }
     if going("P-5") {
         blockers.extend(lists::p5_blockers(db, c.id).await?);
@@ -241,7 +242,14 @@ pub async fn pipeline(db: &Db, c: &Campaign) -> AppResult<Pipeline> {
 }
 
 /// What P-2 still lacks: decisions, the 公示, answers to objections.
-async fn review_blockers(db: &Db, campaign_id: i64, noms: &[Nomination]) -> AppResult<Vec<String>> {
+/// What still blocks closing P-2: undecided nominations, the 公示 recorded and run to its end,
+/// every objection answered.
+pub(super) async fn review_blockers(
+    db: &Db,
+    campaign_id: i64,
+    noms: &[Nomination],
+    today: NaiveDate,
+) -> AppResult<Vec<String>> {
     let mut out = Vec::new();
     let undecided = noms
         .iter()
@@ -255,6 +263,11 @@ async fn review_blockers(db: &Db, campaign_id: i64, noms: &[Nomination]) -> AppR
     let p2 = store::publicities(db, campaign_id, "P-2").await?;
     if p2.is_empty() {
         out.push("资格审查（P-2）：尚未公示审查结果。".into());
+    }
+    if let Some(end) = p2.iter().map(|p| p.end_date).max() {
+        if let Some(m) = crate::domain::plan::period_running("审查结果公示", end, today) {
+            out.push(format!("资格审查（P-2）：{m}"));
+        }
     }
     let open = store::objections(db, campaign_id)
         .await?

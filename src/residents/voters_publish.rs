@@ -23,10 +23,36 @@ use crate::state::AppState;
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PublishInput {
-    /// 公布日期.
+    /// 公布日期: the day it is recorded (empty: today). Another day only by the street with
+    /// `date_reason` (a publication made on paper and recorded later).
     pub date: String,
+    /// The street's reason for a publication date other than today.
+    pub date_reason: String,
     /// The street's reason for publishing despite a failed check.
     pub override_reason: String,
+}
+
+/// The publication's date: today (the one clock), or the street's corrected date with its
+/// reason; anything else is refused with both dates.
+fn publication_date(state: &AppState, ctx: &Ctx, f: &PublishInput) -> AppResult<chrono::NaiveDate> {
+    let today = state.today();
+    let given = f.date.trim();
+    if given.is_empty() {
+        return Ok(today);
+    }
+    let date = parse_date(given).ok_or_else(|| AppError::invalid("公布日期", "请填写有效日期"))?;
+    if date == today {
+        return Ok(date);
+    }
+    if text(&f.date_reason).is_some() && ctx.user()?.is_street() {
+        return Ok(date);
+    }
+    Err(AppError::invalid(
+        "公布日期",
+        format!(
+            "选民名单的公布日期为登记当日（{today}），不能填写 {date}；如需更正，须由街道工作组写明理由。"
+        ),
+    ))
 }
 
 /// publishes the voter list; a failed check refuses (422) unless the street gives a reason.
@@ -37,8 +63,7 @@ pub async fn publish(
     community: &Community,
     f: &PublishInput,
 ) -> AppResult<RuleCheck> {
-    let date =
-        parse_date(f.date.trim()).ok_or_else(|| AppError::invalid("公布日期", "请填写有效日期"))?;
+    let date = publication_date(state, ctx, f)?;
     let day = election_day(c)?;
     require_unpublished(state, c).await?;
     let reason = text(&f.override_reason);
@@ -62,7 +87,7 @@ pub async fn publish(
         "create",
         "resident_voter_list",
         c.id,
-        json!({"published_on": date, "override_reason": reason, "check": check}),
+        json!({"published_on": date, "date_reason": text(&f.date_reason), "override_reason": reason, "check": check}),
     )
     .await?;
     // The published list completes R-4 (later changes go through decisions) and opens R-5.

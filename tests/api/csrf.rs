@@ -697,6 +697,13 @@ async fn party_prepare(app: &TestApp, pattern: &str) {
             .await
             .unwrap();
     }
+    if pattern.ends_with("/party/steps/P-2/done") {
+        // P-2 closes with every objection answered.
+        Q::new("update party_objections set answer = '经核实' where answer is null")
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+    }
     let sql = if pattern.ends_with("/party/steps/P-2/done") {
         "update party_nominations set decision = 'failed', decision_reason = '测试' where decision is null"
     } else if pattern.ends_with("/party/recommendation/open") {
@@ -1020,6 +1027,8 @@ async fn prepare_vote(app: &TestApp, ids: &Ids, pattern: &str) -> i64 {
 async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
     let mut app = TestApp::spawn().await;
     let ids = arrange(&mut app).await;
+    // After every 公示 of the fixtures (April) and the day the voter list is published.
+    app.on("2027-05-01");
     let mut password = "correct-horse-9".to_string();
     let mut failures = Vec::new();
     let mut step = 0;

@@ -355,3 +355,31 @@ pub fn community_bound(pattern: &str) -> bool {
         .iter()
         .any(|p| pattern.contains(p))
 }
+
+/// Makes P-2 of campaign `c` closable as far as the calendar and the objections go: every open
+/// objection answered by the street, and "today" the day after the fixtures' 公示 (4/8–4/12).
+pub async fn p2_closable(app: &TestApp, c: i64) {
+    let r = app
+        .call(
+            Who::Street,
+            axum::http::Method::GET,
+            &format!("/api/v1/campaigns/{c}/party/review"),
+            B::Empty,
+        )
+        .await;
+    let v = r.json();
+    for o in v["objections"].as_array().into_iter().flatten() {
+        if o["answer"].is_null() {
+            let r = app
+                .call(
+                    Who::Street,
+                    axum::http::Method::POST,
+                    &format!("/api/v1/campaigns/{c}/party/objections/{}/answer", o["id"]),
+                    B::Json(json!({"text": "经核实，反映的问题不影响推荐。"})),
+                )
+                .await;
+            assert!(r.status.is_success(), "{}", r.text);
+        }
+    }
+    app.on("2027-04-13");
+}

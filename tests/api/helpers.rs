@@ -179,6 +179,13 @@ pub fn backend() -> &'static str {
 }
 
 impl TestApp {
+    /// Sets the application's "today" (China Standard Time) to `date` (`YYYY-MM-DD`): the one
+    /// clock every date rule reads. Tests move it instead of waiting.
+    pub fn on(&self, date: &str) {
+        let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("a YYYY-MM-DD date");
+        self.state.clock.set(d);
+    }
+
     /// Starts an app with two communities (sg01, sg02), one account per role and each logged in.
     pub async fn spawn() -> TestApp {
         let (url, backing) = match std::env::var("TEST_DATABASE_URL")

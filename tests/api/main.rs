@@ -20,6 +20,7 @@ mod login;
 mod matrix;
 mod party;
 mod people;
+mod procedure;
 mod projector;
 mod residents;
 mod residents_checks;

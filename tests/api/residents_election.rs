@@ -137,6 +137,7 @@ pub(crate) async fn setup(app: &TestApp, others: &[&str]) -> Setup {
     for id in people.values() {
         register(app, c, *id).await;
     }
+    app.on("2027-05-01");
     let r = api(
         app,
         Who::Community,

@@ -216,6 +216,7 @@ async fn the_list_published_19_days_before_election_day_is_refused_and_20_days_a
     let app = TestApp::spawn().await;
     let c = campaign(&app, "sg01").await;
     let publish = format!("{}/publish", voters(c));
+    app.on("2027-05-11");
     let r = api(
         &app,
         Who::Community,
@@ -234,6 +235,7 @@ async fn the_list_published_19_days_before_election_day_is_refused_and_20_days_a
         app.count("select count(*) from resident_voter_lists").await,
         0
     );
+    app.on("2027-05-10");
     let r = api(
         &app,
         Who::Community,
@@ -259,6 +261,7 @@ async fn after_publication_the_list_changes_only_by_a_recorded_decision() {
             .status,
         StatusCode::CREATED
     );
+    app.on("2027-05-01");
     let r = api(
         &app,
         Who::Community,
@@ -396,6 +399,7 @@ async fn community_staff_cannot_override_the_publication_check_and_the_street_ca
     let app = TestApp::spawn().await;
     let c = campaign(&app, "sg01").await;
     let publish = format!("{}/publish", voters(c));
+    app.on("2027-05-20");
     let body = json!({"date": "2027-05-20", "override_reason": "上级要求提前选举"});
     let r = api(&app, Who::Community, Method::POST, &publish, body.clone()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -473,10 +477,12 @@ async fn a_community_registers_publishes_and_prints_its_voters_through_the_pages
         .await;
     assert!(msg.contains("批量登记 1 人"), "{msg}");
     assert!(page.contains("秦戊") && page.contains("尤己"));
+    app.on("2027-05-11");
     let (msg, page) = staff
         .submit_flash(&page, &format!("{base}/publish"), &[("date", "2027-05-11")])
         .await;
     assert!(msg.contains("19 天"), "{msg}");
+    app.on("2027-05-10");
     let (msg, page) = staff
         .submit_flash(&page, &format!("{base}/publish"), &[("date", "2027-05-10")])
         .await;

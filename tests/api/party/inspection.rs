@@ -180,6 +180,16 @@ async fn p4_closes_only_with_everyone_inspected_the_publicity_and_every_objectio
         json!({"text": "经核实不属实"}),
     )
     .await;
+    // The 公示's last day: still running, refused with its dates; the day after: closed.
+    app.on("2027-04-22");
+    let r = api(&app, Who::Street, Method::POST, &done, json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        message(&r).contains("考察对象公示至 2027-04-22 结束，今天是 2027-04-22"),
+        "{}",
+        r.text
+    );
+    app.on("2027-04-23");
     ok(&app, Who::Street, Method::POST, &done, json!({})).await;
     let v = ok(
         &app,
@@ -235,6 +245,7 @@ async fn a_short_preliminary_list_closes_p4_once_the_street_approves_it_with_a_r
         json!({"start_date": "2027-04-20", "end_date": "2027-04-24"}),
     )
     .await;
+    app.on("2027-04-25");
     let done = format!("{base}/steps/P-4/done");
     let r = api(&app, Who::Street, Method::POST, &done, json!({})).await;
     assert!(message(&r).contains("实有 6 名，不足"), "{}", r.text);

@@ -120,6 +120,7 @@ pub async fn after_p2(app: &TestApp, n: i64, deputies: i64, k: usize) -> (i64, V
         body,
     )
     .await;
+    app.on("2027-04-13");
     ok(
         app,
         Who::Street,
@@ -201,6 +202,7 @@ pub async fn after_p4(app: &TestApp, n: i64, deputies: i64, k: usize) -> (i64, V
         body,
     )
     .await;
+    app.on("2027-04-23");
     ok(
         app,
         Who::Street,

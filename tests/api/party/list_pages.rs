@@ -65,6 +65,7 @@ async fn a_community_and_the_street_fix_inspect_publicise_and_approve_the_lists_
         )
         .await;
     assert!(msg.contains("共 3 天"), "{msg}");
+    app.on("2027-04-23");
     let pid: i64 = app
         .count("select max(id) from party_publicities where step = 'P-4'")
         .await;

@@ -212,6 +212,7 @@ async fn the_whole_party_pipeline_runs_through_the_api_to_the_approved_secretary
         201,
     )
     .await;
+    app.on("2027-04-11");
     ok(
         &app,
         st,
@@ -291,6 +292,7 @@ async fn the_whole_party_pipeline_runs_through_the_api_to_the_approved_secretary
         201,
     )
     .await;
+    app.on("2027-04-19");
     ok(
         &app,
         st,

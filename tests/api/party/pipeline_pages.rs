@@ -209,6 +209,7 @@ async fn a_community_walks_the_whole_party_pipeline_through_the_pages_to_the_app
         )
         .await;
     assert!(msg.contains("5 天"), "{msg}");
+    app.on("2027-04-11");
     let (msg, _) = street
         .submit_flash(&page, &format!("{base}/steps/P-2/done"), &[])
         .await;
@@ -271,6 +272,7 @@ async fn a_community_walks_the_whole_party_pipeline_through_the_pages_to_the_app
         )
         .await;
     assert!(msg.contains("3 天"), "{msg}");
+    app.on("2027-04-19");
     let (msg, _) = street
         .submit_flash(&page, &format!("{base}/steps/P-4/done"), &[])
         .await;

@@ -24,6 +24,7 @@ async fn after_p2(app: &TestApp, n: u32) -> (i64, Vec<i64>, i64) {
     for i in 0..n {
         nid = arrange_party(app, "sg01", c, 700 + 2 * i).await.nid;
     }
+    crate::fixtures::p2_closable(app, c).await;
     let path = format!("/api/v1/campaigns/{c}/party/steps/P-2/done");
     let r = api(app, Who::Street, Method::POST, &path, json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -89,10 +90,85 @@ async fn p3_opens_only_after_p2_is_done_or_with_the_streets_reason() {
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(meeting(&app, c, 30, 50).await.status, StatusCode::OK);
+    crate::fixtures::p2_closable(&app, c).await;
     let r = api(&app, Who::Street, Method::POST, &done, json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = api(&app, Who::Community, Method::GET, &p3(c), json!(null)).await;
     assert_eq!(r.json()["p2_done"], true);
+}
+
+#[tokio::test]
+async fn p2_closes_only_after_its_publicity_has_run_and_every_objection_is_answered() {
+    let app = TestApp::spawn().await;
+    let c = create_campaign(&app, "sg01").await;
+    let arranged = arrange_party(&app, "sg01", c, 821).await;
+    let done = format!("/api/v1/campaigns/{c}/party/steps/P-2/done");
+    // Its 公示 runs 4/8–4/12; 4/12 is the last day, and one objection is open.
+    app.on("2027-04-12");
+    let r = api(&app, Who::Street, Method::POST, &done, json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.text
+            .contains("审查结果公示至 2027-04-12 结束，今天是 2027-04-12"),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("1 条异议尚未答复"), "{}", r.text);
+    // The day after, the objection still open: refused for the objection alone.
+    app.on("2027-04-13");
+    let r = api(&app, Who::Street, Method::POST, &done, json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        !r.text.contains("公示至") && r.text.contains("1 条异议尚未答复"),
+        "{}",
+        r.text
+    );
+    let steps = format!("/api/v1/campaigns/{c}/steps");
+    let v = api(&app, Who::Street, Method::GET, &steps, json!(null))
+        .await
+        .json();
+    let p2 = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "P-2")
+        .unwrap()
+        .clone();
+    assert_eq!(p2["state"], "open", "nothing changed: {p2}");
+    let answer = format!(
+        "/api/v1/campaigns/{c}/party/objections/{}/answer",
+        arranged.oid
+    );
+    let r = api(
+        &app,
+        Who::Street,
+        Method::POST,
+        &answer,
+        json!({"text": "经核实不属实"}),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let r = api(&app, Who::Street, Method::POST, &done, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Closed: its decisions are frozen, named by the step.
+    let review = format!(
+        "/api/v1/campaigns/{c}/party/nominations/{}/review",
+        arranged.nid
+    );
+    let r = api(
+        &app,
+        Who::Street,
+        Method::POST,
+        &review,
+        json!({"decision": "failed", "reason": "补充材料"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.text.contains("P-2 资格审查已结束，不能再修改审查结论"),
+        "{}",
+        r.text
+    );
 }
 
 #[tokio::test]

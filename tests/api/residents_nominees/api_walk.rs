@@ -15,6 +15,7 @@ async fn r5_waits_for_the_published_voter_list_and_r6_for_r5() {
         "{}",
         r.text
     );
+    app.on("2027-05-10");
     let r = api(
         &app,
         Who::Community,

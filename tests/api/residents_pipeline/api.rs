@@ -154,6 +154,7 @@ async fn a_community_runs_the_whole_residents_election_through_the_api_with_a_fu
     .await;
     let n = v["registered"].as_array().unwrap().len();
     assert!(n >= 19, "the cast is registered: {v}");
+    app.on("2027-05-10");
     let v = ok(
         &app,
         Method::POST,

@@ -214,6 +214,7 @@ async fn a_community_worker_walks_the_whole_residents_election_through_the_pages
         .submit_flash(&page, &format!("{voters}/bulk"), &[])
         .await;
     assert!(msg.contains("批量登记"), "{msg}");
+    app.on("2027-05-10");
     let (msg, _) = staff
         .submit_flash(
             &page,

@@ -237,6 +237,7 @@ async fn the_voter_list_days_come_from_the_rules_25_days_refuse_24_and_accept_25
     rules(&app, c, json!({"voter_list_days": 25})).await;
     let publish = format!("{}/publish", voters(c));
     // Election day 2027-05-30: 24 days before is 05-06, 25 days before is 05-05.
+    app.on("2027-05-06");
     let r = api(
         &app,
         Who::Community,
@@ -247,6 +248,7 @@ async fn the_voter_list_days_come_from_the_rules_25_days_refuse_24_and_accept_25
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error(&r).contains("24 天，应至少提前 25 天"), "{}", r.text);
+    app.on("2027-05-05");
     let r = api(
         &app,
         Who::Community,
@@ -265,6 +267,7 @@ async fn without_stored_rules_the_default_of_20_days_still_refuses_19_and_accept
     let app = TestApp::spawn().await;
     let c = campaign(&app, "sg01").await;
     let publish = format!("{}/publish", voters(c));
+    app.on("2027-05-11");
     let r = api(
         &app,
         Who::Community,
@@ -275,6 +278,7 @@ async fn without_stored_rules_the_default_of_20_days_still_refuses_19_and_accept
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error(&r).contains("19 天，应至少提前 20 天"), "{}", r.text);
+    app.on("2027-05-10");
     let r = api(
         &app,
         Who::Community,
