@@ -44,7 +44,8 @@ pub const TEMPLATE: &[TemplateStep] = &[
     ("R-7", "S-2", "正式投票", (5, 15), (5, 16)),
     ("R-8", "S-2", "公布选举结果及备案", (5, 16), (5, 20)),
     ("S-3", "S-3", "总结完善阶段", (5, 21), (6, 4)),
-    ("W-1", "S-3", "新老班子交接", (5, 21), (5, 31)),
+    // Within 10 days after the new committees are formed (R-8 ends 5/20): 5/30 at the latest.
+    ("W-1", "S-3", "新老班子交接", (5, 21), (5, 30)),
     ("W-2", "S-3", "健全组织体系", (5, 21), (6, 4)),
     (
         "W-3",
@@ -119,6 +120,25 @@ pub fn period_running(what: &str, end: NaiveDate, today: NaiveDate) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_templates_handover_ends_within_ten_days_after_the_new_committees_are_formed() {
+        let end_of = |code: &str| {
+            let row = TEMPLATE.iter().find(|r| r.0 == code).unwrap();
+            d(row.4.0, row.4.1)
+        };
+        let formed = end_of("P-7").max(end_of("R-8"));
+        let handover = end_of("W-1");
+        assert!(
+            within_days_after(handover, formed, 10),
+            "{handover} vs {formed}"
+        );
+        assert!(!within_days_after(
+            handover + chrono::Duration::days(1),
+            formed,
+            10
+        ));
+    }
 
     #[test]
     fn a_period_has_not_ended_on_its_last_day_and_has_the_day_after() {

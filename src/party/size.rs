@@ -13,9 +13,11 @@ use crate::campaigns::{self, Campaign, Step};
 use crate::communities::Community;
 use crate::db::{Db, Q};
 use crate::domain::party;
+use crate::domain::procedure;
 use crate::domain::rules::{CheckRecord, RuleCheck};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::steps::StepState;
 
 /// C-1: the size check (`domain::party`); another number needs the street's approval (an
 /// override with a reason).
@@ -175,9 +177,11 @@ pub async fn pipeline(db: &Db, c: &Campaign, today: NaiveDate) -> AppResult<Pipe
         .collect();
     let noms = store::nominations(db, c.id).await?;
     let counted = noms.iter().filter(|n| n.counted()).count();
-    let p1_done = steps.iter().any(|s| s.code == "P-1" && s.done_at.is_some());
-    let p2_override = store::gate_override(db, c.id, "P-2").await?;
-    let p2_open = p1_done || p2_override.is_some();
+    // Where each step stands comes from the procedure guard (the table and the campaign's rows).
+    let progress = crate::steps::Progress::load(db, c.id).await?;
+    let p1_done = progress.closed("P-1");
+    let p2_override = progress.opened_early("P-2").map(str::to_string);
+    let p2_open = progress.state("P-2") != StepState::Waiting;
     let mut blockers = Vec::new();
     match &c1 {
         None => blockers.push("尚未确定委员会职数（C-1）。".to_string()),
@@ -202,19 +206,12 @@ pub async fn pipeline(db: &Db, c: &Campaign, today: NaiveDate) -> AppResult<Pipe
     if p2_open {
         blockers.extend(review_blockers(db, c.id, &noms, today).await?);
     }
-    let done = |code: &str| steps.iter().any(|s| s.code == code && s.done_at.is_some());
-    let open = [
-        ("P-2", p2_open),
-        ("P-3", super::recommend_read::p3_open(db, c.id).await?),
-        ("P-4", lists::p4_open(db, c.id).await?),
-        ("P-5", lists::p5_open(db, c.id).await?),
-        ("P-6", super::congress_read::p6_open(db, c.id).await?),
-        ("P-7", done("P-6")),
-    ];
-    let open_steps: Vec<String> = open
+    // P-1's own blockers are above; the later steps in progress add theirs.
+    let open_steps: Vec<String> = procedure::STEPS
         .iter()
-        .filter(|(code, o)| *o && !done(code))
-        .map(|(code, _)| code.to_string())
+        .filter(|s| s.pipeline == procedure::Pipeline::Party && s.code != "P-1")
+        .filter(|s| progress.state(s.code) == StepState::Open)
+        .map(|s| s.code.to_string())
         .collect();
     let going = |code: &str| open_steps.iter().any(|s| s == code);
     if going("P-3") {

@@ -83,12 +83,23 @@ pub async fn finish_r5(
         crate::checks::save(&mut tx, SLATE_SUBJECT, c.id, k).await?;
     }
     tx.commit().await?;
-    let failing: Vec<String> = stored(&state.db, c)
+    let mut failing: Vec<String> = stored(&state.db, c)
         .await?
         .into_iter()
         .filter(|k| !k.satisfied)
         .map(|k| k.message)
         .collect();
+    // Close condition `rules_adopted`: the slate is judged by adopted rules, never a draft (R-4
+    // and R-5 may have been opened early, before R-3 closed).
+    if !crate::steps::Progress::load(&state.db, c.id)
+        .await?
+        .closed("R-3")
+    {
+        failing.push(
+            "选举办法尚未经居民代表会议通过（R-3 制定选举办法未结束），不能按草案确定正式候选人。"
+                .into(),
+        );
+    }
     if !failing.is_empty() {
         return Err(AppError::conflict(format!(
             "正式候选人名单未通过核对：{}不能完成候选人提名（R-5）。",

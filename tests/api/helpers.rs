@@ -3,7 +3,6 @@
 //! driven without a socket, and one logged-in client per role.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;

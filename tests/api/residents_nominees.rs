@@ -73,6 +73,18 @@ pub(crate) async fn draft_rules(app: &TestApp, c: i64, settings: Value) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
 
+/// Drafts the rules and records them adopted, R-3 closed: the representatives' meeting and its
+/// quorum are tested in `residents::`, not here (R-5 closes only against adopted rules).
+pub(crate) async fn adopt_rules(app: &TestApp, c: i64, settings: Value) {
+    draft_rules(app, c, settings).await;
+    for sql in [
+        "update residents_rules set adopted_at = '2027-04-17T02:00:00Z' where campaign_id = $1",
+        "update campaign_steps set done_at = '2027-04-17T02:00:00Z' where campaign_id = $1 and code = 'R-3'",
+    ] {
+        Q::new(sql).bind(c).execute(&app.state.db).await.unwrap();
+    }
+}
+
 /// A resident of `code` who meets C-3 and C-4 for any post (born 1990, 大专); `seq` numbers
 /// the name and the ID number.
 pub(crate) async fn resident(app: &TestApp, code: &str, seq: u32) -> i64 {

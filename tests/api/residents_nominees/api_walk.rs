@@ -110,7 +110,7 @@ async fn scrutineers_and_counters_may_not_nominate_review_or_introduce_and_sg02_
 async fn the_api_walks_from_nominations_to_r6_closed_with_introductions_required() {
     let app = TestApp::spawn().await;
     let c = r5_campaign(&app, "sg01").await;
-    draft_rules(&app, c, json!({"uncontested_posts": ["member"]})).await;
+    adopt_rules(&app, c, json!({"uncontested_posts": ["member"]})).await;
     let ids = slate(&app, c, "sg01", [2, 2, 3], 1).await;
     let pending = resident(&app, "sg01", 30).await;
     nominee(&app, c, pending, "member").await;

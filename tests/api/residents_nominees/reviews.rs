@@ -96,7 +96,7 @@ async fn a_second_post_for_the_same_person_is_refused_unless_the_rules_allow_two
         "{}",
         r.text
     );
-    draft_rules(&app, c, json!({"two_posts": true})).await;
+    adopt_rules(&app, c, json!({"two_posts": true})).await;
     let r = nominate(&app, Who::Community, c, p, "member").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let r = nominate(&app, Who::Community, c, p, "deputy").await;

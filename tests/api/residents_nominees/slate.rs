@@ -8,7 +8,7 @@ use super::*;
 async fn five_official_candidates_for_five_seats_are_refused_and_six_accepted() {
     let app = TestApp::spawn().await;
     let c = r5_campaign(&app, "sg02").await;
-    draft_rules(&app, c, uncontested_leaders()).await;
+    adopt_rules(&app, c, uncontested_leaders()).await;
     slate(&app, c, "sg02", [1, 1, 3], 1).await;
     let r = close_r5(&app, Who::Street, c).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
@@ -48,7 +48,7 @@ async fn five_official_candidates_for_five_seats_are_refused_and_six_accepted() 
 async fn eight_official_candidates_for_five_seats_are_refused_and_seven_accepted() {
     let app = TestApp::spawn().await;
     let c = r5_campaign(&app, "sg02").await;
-    draft_rules(&app, c, uncontested_leaders()).await;
+    adopt_rules(&app, c, uncontested_leaders()).await;
     let ids = slate(&app, c, "sg02", [1, 1, 6], 1).await;
     let r = close_r5(&app, Who::Street, c).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
@@ -73,6 +73,29 @@ async fn eight_official_candidates_for_five_seats_are_refused_and_seven_accepted
 }
 
 #[tokio::test]
+async fn a_slate_is_not_closed_against_rules_that_are_only_a_draft() {
+    let app = TestApp::spawn().await;
+    let c = r5_campaign(&app, "sg01").await;
+    super::draft_rules(&app, c, uncontested_leaders()).await;
+    slate(&app, c, "sg01", [1, 1, 4], 0).await;
+    let r = close_r5(&app, Who::Community, c).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(
+        message(&r).contains("选举办法尚未经居民代表会议通过"),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        app.count("select count(*) from campaign_steps where code = 'R-5' and done_at is not null")
+            .await,
+        0
+    );
+    super::adopt_rules(&app, c, uncontested_leaders()).await;
+    let r = close_r5(&app, Who::Community, c).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+
+#[tokio::test]
 async fn a_post_with_as_many_candidates_as_seats_is_refused_unless_the_rules_allow_it() {
     let app = TestApp::spawn().await;
     let c = r5_campaign(&app, "sg01").await;
@@ -88,7 +111,7 @@ async fn a_post_with_as_many_candidates_as_seats_is_refused_unless_the_rules_all
         !m.contains("差额 2 名，应多于应选名额 1–2 名，不符合"),
         "{m}"
     );
-    draft_rules(&app, c, json!({"uncontested_posts": ["director"]})).await;
+    adopt_rules(&app, c, json!({"uncontested_posts": ["director"]})).await;
     let r = close_r5(&app, Who::Community, c).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let checks = r.json()["checks"].clone();

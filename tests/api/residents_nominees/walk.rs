@@ -5,7 +5,7 @@
 use huanjie::db::Q;
 use serde_json::json;
 
-use super::{draft_rules, resident};
+use super::{adopt_rules, resident};
 use crate::browser::Browser;
 use crate::helpers::{PASSWORD, TestApp};
 use crate::residents_voters::campaign;
@@ -22,7 +22,7 @@ async fn nominee_of(app: &TestApp, person: i64) -> i64 {
 async fn a_community_walks_the_pages_from_nominations_to_the_printed_introductions() {
     let app = TestApp::spawn().await;
     let c = campaign(&app, "sg01").await;
-    draft_rules(&app, c, json!({"uncontested_posts": ["director"]})).await;
+    adopt_rules(&app, c, json!({"uncontested_posts": ["director"]})).await;
     let base = format!("/communities/sg01/campaigns/{c}/residents");
     let street = Browser::log_in(&app, "t-street", PASSWORD).await;
     let page = street.get(&base).await;
