@@ -14,6 +14,7 @@ use crate::audit::{self, Change};
 use crate::auth::Ctx;
 use crate::db::{Db, Q, Tx};
 use crate::domain::plan::{TEMPLATE, md, parse_md};
+use crate::domain::residents::AdoptionQuorum;
 use crate::error::{AppError, AppResult};
 use crate::routes::{Access, RouteDef, get, post, put};
 use crate::state::AppState;
@@ -25,7 +26,13 @@ pub fn routes() -> Vec<RouteDef> {
     vec![
         get("/plan", Access::Community, r::get(plan_get)),
         post("/plan/steps/{step}", Access::Street, r::post(step_post)),
+        post("/plan/settings", Access::Street, r::post(settings_post)),
         get("/api/v1/plan", Access::Community, r::get(api_plan)),
+        put(
+            "/api/v1/plan/settings",
+            Access::Street,
+            r::put(api_settings),
+        ),
         put(
             "/api/v1/plan/steps/{step}",
             Access::Street,
@@ -92,6 +99,94 @@ pub async fn ensure_street(db: &Db, name: &str) -> AppResult<()> {
         .await?;
     }
     tx.commit().await
+}
+
+/// The street's settings of the procedure (stored in `streets.settings`).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StreetSettings {
+    /// How many representatives must attend the meeting that adopts the election rules.
+    pub r3_quorum: AdoptionQuorum,
+}
+
+/// The street's settings (defaults where none are stored).
+pub async fn settings(db: &Db) -> AppResult<StreetSettings> {
+    let raw: Option<(String,)> = Q::new("select settings from streets order by id limit 1")
+        .optional(db)
+        .await?;
+    Ok(raw
+        .and_then(|(s,)| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+/// Input for the settings (codes; an absent field keeps its value).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsInput {
+    /// `more_than_half` or `two_thirds`.
+    pub r3_quorum: Option<String>,
+}
+
+async fn update_settings(
+    state: &AppState,
+    ctx: &Ctx,
+    f: &SettingsInput,
+) -> AppResult<StreetSettings> {
+    let before = settings(&state.db).await?;
+    let mut after = before;
+    if let Some(code) = f.r3_quorum.as_deref() {
+        after.r3_quorum = AdoptionQuorum::parse(code.trim()).ok_or_else(|| {
+            AppError::invalid(
+                "选举办法表决的到会人数",
+                "应为“超过居民代表的半数”或“不少于居民代表的三分之二”",
+            )
+        })?;
+    }
+    let mut tx = state.db.begin().await?;
+    let street = crate::street_id(&mut tx).await?;
+    Q::new("update streets set settings = $1, updated_at = $2 where id = $3")
+        .bind(json!(after).to_string())
+        .bind(crate::now())
+        .bind(street)
+        .execute(&mut tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        &ctx.actor(),
+        Change {
+            scope: audit::STREET.into(),
+            action: "update",
+            entity: "street_settings",
+            entity_id: street.to_string(),
+            before: Some(json!(before)),
+            after: Some(json!(after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn settings_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Form(f): Form<SettingsInput>,
+) -> AppResult<Response> {
+    let r = update_settings(&state, &ctx, &f).await;
+    web::finish(&session, "/plan", r, |s| {
+        format!("已保存：选举办法表决时到会居民代表须{}。", s.r3_quorum.zh())
+    })
+    .await
+}
+
+async fn api_settings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(f): Json<SettingsInput>,
+) -> AppResult<Json<serde_json::Value>> {
+    let s = update_settings(&state, &ctx, &f).await?;
+    Ok(Json(json!({ "settings": s })))
 }
 
 /// The plan's steps in order.
@@ -166,6 +261,8 @@ struct PlanPage {
     layout: Layout,
     steps: Vec<PlanStep>,
     street: bool,
+    settings: StreetSettings,
+    quorums: [AdoptionQuorum; 2],
 }
 
 async fn plan_get(
@@ -181,6 +278,8 @@ async fn plan_get(
         layout: Layout::new(&ctx, &session, "工作方案").await,
         steps,
         street,
+        settings: settings(&state.db).await?,
+        quorums: AdoptionQuorum::ALL,
     })
 }
 
@@ -210,7 +309,8 @@ async fn api_plan(State(state): State<AppState>) -> AppResult<Json<serde_json::V
     let mut tx = state.db.begin().await?;
     let steps = steps(&mut tx).await?;
     tx.commit().await?;
-    Ok(Json(json!({ "steps": steps })))
+    let settings = settings(&state.db).await?;
+    Ok(Json(json!({ "steps": steps, "settings": settings })))
 }
 
 async fn api_step(

@@ -134,7 +134,8 @@ pub async fn adopt(
         .bind(c.id)
         .scalar(&state.db)
         .await?;
-    let check = check_adoption(reps, f.attending, f.votes_for, f.votes_against);
+    let quorum = crate::plan::settings(&state.db).await?.r3_quorum;
+    let check = check_adoption(quorum, reps, f.attending, f.votes_for, f.votes_against);
     let now = crate::now();
     let mut tx = state.db.begin().await?;
     Q::new("update residents_rules set meeting_date = $1, representatives = $2, attending = $3, votes_for = $4, votes_against = $5, \

@@ -109,6 +109,8 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         ("POST", "/api/v1/campaigns/{campaign}/steps/{step}/reopen") => {
             Fix::Json(json!({"reason": "补登记录"}))
         }
+        ("POST", "/plan/settings") => f(&[("r3_quorum", "more_than_half")]),
+        ("PUT", "/api/v1/plan/settings") => Fix::Json(json!({"r3_quorum": "more_than_half"})),
         ("POST", "/plan/steps/{step}") => f(&[("start", "4-1"), ("end", "4-6")]),
         ("PUT", "/api/v1/plan/steps/{step}") => {
             Fix::Json(json!({"start": "04-01", "end": "04-05"}))
@@ -462,6 +464,12 @@ async fn nominees_prepare(app: &TestApp, pattern: &str, ids: &Ids) {
         ));
     }
     sqls.push("update campaign_steps set done_at = null where code in ('R-5', 'R-6')".into());
+    if route == "/nominees/done" {
+        // R-5 closes only against adopted rules: R-3 closed.
+        sqls.push(format!(
+            "update campaign_steps set done_at = {at} where code = 'R-3' and campaign_id = {c}"
+        ));
+    }
     sqls.push(format!(
         "update resident_nominees set withdrawn = false where id = {nid}"
     ));

@@ -19,7 +19,7 @@ mod seats;
 mod voters;
 mod voting;
 
-pub use adoption::check_adoption;
+pub use adoption::{AdoptionQuorum, check_adoption};
 pub use candidates::{
     MARGIN_MAX, MARGIN_MIN, NominationChannel, Review, ReviewResult, check_one_post,
     check_post_candidates, check_reviews, check_slate, check_total_candidates, next_review,

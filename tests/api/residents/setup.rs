@@ -383,3 +383,101 @@ async fn the_rules_are_adopted_only_with_more_than_half_of_those_attending_then_
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn under_the_streets_two_thirds_setting_two_of_four_representatives_cannot_adopt_and_three_can()
+ {
+    let app = TestApp::spawn().await;
+    let settings = "/api/v1/plan/settings";
+    let r = api(
+        &app,
+        Who::Community,
+        Method::PUT,
+        settings,
+        json!({"r3_quorum": "two_thirds"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = api(
+        &app,
+        Who::Street,
+        Method::PUT,
+        settings,
+        json!({"r3_quorum": "most"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = api(
+        &app,
+        Who::Street,
+        Method::PUT,
+        settings,
+        json!({"r3_quorum": "two_thirds"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["settings"]["r3_quorum"], "two_thirds");
+    let plan = api(
+        &app,
+        Who::Community,
+        Method::GET,
+        "/api/v1/plan",
+        json!(null),
+    )
+    .await;
+    assert_eq!(plan.json()["settings"]["r3_quorum"], "two_thirds");
+    let c = create_campaign(&app, "sg01").await;
+    api(
+        &app,
+        Who::Street,
+        Method::POST,
+        &format!("{}/open", res(c)),
+        json!({"step": "R-3", "reason": "街道统一安排"}),
+    )
+    .await;
+    let rules = format!("{}/rules", res(c));
+    let body = json!({"body": "第一条 本办法依法制定。", "settings": {}});
+    assert_eq!(
+        api(&app, Who::Community, Method::PUT, &rules, body)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let g = group(&app, "第三居民小组").await;
+    for i in 0..4 {
+        let p = person(&app, "19700101", 720 + i).await;
+        api(
+            &app,
+            Who::Community,
+            Method::POST,
+            &format!("{}/representatives", res(c)),
+            json!({"group_id": g, "person_id": p}),
+        )
+        .await;
+    }
+    // 2 of 4 would be no quorum under either rule; 3 of 4 is more than half and ⅔ (≥ 2.67).
+    let adopt = format!("{rules}/adopt");
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &adopt,
+        json!({"meeting_date": "2027-04-19", "attending": 2, "votes_for": 2, "votes_against": 0}),
+    )
+    .await;
+    assert_eq!(r.json()["adopted"], false, "{}", r.text);
+    let msg = r.json()["check"]["message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("到会须不少于居民代表的三分之二，即至少 3 名"),
+        "{msg}"
+    );
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &adopt,
+        json!({"meeting_date": "2027-04-20", "attending": 3, "votes_for": 2, "votes_against": 1}),
+    )
+    .await;
+    assert_eq!(r.json()["adopted"], true, "{}", r.text);
+}
