@@ -17,3 +17,39 @@ pub const STREET: &str = "street";
 pub fn community_scope(code: &str) -> String {
     format!("community:{code}")
 }
+
+/// What changed, in a community's records: `(action, entity, entity id)`.
+pub type What<'a> = (&'a str, &'a str, String);
+
+/// Appends a change of `community`'s records, made by the request's user, to the community's
+/// chain inside `tx` (the change's own transaction). The one helper every step module uses.
+pub async fn record(
+    tx: &mut crate::db::Tx,
+    ctx: &crate::auth::Ctx,
+    community: &crate::communities::Community,
+    what: What<'_>,
+    after: serde_json::Value,
+) -> Result<(), crate::error::AppError> {
+    record_change(tx, ctx, community, what, None, after).await
+}
+
+/// [`record`] with the state before the change.
+pub async fn record_change(
+    tx: &mut crate::db::Tx,
+    ctx: &crate::auth::Ctx,
+    community: &crate::communities::Community,
+    (action, entity, entity_id): What<'_>,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+) -> Result<(), crate::error::AppError> {
+    let change = Change {
+        scope: community.scope(),
+        action,
+        entity,
+        entity_id,
+        before,
+        after: Some(after),
+    };
+    append(tx, &ctx.actor(), change).await?;
+    Ok(())
+}

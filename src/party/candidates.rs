@@ -8,10 +8,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::lists::{ListInput, parse_list};
-use super::lists_gate::{log, mark_done, open_early};
+use super::lists_gate::{mark_done, open_early};
 use super::lists_read::{self as read, CANDIDATE, CANDIDATE_SUBJECT, List, PRELIMINARY};
 use super::recommend_read as p3;
 use super::review::ReasonInput;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -196,7 +197,7 @@ pub async fn set_candidates(
     let b = before.map(|l| json!({"list": l, "people": before_people}));
     let after = json!({"fixed_on": date, "people": people, "secretary": secretary, "deputies": f.deputies, "checks": checks});
     let id = format!("{}:{CANDIDATE}", c.id);
-    log(
+    audit::record_change(
         &mut tx,
         ctx,
         community,
@@ -262,7 +263,7 @@ async fn set_status(
     let id = format!("{}:{CANDIDATE}", c.id);
     let after = json!({"status": to, "reason": reason});
     let b = json!({"status": before.status, "reason": before.status_reason});
-    log(
+    audit::record_change(
         &mut tx,
         ctx,
         community,

@@ -8,8 +8,8 @@ use serde_json::json;
 
 use super::congress_read::{self as read, Congress};
 use super::congress_roll as roll;
-use super::recommend_gate::log;
 use super::review::ReasonInput;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -200,7 +200,7 @@ pub async fn set_congress(
     };
     let after = json!({"congress": congress, "roll": generated, "quorum": check});
     let action = if before.is_some() { "update" } else { "create" };
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

@@ -9,8 +9,8 @@ use serde_json::json;
 use super::congress::require_congress;
 use super::congress_read::{self as read, Approval, Congress};
 use super::congress_votes::{leaders_check, members_stage};
-use super::recommend_gate::log;
 use super::store;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -184,7 +184,7 @@ pub async fn decide(
         crate::steps::close(&mut tx, ctx, c, community, "P-7", after).await?;
     }
     let after = json!({"name": mine[0].name, "decided": decided, "p7_done": pending == 0});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

@@ -7,9 +7,9 @@ use serde_json::json;
 
 use super::congress::require_congress;
 use super::congress_votes::members_stage;
-use super::recommend_gate::log;
 use super::size::check_size;
 use super::store;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -114,7 +114,7 @@ pub async fn reduce_members(
         .execute(&mut tx)
         .await?;
     let after = json!({"after_vote": last.id, "members": elected, "agreed": agreed, "present": present, "reason": reason, "check": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::congress::require_congress;
 use super::congress_read::{self as read, CONGRESS_SUBJECT, Congress, MEMBERS_SQL, Member};
-use super::recommend_gate::log;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -93,7 +93,7 @@ pub async fn refresh_roll(
     let counts = regenerate(&mut tx, c, community).await?;
     let check = save_quorum(&mut tx, c.id, &g.quorum_rule).await?;
     let after = json!({"added": counts.0, "dropped": counts.1, "quorum": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -176,7 +176,7 @@ pub async fn exclude(
         .await?;
     let check = save_quorum(&mut tx, c.id, &g.quorum_rule).await?;
     let after = json!({"name": e.name, "exclusion": reason, "note": note, "approval": approval, "quorum": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -216,7 +216,7 @@ pub async fn include(
     let check = save_quorum(&mut tx, c.id, &g.quorum_rule).await?;
     let before = json!({"exclusion": e.exclusion, "approval": e.exclusion_approval});
     let after = json!({"name": e.name, "removed": before, "quorum": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -275,7 +275,7 @@ pub async fn check_in(
     let check = save_quorum(&mut tx, c.id, &g.quorum_rule).await?;
     let action = if on { "check_in" } else { "undo_check_in" };
     let after = json!({"name": e.name, "quorum": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

@@ -8,8 +8,8 @@ use serde_json::json;
 
 use super::congress::require_congress;
 use super::congress_read::{self as read, CONGRESS_SUBJECT, Congress};
-use super::recommend_gate::log;
 use super::store;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -85,7 +85,7 @@ async fn open_vote(
     vote.ballots_issued = Some(present);
     let after =
         json!({"vote": vote.id, "electorate": due, "present": present, "ballots_issued": present});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -367,7 +367,7 @@ pub async fn replace(
     let check = leaders_check(&members, &after_slate);
     crate::checks::save(&mut tx, CONGRESS_SUBJECT, c.id, &check).await?;
     let after = json!({"post": target.post, "replaced": target.name, "by": pick.name, "reason": reason, "check": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

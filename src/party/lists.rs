@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::lists_gate::log;
 use super::lists_read::{self as read, Entry, List, PRELIMINARY, PRELIMINARY_SUBJECT};
 use super::recommend_read as p3;
 use super::review::PublicityInput;
 use super::store::Publicity;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -129,7 +129,7 @@ pub async fn set_preliminary(
     });
     let after = json!({"fixed_on": date, "people": people, "check": check});
     let id = format!("{}:{PRELIMINARY}", c.id);
-    log(
+    audit::record_change(
         &mut tx,
         ctx,
         community,
@@ -197,7 +197,7 @@ pub async fn inspect(
     let id = format!("{}:{PRELIMINARY}:{}", c.id, before.person_id);
     let b = json!({"inspection": before.inspection, "inspected_at": before.inspected_at});
     let a = json!({"inspection": after.inspection, "inspected_at": after.inspected_at});
-    log(
+    audit::record_change(
         &mut tx,
         ctx,
         community,
@@ -260,7 +260,7 @@ pub async fn publicise(
         end_date: end,
     };
     let after = json!({"publicity": p, "inspected": inspected, "check": check});
-    log(
+    audit::record_change(
         &mut tx,
         ctx,
         community,

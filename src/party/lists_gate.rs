@@ -7,34 +7,13 @@ use serde_json::{Value, json};
 use super::lists_read as read;
 use super::recommend_read as p3;
 use super::review::ReasonInput;
-use crate::audit::{self, Change};
+use crate::audit::{self};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::db::{Q, Tx};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-
-/// Appends an audit entry (with the state before, where there was one) in the community's chain.
-pub(super) async fn log(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    community: &Community,
-    (action, entity, id): (&str, &str, String),
-    before: Option<Value>,
-    after: Value,
-) -> AppResult<()> {
-    let change = Change {
-        scope: community.scope(),
-        action,
-        entity,
-        entity_id: id,
-        before,
-        after: Some(after),
-    };
-    audit::append(tx, &ctx.actor(), change).await?;
-    Ok(())
-}
 
 /// Marks a Party step of the campaign done, audited.
 pub(super) async fn mark_done(
@@ -74,7 +53,7 @@ pub(super) async fn open_early(
         .await?;
     let id = format!("{}:{step}", c.id);
     let after = json!({"step": step, "reason": reason});
-    log(
+    audit::record_change(
         &mut tx,
         ctx,
         community,

@@ -6,9 +6,10 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 
-use super::recommend_gate::{log, require_open};
+use super::recommend_gate::require_open;
 use super::recommend_read::{self as read, MEETING_SUBJECT, Meeting};
 use super::store;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -120,7 +121,7 @@ pub async fn set_meeting(
     }
     let after = json!({"meeting": m, "checks": checks});
     let id = c.id.to_string();
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -198,7 +199,7 @@ pub async fn set_introduction(
     };
     let after = json!({"introduction": intro, "check": check});
     let id = format!("{}:{}", c.id, n.person_id);
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -271,7 +272,7 @@ pub async fn add_form(
         .scalar(&mut tx)
         .await?;
     let after = json!({"marks": form, "valid": check.passed, "check": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -343,7 +344,7 @@ pub async fn set_totals(
         .map(|(p, q, v)| json!({"person_id": p, "post": q, "votes": v}))
         .collect();
     let id = c.id.to_string();
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

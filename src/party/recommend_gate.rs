@@ -2,38 +2,16 @@
 //! and the review's 公示 recorded), opening P-3 early with the street's reason, and the check
 //! that P-3 is open. Each change is audited in the community's chain.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::recommend_read as read;
 use super::review::ReasonInput;
 use super::store;
-use crate::audit::{self, Change};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
-use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-
-/// Appends an audit entry in the community's chain.
-pub(super) async fn log(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    community: &Community,
-    (action, entity, id): (&str, &str, String),
-    after: Value,
-) -> AppResult<()> {
-    let change = Change {
-        scope: community.scope(),
-        action,
-        entity,
-        entity_id: id,
-        before: None,
-        after: Some(after),
-    };
-    audit::append(tx, &ctx.actor(), change).await?;
-    Ok(())
-}
 
 /// 409 unless P-3 is open and not yet closed by the street.
 pub(super) async fn require_open(state: &AppState, c: &Campaign) -> AppResult<()> {

@@ -18,31 +18,6 @@ use crate::domain::rules::{self, CheckRecord, RuleCheck};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-async fn audit_change(
-    state_tx: &mut crate::db::Tx,
-    ctx: &Ctx,
-    community: &Community,
-    action: &str,
-    entity: &str,
-    id: String,
-    after: serde_json::Value,
-) -> AppResult<()> {
-    audit::append(
-        state_tx,
-        &ctx.actor(),
-        Change {
-            scope: community.scope(),
-            action,
-            entity,
-            entity_id: id,
-            before: None,
-            after: Some(after),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 async fn require_open(state: &AppState, c: &Campaign) -> AppResult<()> {
     crate::steps::require_writable(&state.db, c, "P-2", "审查结论").await
 }
@@ -80,13 +55,11 @@ pub async fn open_p2(
         .execute(&mut tx)
         .await?;
     let after = json!({"step": "P-2", "reason": reason});
-    audit_change(
+    audit::record(
         &mut tx,
         ctx,
         community,
-        "override",
-        "party_step",
-        format!("{}:P-2", c.id),
+        ("override", "party_step", format!("{}:P-2", c.id)),
         after,
     )
     .await?;
@@ -138,13 +111,11 @@ pub async fn run_checks(
             results.push(json!({"nomination": n.id, "rule": check.rule, "passed": check.passed, "numbers": check.numbers}));
         }
     }
-    audit_change(
+    audit::record(
         &mut tx,
         ctx,
         community,
-        "check",
-        "party_review",
-        c.id.to_string(),
+        ("check", "party_review", c.id.to_string()),
         json!(results),
     )
     .await?;
@@ -305,13 +276,11 @@ pub async fn publicise(
         start_date: start,
         end_date: end,
     };
-    audit_change(
+    audit::record(
         &mut tx,
         ctx,
         community,
-        "create",
-        "party_publicity",
-        id.to_string(),
+        ("create", "party_publicity", id.to_string()),
         json!(p),
     )
     .await?;
@@ -360,13 +329,11 @@ pub async fn object(
         text: t,
         answer: None,
     };
-    audit_change(
+    audit::record(
         &mut tx,
         ctx,
         community,
-        "create",
-        "party_objection",
-        id.to_string(),
+        ("create", "party_objection", id.to_string()),
         json!(o),
     )
     .await?;
@@ -399,13 +366,11 @@ pub async fn answer(
         answer: Some(t),
         ..before.clone()
     };
-    audit_change(
+    audit::record(
         &mut tx,
         ctx,
         community,
-        "answer",
-        "party_objection",
-        oid.to_string(),
+        ("answer", "party_objection", oid.to_string()),
         json!({"before": before, "after": after}),
     )
     .await?;

@@ -9,9 +9,10 @@ use serde_json::json;
 
 use super::election_read::{self as read, BOX_SUBJECT, Election, PROXY_SUBJECT};
 use super::nominees_read;
-use super::setup::{log, require_open};
+use super::setup::require_open;
 use super::store;
 use super::voters_read;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -187,7 +188,7 @@ pub async fn create(
         ..election
     };
     let after = json!({"election": e, "chair": chair.name, "electorate": electorate, "date": date});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -300,7 +301,7 @@ pub async fn add_proxy(
         .await?;
     crate::checks::save(&mut tx, PROXY_SUBJECT, id, &check).await?;
     let after = json!({"principal": principal, "proxy": proxy, "letter": letter, "check": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -392,7 +393,7 @@ pub async fn add_box(
         .await?;
     crate::checks::save(&mut tx, BOX_SUBJECT, id, &check).await?;
     let after = json!({"name": name, "approval": approval, "scrutineers": names, "check": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

@@ -9,9 +9,10 @@ use serde_json::json;
 
 use super::election::require_polls_open;
 use super::election_read::{self as read, ELECTION_SUBJECT, Election, WRITEIN_SUBJECT};
-use super::setup::{log, require_open};
+use super::setup::require_open;
 use super::voters::term_number;
 use super::voters_read::Voter;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -169,7 +170,7 @@ pub async fn participate(
             }
         })?;
     let after = json!({"voter": voter.name, "certificate_no": voter.certificate_no, "channel": as_str, "proxy": proxy_id, "box": box_id});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -218,7 +219,7 @@ pub async fn close_polls(
         .await?;
     crate::checks::save(&mut tx, ELECTION_SUBJECT, c.id, &check).await?;
     let after = json!({"vote": vote.id, "electorate": vote.electorate, "present": present, "ballots_issued": present, "quorum": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -297,7 +298,7 @@ pub async fn decide_writein(
         .await?;
     crate::checks::save(&mut tx, WRITEIN_SUBJECT, id, &check).await?;
     let after = json!({"vote": vote_id, "post": flag.post, "name": name, "accepted": f.accepted, "reason": reason, "check": check});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -406,7 +407,7 @@ pub async fn finish(
     }
     let closed = json!({"done_at": now, "elected": rows.len()});
     crate::steps::close(&mut tx, ctx, c, community, "R-7", closed).await?;
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

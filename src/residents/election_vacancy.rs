@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::election_read::{self as read, Election};
-use super::setup::{log, require_open};
+use super::setup::require_open;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -205,7 +206,7 @@ pub async fn create_further(
     )
     .await?;
     let mut tx = state.db.begin().await?;
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

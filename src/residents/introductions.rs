@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::nominees_read::{self as read, Nominee};
-use super::setup::{log, mark_done, require_open};
+use super::setup::{mark_done, require_open};
 use super::store;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -134,7 +135,7 @@ pub async fn set_introduction(
         .execute(&mut tx)
         .await?;
     let after = json!({"name": n.name, "introduction": intro, "statement": statement});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

@@ -13,8 +13,9 @@ use serde_json::json;
 
 use super::nominees_close::slate_rules;
 use super::nominees_read::{self as read, Nominee};
-use super::setup::{log, require_open, step_down};
+use super::setup::{require_open, step_down};
 use super::store;
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -193,7 +194,7 @@ pub async fn nominate(
     }
     let after = json!({"person_id": p.id, "name": p.name, "post": post.as_str(), "channel": channel.as_str(),
                        "nominated_by": by, "checks": checks});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -265,7 +266,7 @@ pub async fn withdraw(
         .execute(&mut tx)
         .await?;
     let after = json!({"name": n.name, "post": n.post, "withdrawn": true, "reason": reason});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -401,7 +402,7 @@ pub async fn review(
     .await?;
     let after = json!({"review_id": id, "name": n.name, "review": review.as_str(), "passed": passed,
                        "reason": reason, "date": date});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::results_read::{self as read, Filing};
-use super::setup::{log, mark_done, require_open};
+use super::setup::{mark_done, require_open};
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -93,7 +94,7 @@ pub async fn publish(
         .bind(c.id)
         .execute(&mut tx)
         .await?;
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -143,7 +144,7 @@ pub async fn report(
     .bind(c.id)
     .execute(&mut tx)
     .await?;
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::setup::{log, require_open};
+use super::setup::require_open;
 use super::store::{self, CheckOut, GroupRow, SEATS_SUBJECT};
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::{self, Campaign, Step};
 use crate::communities::Community;
@@ -83,7 +84,7 @@ pub async fn set_rules(
         .bind(now)
         .execute(&mut tx)
         .await?;
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -152,7 +153,7 @@ pub async fn adopt(
         .await?;
     crate::checks::save(&mut tx, ADOPTION_SUBJECT, c.id, &check).await?;
     let after = json!({"meeting_date": f.meeting_date, "attending": f.attending, "for": f.votes_for, "against": f.votes_against, "adopted": check.passed});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,

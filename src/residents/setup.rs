@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::store::{self, COMMITTEE_SUBJECT, GROUP_SUBJECT, REPRESENTATIVE_SUBJECT, SEATS_SUBJECT};
-use crate::audit::{self, Change};
+use crate::audit::{self};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -21,26 +21,6 @@ use crate::domain::residents::{
 use crate::domain::rules::RuleCheck;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-
-/// Appends an audit entry in the community's chain.
-pub(super) async fn log(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    community: &Community,
-    (action, entity, id): (&str, &str, String),
-    after: Value,
-) -> AppResult<()> {
-    let change = Change {
-        scope: community.scope(),
-        action,
-        entity,
-        entity_id: id,
-        before: None,
-        after: Some(after),
-    };
-    audit::append(tx, &ctx.actor(), change).await?;
-    Ok(())
-}
 
 /// 409 unless `step` is open: started and not closed (the procedure guard).
 pub(super) async fn require_open(state: &AppState, c: &Campaign, step: &str) -> AppResult<()> {
@@ -94,7 +74,7 @@ pub async fn set_seats(
         .await?;
     crate::checks::save(&mut tx, SEATS_SUBJECT, c.id, &check).await?;
     let after = json!({"seats": seats, "passed": check.passed});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -220,7 +200,7 @@ pub async fn add_representative(
     crate::checks::save(&mut tx, REPRESENTATIVE_SUBJECT, id, &check).await?;
     let group = refresh_group(&mut tx, c, f.group_id, &group_name).await?;
     let after = json!({"group": group_name, "person_id": f.person_id, "name": r.name});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -261,7 +241,7 @@ pub async fn remove_representative(
         .await?;
     let check = refresh_group(&mut tx, c, group, &name).await?;
     let after = json!({"group": name, "person_id": f.person_id, "removed": true});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -372,7 +352,7 @@ pub async fn open_step(
         .bind(crate::now())
         .execute(&mut tx)
         .await?;
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -472,7 +452,7 @@ pub async fn set_committee(
         crate::checks::save(&mut tx, COMMITTEE_SUBJECT, c.id, k).await?;
     }
     let after = json!({"members": f.members, "chair": chair, "alternates": f.alternates});
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
@@ -535,7 +515,7 @@ pub async fn step_down(
             .scalar(&mut tx)
             .await?;
         let after = json!({"stepped_down": s.stepped_down, "replaced_by": s.replaced_by, "message": s.message});
-        log(
+        audit::record(
             &mut tx,
             ctx,
             community,

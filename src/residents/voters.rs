@@ -5,11 +5,11 @@
 //! Each change is audited in the community's chain in its own transaction.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::voters_mode;
 use super::voters_read::{self as read, VOTER_SUBJECT};
-use crate::audit::{self, Change};
+use crate::audit::{self};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -59,27 +59,6 @@ pub fn election_day(c: &Campaign) -> AppResult<chrono::NaiveDate> {
             "本届换届尚未确定居民委员会选举日，请先在换届计划中填写选举日，再登记选民。",
         )
     })
-}
-
-pub(super) async fn log(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    community: &Community,
-    action: &str,
-    entity: &str,
-    id: i64,
-    after: Value,
-) -> AppResult<()> {
-    let change = Change {
-        scope: community.scope(),
-        action,
-        entity,
-        entity_id: id.to_string(),
-        before: None,
-        after: Some(after),
-    };
-    audit::append(tx, &ctx.actor(), change).await?;
-    Ok(())
 }
 
 /// Input for registering one person.
@@ -143,7 +122,14 @@ pub(super) async fn insert(
         crate::checks::save(tx, VOTER_SUBJECT, id, m).await?;
     }
     let after = json!({"person_id": person_id, "basis": basis.as_str(), "certificate_no": no, "check": check, "mode": mode});
-    log(tx, ctx, community, "create", "resident_voter", id, after).await?;
+    audit::record(
+        tx,
+        ctx,
+        community,
+        ("create", "resident_voter", id.to_string()),
+        after,
+    )
+    .await?;
     Ok(Registered {
         id,
         certificate_no: no,
@@ -355,13 +341,11 @@ pub async fn unregister(
         .bind(v.id)
         .execute(&mut tx)
         .await?;
-    log(
+    audit::record(
         &mut tx,
         ctx,
         community,
-        "delete",
-        "resident_voter",
-        v.id,
+        ("delete", "resident_voter", v.id.to_string()),
         json!({"person_id": v.person_id, "name": v.name, "reason": reason}),
     )
     .await?;

@@ -6,9 +6,10 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::voters::{RegisterInput, checked, election_day, insert, log, require_unpublished, text};
+use super::voters::{RegisterInput, checked, election_day, insert, require_unpublished, text};
 use super::voters_mode;
 use super::voters_read::{self as read, LIST_SUBJECT, VOTER_SUBJECT};
+use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -80,15 +81,7 @@ pub async fn publish(
         .bind(c.id).bind(date).bind(reason.filter(|_| !check.passed)).bind(ctx.user()?.id).bind(crate::now())
         .execute(&mut tx).await?;
     crate::checks::save(&mut tx, LIST_SUBJECT, c.id, &check).await?;
-    log(
-        &mut tx,
-        ctx,
-        community,
-        "create",
-        "resident_voter_list",
-        c.id,
-        json!({"published_on": date, "date_reason": text(&f.date_reason), "override_reason": reason, "check": check}),
-    )
+    audit::record(&mut tx, ctx, community, ("create", "resident_voter_list", c.id.to_string()), json!({"published_on": date, "date_reason": text(&f.date_reason), "override_reason": reason, "check": check}))
     .await?;
     // The published list completes R-4 (later changes go through decisions) and opens R-5.
     super::setup::mark_done(
@@ -204,7 +197,7 @@ pub async fn decide(
     )
     .bind(c.id).bind(Some(f.person_id).filter(|p| *p > 0)).bind(objection).bind(f.decision.as_str()).bind(reason).bind(ctx.user()?.id).bind(crate::now())
     .scalar(&mut tx).await?;
-    log(&mut tx, ctx, community, "create", "resident_voter_decision", id, json!({"person_id": f.person_id, "objection": objection, "decision": f.decision, "reason": reason})).await?;
+    audit::record(&mut tx, ctx, community, ("create", "resident_voter_decision", id.to_string()), json!({"person_id": f.person_id, "objection": objection, "decision": f.decision, "reason": reason})).await?;
     tx.commit().await?;
     Ok(id)
 }
