@@ -27,6 +27,7 @@ pub mod people;
 pub mod plan;
 pub mod residents;
 pub mod routes;
+pub mod scope;
 pub mod state;
 pub mod steps;
 pub mod users;
