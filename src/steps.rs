@@ -16,12 +16,13 @@ use tower_sessions::Session;
 
 use crate::audit::{self, Change};
 use crate::auth::Ctx;
-use crate::campaigns::{self, Campaign};
+use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::db::{Db, Q, Tx};
 use crate::domain::procedure::{self, Step};
 use crate::error::{AppError, AppResult};
 use crate::routes::{Access, RouteDef, get, post};
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 use crate::web::finish;
 
@@ -399,33 +400,26 @@ pub fn overview(p: &Progress) -> Vec<StepOut> {
         .collect()
 }
 
-async fn scope(state: &AppState, ctx: &Ctx, id: i64) -> AppResult<(Campaign, Community)> {
-    let (c, community) = campaigns::load_visible(&state.db, ctx, id).await?;
-    if ctx.community.as_ref().is_some_and(|p| p.id != community.id) {
-        return Err(AppError::NotFound);
-    }
-    Ok((c, community))
-}
-
 /// `GET /api/v1/campaigns/{campaign}/steps`.
-async fn api_list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> AppResult<Json<Value>> {
-    let (c, _) = scope(&state, &ctx, id).await?;
-    let p = Progress::load(&state.db, c.id).await?;
-    Ok(Json(json!({"campaign": c.id, "steps": overview(&p)})))
+async fn api_list(State(state): State<AppState>, scope: CampaignScope) -> AppResult<Json<Value>> {
+    let p = Progress::load(&state.db, scope.campaign.id).await?;
+    Ok(Json(
+        json!({"campaign": scope.campaign.id, "steps": overview(&p)}),
+    ))
 }
 
 /// `POST /api/v1/campaigns/{campaign}/steps/{step}/reopen`.
 async fn api_reopen(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, code)): Path<(i64, String)>,
+    scope: CampaignScope,
+    Path((_, code)): Path<(i64, String)>,
     Json(f): Json<ReopenInput>,
 ) -> AppResult<Json<Value>> {
-    let (c, community) = scope(&state, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     reopen(&state, &ctx, &c, &community, &code, &f).await?;
     let p = Progress::load(&state.db, c.id).await?;
     let out = overview(&p).into_iter().find(|s| s.code == code);
@@ -436,12 +430,12 @@ async fn reopen_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id, code)): Path<(String, i64, String)>,
+    scope: CampaignScope,
+    Path((_, _, code)): Path<(String, i64, String)>,
     Form(f): Form<ReopenInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state, &ctx, id).await?;
-    let back = format!("/communities/{}/campaigns/{}", community.code, c.id);
-    let r = reopen(&state, &ctx, &c, &community, &code, &f).await;
+    let back = scope.page("");
+    let r = reopen(&state, &ctx, &scope.campaign, &scope.community, &code, &f).await;
     finish(&session, &back, r, |s| {
         format!("已重新开放 {} {}。", s.code, s.name)
     })

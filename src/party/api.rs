@@ -13,13 +13,14 @@ use super::size::{self, SizeInput};
 use super::store;
 use crate::auth::Ctx;
 use crate::error::AppResult;
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 
 type J = AppResult<Json<Value>>;
 
 /// `GET …/party`: where the pipeline stands.
 pub async fn pipeline(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let p = size::pipeline(&state.db, &c, state.today()).await?;
     Ok(Json(json!({"community": community.code, "pipeline": p})))
 }
@@ -28,10 +29,13 @@ pub async fn pipeline(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
 pub async fn size(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<SizeInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let (size, check) = size::set_size(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(
         json!({"size": size, "check": check, "satisfied": check.satisfied()}),
@@ -47,7 +51,7 @@ fn nomination_json(n: &store::Nomination) -> Value {
 
 /// `GET …/party/nominations`: every nomination, ID numbers masked.
 pub async fn nominations(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     let list = store::nominations(&state.db, c.id).await?;
     Ok(Json(
         json!({"nominations": list.iter().map(nomination_json).collect::<Vec<_>>()}),
@@ -58,10 +62,13 @@ pub async fn nominations(State(state): State<AppState>, ctx: Ctx, Path(id): Path
 pub async fn nominate(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<NominationInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let n = nominations::create(&state, &ctx, &c, &community, &f).await?;
     Ok((
         StatusCode::CREATED,
@@ -72,7 +79,7 @@ pub async fn nominate(
 
 /// `GET …/party/nominations/summary`: the 报名汇总表 (counted nominations only).
 pub async fn summary(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     let list = store::nominations(&state.db, c.id).await?;
     Ok(Json(json!({"summary": nominations::summary(&list)})))
 }
@@ -84,21 +91,21 @@ pub async fn consent(
     Path((id, nid)): Path<(i64, i64)>,
     Json(f): Json<ConsentInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let n = nominations::consent(&state, &ctx, &c, &community, nid, &f).await?;
     Ok(Json(json!({"nomination": nomination_json(&n)})))
 }
 
 /// `POST …/party/steps/P-1/done`.
 pub async fn p1_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     nominations::finish_p1(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"ok": true})))
 }
 
 /// `GET …/party/review` (street): nominations with their checks, the 公示 and objections.
 pub async fn review(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     let mut list = Vec::new();
     for n in store::nominations(&state.db, c.id).await? {
         let checks: Vec<Value> = review::checks_of(&state, n.id)
@@ -122,17 +129,20 @@ pub async fn review(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
 pub async fn open(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<ReasonInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     review::open_p2(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"ok": true})))
 }
 
 /// `POST …/party/review/checks` (street): runs C-3/C-4 for every counted nomination.
 pub async fn run_checks(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let n = review::run_checks(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"checked": n})))
 }
@@ -144,7 +154,7 @@ pub async fn decide(
     Path((id, nid)): Path<(i64, i64)>,
     Json(f): Json<DecisionInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let n = review::decide(&state, &ctx, &c, &community, nid, &f).await?;
     Ok(Json(json!({"nomination": nomination_json(&n)})))
 }
@@ -153,10 +163,13 @@ pub async fn decide(
 pub async fn publicity(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<PublicityInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let p = review::publicise(&state, &ctx, &c, &community, &f).await?;
     let days = p.days();
     Ok((
@@ -173,7 +186,7 @@ pub async fn objection(
     Path((id, pid)): Path<(i64, i64)>,
     Json(f): Json<TextInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let o = review::object(&state, &ctx, &c, &community, pid, &f).await?;
     Ok((StatusCode::CREATED, Json(json!({"objection": o}))).into_response())
 }
@@ -185,7 +198,7 @@ pub async fn answer(
     Path((id, oid)): Path<(i64, i64)>,
     Json(f): Json<TextInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let o = review::answer(&state, &ctx, &c, &community, oid, &f).await?;
     Ok(Json(json!({"objection": o})))
 }

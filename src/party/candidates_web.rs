@@ -21,10 +21,10 @@ use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::domain::party::candidate_min;
 use crate::error::AppResult;
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 use crate::web::Layout;
 
-type Ids = Path<(String, i64)>;
 type Fields = Form<Vec<(String, String)>>;
 
 fn back(community: &Community, c: &Campaign) -> String {
@@ -87,9 +87,12 @@ pub async fn candidates_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<CandidatesPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let db = &state.db;
     let size = store::size(db, c.id).await?;
     let seats = size.as_ref().map_or(0, |s| s.members);
@@ -144,10 +147,13 @@ pub async fn open_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<ReasonInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = candidates::open_p5(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |_| {
         "已提前开始确定候选人预备人选。".to_string()
@@ -159,10 +165,13 @@ pub async fn list_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(fields): Fields,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = candidates::set_candidates(&state, &ctx, &c, &community, &candidates_of(&fields)).await;
     finish(&session, &back(&community, &c), r, |(_, checks)| {
         let said: Vec<String> = checks
@@ -178,9 +187,12 @@ pub async fn submit_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = candidates::submit(&state, &ctx, &c, &community).await;
     finish(&session, &back(&community, &c), r, |_| {
         "已将候选人预备人选名单报街道工作组审批。".to_string()
@@ -192,9 +204,12 @@ pub async fn approve_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = candidates::approve(&state, &ctx, &c, &community).await;
     finish(&session, &back(&community, &c), r, |_| {
         "已批准候选人预备人选名单，候选人预备人选（P-5）已完成。".to_string()
@@ -206,10 +221,13 @@ pub async fn return_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<ReasonInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = candidates::give_back(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |_| {
         "已退回候选人预备人选名单。".to_string()
@@ -241,7 +259,7 @@ async fn answer(state: &AppState, c: &Campaign, list: Option<List>) -> J {
 
 /// `GET …/party/candidates`: the gate, the list with its proposed leaders, its checks.
 pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     let list = read::list(&state.db, c.id, CANDIDATE).await?;
     answer(&state, &c, list).await
 }
@@ -250,10 +268,13 @@ pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 pub async fn api_open(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<ReasonInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     candidates::open_p5(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"ok": true})))
 }
@@ -262,24 +283,27 @@ pub async fn api_open(
 pub async fn api_list(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<CandidateInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let (list, _) = candidates::set_candidates(&state, &ctx, &c, &community, &f).await?;
     answer(&state, &c, Some(list)).await
 }
 
 /// `POST …/party/candidates/submit` (community).
 pub async fn api_submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let list = candidates::submit(&state, &ctx, &c, &community).await?;
     answer(&state, &c, Some(list)).await
 }
 
 /// `POST …/party/candidates/approve` (street): P-5 done.
 pub async fn api_approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let list = candidates::approve(&state, &ctx, &c, &community).await?;
     answer(&state, &c, Some(list)).await
 }
@@ -288,10 +312,13 @@ pub async fn api_approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path
 pub async fn api_return(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<ReasonInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let list = candidates::give_back(&state, &ctx, &c, &community, &f).await?;
     answer(&state, &c, Some(list)).await
 }

@@ -21,6 +21,7 @@ use crate::counting::Vote;
 use crate::domain::rules::RuleCheck;
 use crate::error::AppResult;
 use crate::routes::{Access, RouteDef, create, delete, get, post, put};
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 
 /// P-6/P-7's routes: pages and documents, then JSON API.
@@ -228,7 +229,7 @@ fn quorum_json(q: &RuleCheck) -> Value {
 
 /// `GET …/party/congress`: everything P-6/P-7 shows.
 pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     Ok(Json(view_json(&web::view(&state, &c).await?)))
 }
 
@@ -236,10 +237,13 @@ pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 pub async fn api_open(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<ReasonInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     congress::open_p6(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"ok": true})))
 }
@@ -248,17 +252,20 @@ pub async fn api_open(
 pub async fn api_set(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<CongressInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let (g, q) = congress::set_congress(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"congress": g, "quorum": quorum_json(&q)})))
 }
 
 /// `POST …/party/congress/roll`: regenerates the roll.
 pub async fn api_roll(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let ((added, dropped), q) = roll::refresh_roll(&state, &ctx, &c, &community).await?;
     Ok(Json(
         json!({"added": added, "dropped": dropped, "quorum": quorum_json(&q)}),
@@ -272,7 +279,7 @@ pub async fn api_exclude(
     Path((id, person)): Path<(i64, i64)>,
     Json(f): Json<ExclusionInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let q = roll::exclude(&state, &ctx, &c, &community, person, &f).await?;
     Ok(Json(json!({"quorum": quorum_json(&q)})))
 }
@@ -283,13 +290,13 @@ pub async fn api_include(
     ctx: Ctx,
     Path((id, person)): Path<(i64, i64)>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let q = roll::include(&state, &ctx, &c, &community, person).await?;
     Ok(Json(json!({"quorum": quorum_json(&q)})))
 }
 
 async fn api_checkin(state: AppState, ctx: Ctx, (id, person): (i64, i64), on: bool) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let (name, q) = roll::check_in(&state, &ctx, &c, &community, person, on).await?;
     Ok(Json(
         json!({"name": name, "checked_in": on, "quorum": quorum_json(&q)}),
@@ -318,9 +325,12 @@ fn created(v: &Vote) -> Response {
 pub async fn api_members_vote(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     Ok(created(
         &votes::members_vote(&state, &ctx, &c, &community).await?,
     ))
@@ -330,9 +340,12 @@ pub async fn api_members_vote(
 pub async fn api_leaders_vote(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     Ok(created(
         &votes::leaders_vote(&state, &ctx, &c, &community).await?,
     ))
@@ -342,10 +355,13 @@ pub async fn api_leaders_vote(
 pub async fn api_reduce(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<ReduceInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let n = reduce::reduce_members(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"members": n})))
 }
@@ -354,17 +370,20 @@ pub async fn api_reduce(
 pub async fn api_replace(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<ReplacementInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let check = votes::replace(&state, &ctx, &c, &community, &f).await?;
     Ok((StatusCode::CREATED, Json(json!({"check": check}))).into_response())
 }
 
 /// `POST …/party/steps/P-6/done`.
 pub async fn api_p6_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let n = close::finish_p6(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"pending": n})))
 }
@@ -376,7 +395,7 @@ pub async fn api_decide(
     Path((id, person)): Path<(i64, i64)>,
     Json(f): Json<DecisionInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let rows = close::decide(&state, &ctx, &c, &community, person, &f).await?;
     let rows: Vec<Value> = rows
         .iter()

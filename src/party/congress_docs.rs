@@ -27,7 +27,7 @@ async fn load(
     ctx: &Ctx,
     id: i64,
 ) -> AppResult<(Campaign, Community, View, Congress)> {
-    let (c, community) = store::scope(&state.db, ctx, id).await?;
+    let (c, community) = store::scope(state, ctx, id).await?;
     let v = view(state, &c).await?;
     let g = v
         .congress

@@ -25,10 +25,10 @@ use crate::counting::stage::Stage;
 use crate::domain::party::Exclusion;
 use crate::domain::rules::RuleCheck;
 use crate::error::AppResult;
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 use crate::web::Layout;
 
-type Ids = Path<(String, i64)>;
 type Ids3 = Path<(String, i64, i64)>;
 
 /// Everything the page and the API show.
@@ -162,9 +162,12 @@ pub async fn congress_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<CongressPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let title = format!("{} 党员大会及报批", community.name);
     Ok(CongressPage {
         layout: Layout::new(&ctx, &session, title).await,
@@ -184,10 +187,13 @@ pub async fn open_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<ReasonInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = congress::open_p6(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |_| {
         "已提前开始党员大会（P-6）。".into()
@@ -199,10 +205,13 @@ pub async fn congress_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<CongressInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = congress::set_congress(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |(_, q)| {
         format!("已保存党员大会。{}", q.message)
@@ -214,9 +223,12 @@ pub async fn roll_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = roll::refresh_roll(&state, &ctx, &c, &community).await;
     finish(&session, &back(&community, &c), r, |((a, d), q)| {
         format!(
@@ -234,7 +246,7 @@ pub async fn exclusion_post(
     Path((_, id, person)): Ids3,
     Form(f): Form<ExclusionInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = roll::exclude(&state, &ctx, &c, &community, person, &f).await;
     finish(&session, &back(&community, &c), r, |q| {
         format!("已登记不计入应到会人数。{}", q.message)
@@ -248,7 +260,7 @@ pub async fn include_post(
     session: Session,
     Path((_, id, person)): Ids3,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = roll::include(&state, &ctx, &c, &community, person).await;
     finish(&session, &back(&community, &c), r, |q| {
         format!("已撤销，重新计入应到会人数。{}", q.message)
@@ -263,7 +275,7 @@ async fn check_in(
     (id, person): (i64, i64),
     on: bool,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = roll::check_in(&state, &ctx, &c, &community, person, on).await;
     finish(&session, &back(&community, &c), r, |(name, q)| {
         let what = if on { "已签到" } else { "已撤销签到" };
@@ -294,9 +306,12 @@ pub async fn members_vote_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = votes::members_vote(&state, &ctx, &c, &community).await;
     finish(&session, &back(&community, &c), r, |v| {
         format!(
@@ -312,9 +327,12 @@ pub async fn leaders_vote_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = votes::leaders_vote(&state, &ctx, &c, &community).await;
     finish(&session, &back(&community, &c), r, |v| {
         format!(
@@ -329,10 +347,13 @@ pub async fn reduce_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<ReduceInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = reduce::reduce_members(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |n| {
         format!("已减少委员名额，本届委员会由 {n} 名当选委员组成。")
@@ -344,10 +365,13 @@ pub async fn replacement_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<ReplacementInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = votes::replace(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |k| {
         format!("已确定替补人选。{}", k.message)
@@ -359,9 +383,12 @@ pub async fn p6_done_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = close::finish_p6(&state, &ctx, &c, &community).await;
     finish(&session, &back(&community, &c), r, |n| {
         format!("党员大会（P-6）已完成，{n} 项当选职务报街道待批准。")
@@ -376,7 +403,7 @@ pub async fn approval_post(
     Path((_, id, person)): Ids3,
     Form(f): Form<DecisionInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = close::decide(&state, &ctx, &c, &community, person, &f).await;
     finish(&session, &back(&community, &c), r, |rows| {
         let said: Vec<String> = rows

@@ -44,7 +44,7 @@ fn chinese_date(d: NaiveDate) -> String {
 }
 
 async fn head(state: &AppState, ctx: &Ctx, id: i64, what: &str) -> AppResult<Head> {
-    let (c, community) = store::scope(&state.db, ctx, id).await?;
+    let (c, community) = store::scope(state, ctx, id).await?;
     Ok(Head {
         title: format!("{}{what}", community.name),
         today: chinese_date(state.today()),

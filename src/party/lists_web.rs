@@ -22,10 +22,10 @@ use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::domain::party::preliminary_min;
 use crate::error::AppResult;
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 use crate::web::Layout;
 
-type Ids = Path<(String, i64)>;
 type Fields = Form<Vec<(String, String)>>;
 
 fn back(community: &Community, c: &Campaign) -> String {
@@ -76,9 +76,12 @@ pub async fn preliminary_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<PreliminaryPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let db = &state.db;
     let seats = store::size(db, c.id).await?.map_or(0, |s| s.members);
     let publicity = store::publicities(db, c.id, "P-4").await?;
@@ -126,9 +129,12 @@ pub async fn p3_done_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = lists_gate::finish_p3(&state, &ctx, &c, &community).await;
     let to = format!("{}/recommendation", base(&community, &c));
     finish(&session, &to, r, |_| {
@@ -141,10 +147,13 @@ pub async fn open_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<ReasonInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = lists_gate::open_p4(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |_| {
         "已提前开始确定初步人选。".to_string()
@@ -156,10 +165,13 @@ pub async fn list_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(fields): Fields,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = lists::set_preliminary(&state, &ctx, &c, &community, &list_of(&fields)).await;
     finish(&session, &back(&community, &c), r, |(_, checks)| {
         let said: Vec<String> = checks
@@ -175,10 +187,13 @@ pub async fn inspection_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<InspectionInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = lists::inspect(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |e| {
         format!("已登记{}的考察情况。", e.name)
@@ -190,10 +205,13 @@ pub async fn publicity_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<PublicityInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = lists::publicise(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |p| {
         format!(
@@ -210,9 +228,12 @@ pub async fn p4_done_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = lists_gate::finish_p4(&state, &ctx, &c, &community).await;
     finish(&session, &back(&community, &c), r, |_| {
         "初步人选（P-4）已完成。".to_string()
@@ -233,14 +254,14 @@ fn checks_json(checks: &[(i64, crate::domain::rules::CheckRecord)]) -> Vec<Value
 
 /// `POST …/party/steps/P-3/done` (street).
 pub async fn api_p3_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     lists_gate::finish_p3(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"ok": true})))
 }
 
 /// `GET …/party/preliminary`: the gate, the P-3 results, the list, its check, the 公示.
 pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     let db = &state.db;
     let seats = store::size(db, c.id).await?.map_or(0, |s| s.members);
     let (publicity, open_objections) = read::p4_publicity(db, c.id).await?;
@@ -265,10 +286,13 @@ pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 pub async fn api_open(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<ReasonInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     lists_gate::open_p4(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"ok": true})))
 }
@@ -277,10 +301,13 @@ pub async fn api_open(
 pub async fn api_list(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<ListInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let (list, checks) = lists::set_preliminary(&state, &ctx, &c, &community, &f).await?;
     let people = read::entries(&state.db, c.id, PRELIMINARY).await?;
     let satisfied = read::unmet(&checks).is_empty();
@@ -293,10 +320,13 @@ pub async fn api_list(
 pub async fn api_inspection(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<InspectionInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let e = lists::inspect(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"entry": e})))
 }
@@ -305,10 +335,13 @@ pub async fn api_inspection(
 pub async fn api_publicity(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<PublicityInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let p = lists::publicise(&state, &ctx, &c, &community, &f).await?;
     let days = p.days();
     Ok((
@@ -320,7 +353,7 @@ pub async fn api_publicity(
 
 /// `POST …/party/steps/P-4/done` (street).
 pub async fn api_p4_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     lists_gate::finish_p4(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"ok": true})))
 }

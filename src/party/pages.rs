@@ -19,6 +19,7 @@ use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::domain::rules::CheckRecord;
 use crate::error::AppResult;
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 use crate::web::Layout;
 pub(super) use crate::web::finish;
@@ -59,7 +60,6 @@ impl CheckView {
     }
 }
 
-type Ids = Path<(String, i64)>;
 type Ids3 = Path<(String, i64, i64)>;
 
 /// The pipeline's page path.
@@ -84,9 +84,12 @@ pub async fn pipeline_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<PipelinePage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let p = size::pipeline(&state.db, &c, state.today()).await?;
     let c1 = p.c1.as_ref().map(|(id, r)| CheckView::of(*id, r));
     let title = format!("{} {}党组织换届", community.name, c.term);
@@ -106,10 +109,13 @@ pub async fn size_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<SizeInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = size::set_size(&state, &ctx, &c, &community, &f).await;
     finish(&session, &base(&community, &c), r, |(_, check)| {
         format!("已保存委员会职数。{}", check.check.message)
@@ -134,9 +140,12 @@ pub async fn nominations_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<NominationsPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let list = store::nominations(&state.db, c.id).await?;
     let title = format!("{} 公开推荐", community.name);
     Ok(NominationsPage {
@@ -155,10 +164,13 @@ pub async fn nomination_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<NominationInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = nominations::create(&state, &ctx, &c, &community, &f).await;
     let back = format!("{}/nominations", base(&community, &c));
     finish(&session, &back, r, |n| {
@@ -183,7 +195,7 @@ pub async fn consent_post(
     Path((_, id, nid)): Ids3,
     Form(f): Form<ConsentInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = nominations::consent(&state, &ctx, &c, &community, nid, &f).await;
     let back = format!("{}/nominations", base(&community, &c));
     finish(&session, &back, r, |n| {
@@ -196,9 +208,12 @@ pub async fn p1_done_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = nominations::finish_p1(&state, &ctx, &c, &community).await;
     finish(&session, &base(&community, &c), r, |_| {
         "公开推荐（P-1）已完成。".to_string()
@@ -218,10 +233,12 @@ pub struct SummaryPage {
 
 pub async fn summary_get(
     State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<SummaryPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let rows = nominations::summary(&store::nominations(&state.db, c.id).await?);
     Ok(SummaryPage {
         title: format!("{} 社区党组织换届公开推荐报名汇总表", community.name),
@@ -260,9 +277,12 @@ pub async fn review_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<ReviewPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let mut rows = Vec::new();
     for n in store::nominations(&state.db, c.id).await? {
         let checks = review::checks_of(&state, n.id)
@@ -314,10 +334,13 @@ pub async fn open_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<ReasonInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = review::open_p2(&state, &ctx, &c, &community, &f).await;
     finish(&session, &review_back(&community, &c), r, |_| {
         "已提前开始资格审查。".to_string()
@@ -329,9 +352,12 @@ pub async fn checks_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = review::run_checks(&state, &ctx, &c, &community).await;
     finish(&session, &review_back(&community, &c), r, |n| {
         format!("已核对 {n} 项推荐的年龄和文化程度。")
@@ -354,7 +380,7 @@ pub async fn override_post(
     Path((_, id, chk)): Ids3,
     Form(f): Form<OverrideInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let honour = Some(f.honour.as_str()).filter(|h| !h.trim().is_empty());
     let r = review::override_check(&state, &ctx, &c, chk, &f.reason, honour).await;
     // The size's check is shown on the pipeline page, P-3's on the recommendation page, a
@@ -391,7 +417,7 @@ pub async fn decide_post(
     Path((_, id, nid)): Ids3,
     Form(f): Form<DecisionInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = review::decide(&state, &ctx, &c, &community, nid, &f).await;
     finish(&session, &review_back(&community, &c), r, |n| {
         format!("已记录审查结论：{}{}。", n.name, n.decision_label())
@@ -403,10 +429,13 @@ pub async fn publicity_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<PublicityInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = review::publicise(&state, &ctx, &c, &community, &f).await;
     finish(&session, &review_back(&community, &c), r, |p| {
         format!(
@@ -426,7 +455,7 @@ pub async fn objection_post(
     Path((_, id, pid)): Ids3,
     Form(f): Form<TextInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = review::object(&state, &ctx, &c, &community, pid, &f).await;
     let back = publicity_back(&state, &community, &c, pid).await?;
     finish(&session, &back, r, |_| "已登记异议。".to_string()).await
@@ -439,7 +468,7 @@ pub async fn answer_post(
     Path((_, id, oid)): Ids3,
     Form(f): Form<TextInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let pid = store::objection(&state.db, c.id, oid).await?.publicity_id;
     let r = review::answer(&state, &ctx, &c, &community, oid, &f).await;
     let back = publicity_back(&state, &community, &c, pid).await?;

@@ -22,10 +22,10 @@ use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::domain::party::{ParticipantCategory, Post, RecommendationForm};
 use crate::error::AppResult;
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 use crate::web::Layout;
 
-type Ids = Path<(String, i64)>;
 type Ids3 = Path<(String, i64, i64)>;
 type Fields = Form<Vec<(String, String)>>;
 
@@ -85,9 +85,12 @@ pub async fn recommendation_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<RecommendPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let db = &state.db;
     let meeting = read::meeting(db, c.id).await?;
     let seats = read::seats(db, c.id).await?;
@@ -131,9 +134,12 @@ pub async fn p2_done_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = recommend_gate::finish_p2(&state, &ctx, &c, &community).await;
     let to = format!("{}/review", base(&community, &c));
     finish(&session, &to, r, |_| "资格审查（P-2）已完成。".to_string()).await
@@ -143,10 +149,13 @@ pub async fn open_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<ReasonInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = recommend_gate::open_p3(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |_| {
         "已提前开始全额定向民主推荐。".to_string()
@@ -158,10 +167,13 @@ pub async fn meeting_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<MeetingInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = recommend::set_meeting(&state, &ctx, &c, &community, &f).await;
     finish(&session, &back(&community, &c), r, |(_, checks)| {
         let said: Vec<String> = checks
@@ -180,7 +192,7 @@ pub async fn introduction_post(
     Path((_, id, nid)): Ids3,
     Form(f): Form<IntroductionInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = recommend::set_introduction(&state, &ctx, &c, &community, nid, &f).await;
     finish(&session, &back(&community, &c), r, |i| {
         format!("已保存书面介绍材料（{} 字）。", i.chars())
@@ -192,10 +204,13 @@ pub async fn form_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(fields): Fields,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = recommend::add_form(&state, &ctx, &c, &community, &form_of(&fields)).await;
     finish(&session, &back(&community, &c), r, |(_, check)| {
         format!("已录入推荐票。{}", check.message)
@@ -207,10 +222,13 @@ pub async fn totals_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(fields): Fields,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = recommend::set_totals(&state, &ctx, &c, &community, &totals_of(&fields)).await;
     finish(&session, &back(&community, &c), r, |n| {
         format!("已登记 {n} 项推荐票合计。")
@@ -231,10 +249,12 @@ pub struct SummaryPage {
 
 pub async fn summary_get(
     State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<SummaryPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     Ok(SummaryPage {
         title: format!("{} 全额定向民主推荐票统计表", community.name),
         meeting: read::meeting(&state.db, c.id).await?,
@@ -251,7 +271,7 @@ type J = AppResult<Json<Value>>;
 
 /// `GET …/party/recommendation`: the gate, the meeting with its checks, the nominees.
 pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     let db = &state.db;
     let checks: Vec<Value> = read::meeting_checks(db, c.id)
         .await?
@@ -275,7 +295,7 @@ pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 
 /// `POST …/party/steps/P-2/done` (street).
 pub async fn api_p2_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     recommend_gate::finish_p2(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"ok": true})))
 }
@@ -284,10 +304,13 @@ pub async fn api_p2_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path
 pub async fn api_open(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<ReasonInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     recommend_gate::open_p3(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"ok": true})))
 }
@@ -296,10 +319,13 @@ pub async fn api_open(
 pub async fn api_meeting(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<MeetingInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let (m, checks) = recommend::set_meeting(&state, &ctx, &c, &community, &f).await?;
     let checks: Vec<Value> = checks
         .into_iter()
@@ -318,7 +344,7 @@ pub async fn api_introduction(
     Path((id, nid)): Path<(i64, i64)>,
     Json(f): Json<IntroductionInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let i = recommend::set_introduction(&state, &ctx, &c, &community, nid, &f).await?;
     let chars = i.chars();
     Ok(Json(json!({"introduction": i, "chars": chars})))
@@ -340,10 +366,13 @@ pub struct FormInput {
 pub async fn api_form(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<FormInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let form: RecommendationForm<i64> = [
         (Post::Secretary, f.secretary),
         (Post::DeputySecretary, f.deputy_secretary),
@@ -369,17 +398,20 @@ pub struct TotalsInput {
 pub async fn api_totals(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<TotalsInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let n = recommend::set_totals(&state, &ctx, &c, &community, &f.totals).await?;
     Ok(Json(json!({"stored": n})))
 }
 
 /// `GET …/party/recommendation/summary`.
 pub async fn api_summary(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     Ok(Json(
         json!({"summary": read::summary(&state.db, c.id).await?}),
     ))

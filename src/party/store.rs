@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::campaigns::{self, Campaign};
+use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::db::{Db, Q};
 use crate::domain::rules::CheckRecord;
@@ -267,13 +267,10 @@ pub async fn p2_open(db: &Db, campaign_id: i64) -> AppResult<bool> {
 /// The campaign (visible to the user) and its community; the path's community, if any, must
 /// be the campaign's.
 pub async fn scope(
-    db: &Db,
+    state: &crate::state::AppState,
     ctx: &crate::auth::Ctx,
     campaign_id: i64,
 ) -> AppResult<(Campaign, Community)> {
-    let (c, community) = campaigns::load_visible(db, ctx, campaign_id).await?;
-    if ctx.community.as_ref().is_some_and(|p| p.id != community.id) {
-        return Err(AppError::NotFound);
-    }
-    Ok((c, community))
+    let s = crate::scope::CampaignScope::load(state, ctx, campaign_id).await?;
+    Ok((s.campaign, s.community))
 }

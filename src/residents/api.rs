@@ -14,13 +14,14 @@ use super::setup::{
 use super::store;
 use crate::auth::Ctx;
 use crate::error::AppResult;
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 
 type J = AppResult<Json<Value>>;
 
 /// `GET …/residents`: the steps, seats and blockers.
 pub async fn overview(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let o = rules::overview(&state.db, &c).await?;
     Ok(Json(json!({"community": community.code, "overview": o})))
 }
@@ -29,10 +30,13 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
 pub async fn seats(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<SeatsInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let (seats, check) = setup::set_seats(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(
         json!({"seats": seats, "total": seats.total(), "check": check}),
@@ -41,7 +45,7 @@ pub async fn seats(
 
 /// `GET …/residents/representatives`: every group with its representatives and check.
 pub async fn representatives(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     let groups = store::groups(&state.db, &c).await?;
     let done = store::step_done(&state.db, c.id, "R-1").await?;
     Ok(Json(json!({"groups": groups, "done": done})))
@@ -51,10 +55,13 @@ pub async fn representatives(State(state): State<AppState>, ctx: Ctx, Path(id): 
 pub async fn add(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<RepresentativeInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let (rid, group) = setup::add_representative(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"id": rid, "group_check": group})))
 }
@@ -63,17 +70,20 @@ pub async fn add(
 pub async fn remove(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<PersonInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let group = setup::remove_representative(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"group_check": group})))
 }
 
 /// `POST …/residents/representatives/done`: R-1 done.
 pub async fn r1_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     setup::finish_r1(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"step": "R-1", "done": true})))
 }
@@ -82,10 +92,13 @@ pub async fn r1_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 pub async fn open(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<OpenInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     setup::open_step(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(
         json!({"step": f.step.trim(), "open": true, "reason": f.reason.trim()}),
@@ -94,7 +107,7 @@ pub async fn open(
 
 /// `GET …/residents/committee`: members, alternates, substitutions, checks.
 pub async fn committee(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     Ok(Json(json!({
         "open": store::is_open(&state.db, c.id, "R-2").await?,
         "done": store::step_done(&state.db, c.id, "R-2").await?,
@@ -109,10 +122,13 @@ pub async fn committee(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
 pub async fn set_committee(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<CommitteeInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let checks = setup::set_committee(&state, &ctx, &c, &community, &f).await?;
     let satisfied = checks.iter().all(|k| k.passed);
     Ok(Json(json!({"checks": checks, "satisfied": satisfied})))
@@ -122,10 +138,13 @@ pub async fn set_committee(
 pub async fn step_down(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<StepDownInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let set: BTreeSet<i64> = f.candidates.iter().copied().collect();
     let r = setup::step_down(&state, &ctx, &c, &community, &set).await?;
     Ok(Json(json!({"reshuffle": r})))
@@ -133,14 +152,14 @@ pub async fn step_down(
 
 /// `POST …/residents/committee/done`: R-2 done.
 pub async fn r2_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     setup::finish_r2(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"step": "R-2", "done": true})))
 }
 
 /// `GET …/residents/rules`: the document, its settings and its adoption.
 pub async fn get_rules(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     Ok(Json(json!({
         "open": store::is_open(&state.db, c.id, "R-3").await?,
         "rules": store::rules(&state.db, c.id).await?,
@@ -152,10 +171,13 @@ pub async fn get_rules(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
 pub async fn put_rules(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<RulesInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let settings = rules::set_rules(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"settings": settings})))
 }
@@ -164,10 +186,13 @@ pub async fn put_rules(
 pub async fn adopt(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<AdoptInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let check = rules::adopt(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"adopted": check.passed, "check": check})))
 }

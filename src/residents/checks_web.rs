@@ -105,7 +105,7 @@ pub async fn override_post(
     Path((_, id, chk)): Path<(String, i64, i64)>,
     Form(f): Form<OverrideInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let page = page_of(&state.db, &c, chk)
         .await?
         .ok_or(AppError::NotFound)?;

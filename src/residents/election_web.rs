@@ -162,7 +162,7 @@ pub async fn election_get(
     session: Session,
     Path((_, id)): Ids,
 ) -> AppResult<ElectionPage> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     Ok(ElectionPage {
         layout: Layout::new(&ctx, &session, format!("{} 正式投票", community.name)).await,
         base: page(&community, &c),
@@ -193,7 +193,7 @@ pub async fn station_get(
     session: Session,
     Path((_, id)): Ids,
 ) -> AppResult<StationPage> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let parts = read::participations(&state.db, c.id).await?;
     let (counts, present) = read::counts(&parts);
     Ok(StationPage {
@@ -223,7 +223,7 @@ pub async fn proxies_print(
     ctx: Ctx,
     Path((_, id)): Ids,
 ) -> AppResult<ProxiesDoc> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     Ok(ProxiesDoc {
         title: format!("{} 居民委员会选举委托投票公示", community.name),
         proxies: read::proxies(&state.db, c.id).await?,
@@ -239,7 +239,7 @@ pub async fn election_post(
     Path((_, id)): Ids,
     Form(f): Form<ElectionInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = election::create(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |(_, v)| {
         format!("已创建选举大会和投票“{}”。", v.title)
@@ -254,7 +254,7 @@ pub async fn proxies_post(
     Path((_, id)): Ids,
     Form(f): Form<ProxyInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = election::add_proxy(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |(_, k)| k.message).await
 }
@@ -266,7 +266,7 @@ pub async fn boxes_post(
     Path((_, id)): Ids,
     Form(f): Form<BoxInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = election::add_box(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |(_, k)| k.message).await
 }
@@ -278,7 +278,7 @@ pub async fn participations_post(
     Path((_, id)): Ids,
     Form(f): Form<ParticipationInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = poll::participate(&state, &ctx, &c, &community, &f).await;
     let back = format!("{}/station", page(&community, &c));
     finish(&session, &back, r, |(name, _)| {
@@ -293,7 +293,7 @@ pub async fn close_polls_post(
     session: Session,
     Path((_, id)): Ids,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = poll::close_polls(&state, &ctx, &c, &community).await;
     finish(&session, &page(&community, &c), r, |k| k.message).await
 }
@@ -305,7 +305,7 @@ pub async fn writeins_post(
     Path((_, id)): Ids,
     Form(f): Form<WriteinInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = poll::decide_writein(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |_| {
         "已记录居民选举委员会的决定。".to_string()
@@ -319,7 +319,7 @@ pub async fn done_post(
     session: Session,
     Path((_, id)): Ids,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = poll::finish(&state, &ctx, &c, &community).await;
     finish(&session, &page(&community, &c), r, |rows| {
         format!("正式投票（R-7）已完成，当选 {} 人。", rows.len())
@@ -328,7 +328,7 @@ pub async fn done_post(
 }
 
 pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = scope(&state.db, &ctx, id).await?;
+    let (c, _) = scope(&state, &ctx, id).await?;
     Ok(Json(json!(state7(&state.db, &c).await?)))
 }
 
@@ -342,7 +342,7 @@ pub async fn api_create(
     Path(id): Path<i64>,
     Json(f): Json<ElectionInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let (e, v) = election::create(&state, &ctx, &c, &community, &f).await?;
     created(json!({"election": e, "vote": v.to_json()}))
 }
@@ -353,7 +353,7 @@ pub async fn api_proxy(
     Path(id): Path<i64>,
     Json(f): Json<ProxyInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let (id, check) = election::add_proxy(&state, &ctx, &c, &community, &f).await?;
     created(json!({"id": id, "check": check}))
 }
@@ -364,7 +364,7 @@ pub async fn api_box(
     Path(id): Path<i64>,
     Json(f): Json<BoxInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let (id, check) = election::add_box(&state, &ctx, &c, &community, &f).await?;
     created(json!({"id": id, "check": check}))
 }
@@ -375,7 +375,7 @@ pub async fn api_participate(
     Path(id): Path<i64>,
     Json(f): Json<ParticipationInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let (name, check) = poll::participate(&state, &ctx, &c, &community, &f).await?;
     let parts = read::participations(&state.db, c.id).await?;
     let (counts, present) = read::counts(&parts);
@@ -383,7 +383,7 @@ pub async fn api_participate(
 }
 
 pub async fn api_close_polls(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let check = poll::close_polls(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"quorum": check})))
 }
@@ -394,7 +394,7 @@ pub async fn api_writein(
     Path(id): Path<i64>,
     Json(f): Json<WriteinInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let check = poll::decide_writein(&state, &ctx, &c, &community, &f).await?;
     created(json!({"check": check}))
 }
@@ -406,7 +406,7 @@ pub async fn further_post(
     session: Session,
     Path((_, id)): Ids,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = super::election_vacancy::create_further(&state, &ctx, &c, &community).await;
     finish(&session, &page(&community, &c), r, |v| {
         format!("已安排“{}”，请在计票室进行投票。", v.title)
@@ -420,13 +420,13 @@ pub async fn api_further(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let v = super::election_vacancy::create_further(&state, &ctx, &c, &community).await?;
     created(json!({"vote": v.to_json()}))
 }
 
 pub async fn api_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let rows = poll::finish(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"elected": rows})))
 }

@@ -18,6 +18,7 @@ use super::{nominees_docs as docs, nominees_web as web};
 use crate::auth::Ctx;
 use crate::error::AppResult;
 use crate::routes::{Access, RouteDef, create, get, post, put};
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 
 type J = AppResult<Json<Value>>;
@@ -40,7 +41,7 @@ async fn nominee_json(state: &AppState, n: &Nominee) -> AppResult<Value> {
 /// `GET …/residents/nominees`: every nominee, the official candidates in ballot order, the
 /// slate's checks now and as stored at the last close.
 pub async fn list(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     let mut all = Vec::new();
     for n in read::nominees(&state.db, c.id).await? {
         all.push(nominee_json(&state, &n).await?);
@@ -63,10 +64,13 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
 pub async fn nominate(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    scope: CampaignScope,
     Json(f): Json<NominateInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let n = nominees::nominate(&state, &ctx, &c, &community, &f).await?;
     Ok((StatusCode::CREATED, Json(json!(n))).into_response())
 }
@@ -78,7 +82,7 @@ pub async fn review(
     Path((id, nid)): Path<(i64, i64)>,
     Json(f): Json<ReviewInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let (n, _) = nominees::review(&state, &ctx, &c, &community, nid, &f).await?;
     Ok((StatusCode::CREATED, Json(nominee_json(&state, &n).await?)).into_response())
 }
@@ -90,14 +94,14 @@ pub async fn withdraw(
     Path((id, nid)): Path<(i64, i64)>,
     Json(f): Json<WithdrawInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let n = nominees::withdraw(&state, &ctx, &c, &community, nid, &f).await?;
     Ok(Json(nominee_json(&state, &n).await?))
 }
 
 /// `POST …/residents/nominees/done`: the slate's checks; 409 naming the failed ones.
 pub async fn r5_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let checks = nominees_close::finish_r5(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"done": true, "checks": checks})))
 }
@@ -105,7 +109,7 @@ pub async fn r5_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 /// `GET …/residents/introductions`: the official candidates' particulars, introductions and
 /// statements (no ID numbers).
 pub async fn introductions(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = store::scope(&state.db, &ctx, id).await?;
+    let (c, _) = store::scope(&state, &ctx, id).await?;
     Ok(Json(json!({
         "open": store::is_open(&state.db, c.id, "R-6").await?,
         "done": store::step_done(&state.db, c.id, "R-6").await?,
@@ -120,14 +124,14 @@ pub async fn introduction(
     Path((id, nid)): Path<(i64, i64)>,
     Json(f): Json<IntroductionInput>,
 ) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let n = introductions::set_introduction(&state, &ctx, &c, &community, nid, &f).await?;
     Ok(Json(json!({"nominee": n})))
 }
 
 /// `POST …/residents/introductions/done`.
 pub async fn r6_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let n = introductions::finish_r6(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"done": true, "candidates": n})))
 }

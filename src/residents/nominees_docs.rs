@@ -4,18 +4,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use super::introductions::{self, Profile};
 use super::nominees_web::{PostGroup, groups};
-use super::store;
-use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::error::AppResult;
+use crate::scope::CampaignScope;
 use crate::state::AppState;
-
-type Ids = Path<(String, i64)>;
 
 /// `GET …/residents/nominees/print`: the nominees and their reviews.
 #[derive(Template, WebTemplate)]
@@ -29,10 +26,12 @@ pub struct NomineesDoc {
 
 pub async fn nominees_print(
     State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<NomineesDoc> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     Ok(NomineesDoc {
         title: format!(
             "{}{}居民委员会成员候选人名单及资格审查表",
@@ -56,10 +55,12 @@ pub struct IntroductionsDoc {
 
 pub async fn introductions_print(
     State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<IntroductionsDoc> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     Ok(IntroductionsDoc {
         title: format!("{}{}居民委员会正式候选人简介", community.name, c.term),
         profiles: introductions::profiles(&state.db, &c).await?,

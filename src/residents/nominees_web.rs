@@ -22,11 +22,11 @@ use crate::communities::Community;
 use crate::domain::residents::{NominationChannel, Post, Review};
 use crate::domain::rules::RuleCheck;
 use crate::error::AppResult;
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 use crate::web::Layout;
 use crate::web::finish;
 
-type Ids = Path<(String, i64)>;
 type NIds = Path<(String, i64, i64)>;
 
 fn base(community: &Community, c: &Campaign) -> String {
@@ -104,9 +104,12 @@ pub async fn nominees_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<NomineesPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let rules = slate_rules(&state.db, &c).await?;
     let official = read::official(&state.db, c.id).await?;
     Ok(NomineesPage {
@@ -140,10 +143,13 @@ pub async fn nominate_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<NominateInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = nominees::nominate(&state, &ctx, &c, &community, &f).await;
     finish(
         &session,
@@ -173,7 +179,7 @@ pub async fn review_post(
     Path((_, id, nid)): NIds,
     Form(f): Form<ReviewInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = nominees::review(&state, &ctx, &c, &community, nid, &f).await;
     finish(
         &session,
@@ -191,7 +197,7 @@ pub async fn withdraw_post(
     Path((_, id, nid)): NIds,
     Form(f): Form<WithdrawInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = nominees::withdraw(&state, &ctx, &c, &community, nid, &f).await;
     finish(
         &session,
@@ -206,9 +212,12 @@ pub async fn r5_done_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = nominees_close::finish_r5(&state, &ctx, &c, &community).await;
     finish(
         &session,
@@ -238,9 +247,12 @@ pub async fn introductions_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<IntroductionsPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     Ok(IntroductionsPage {
         layout: Layout::new(
             &ctx,
@@ -264,7 +276,7 @@ pub async fn introduction_post(
     Path((_, id, nid)): NIds,
     Form(f): Form<IntroductionInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = introductions::set_introduction(&state, &ctx, &c, &community, nid, &f).await;
     finish(
         &session,
@@ -279,9 +291,12 @@ pub async fn r6_done_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = introductions::finish_r6(&state, &ctx, &c, &community).await;
     finish(
         &session,

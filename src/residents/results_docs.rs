@@ -58,7 +58,7 @@ pub async fn notice_get(
     ctx: Ctx,
     Path((_, id)): Ids,
 ) -> AppResult<NoticeDoc> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let v = read::result(&state.db, c.id).await?;
     Ok(NoticeDoc {
         title: format!("{} 选举结果公告", community.name),
@@ -89,7 +89,7 @@ pub async fn report_get(
     ctx: Ctx,
     Path((_, id)): Ids,
 ) -> AppResult<ReportDoc> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let v = read::result(&state.db, c.id).await?;
     Ok(ReportDoc {
         title: format!("{} 关于社区居民委员会选举结果的报告", community.name),
@@ -121,7 +121,7 @@ async fn certificates(
     id: i64,
     only: Option<i64>,
 ) -> AppResult<CertificatesDoc> {
-    let (c, community) = scope(&state.db, ctx, id).await?;
+    let (c, community) = scope(state, ctx, id).await?;
     let mut elected = read::elected(&state.db, c.id).await?;
     if let Some(one) = only {
         elected.retain(|e| e.id == one);

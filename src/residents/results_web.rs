@@ -52,7 +52,7 @@ pub async fn result_get(
     session: Session,
     Path((_, id)): Ids,
 ) -> AppResult<ResultPage> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let v = read::result(&state.db, c.id).await?;
     Ok(ResultPage {
         layout: Layout::new(&ctx, &session, format!("{} 公布选举结果", community.name)).await,
@@ -72,7 +72,7 @@ pub async fn publish_post(
     Path((_, id)): Ids,
     Form(f): Form<PublishInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = results::publish(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |d| {
         format!("已记录选举结果公告于 {d} 公布。")
@@ -87,7 +87,7 @@ pub async fn report_post(
     Path((_, id)): Ids,
     Form(f): Form<ReportInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = results::report(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |f| {
         format!("已记录备案。{}", f.status())
@@ -101,7 +101,7 @@ pub async fn done_post(
     session: Session,
     Path((_, id)): Ids,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = results::finish(&state, &ctx, &c, &community).await;
     finish(&session, &page(&community, &c), r, |_| {
         "公布结果（R-8）已完成。".to_string()
@@ -165,7 +165,7 @@ pub async fn filings_get(
 // JSON API.
 
 pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = scope(&state.db, &ctx, id).await?;
+    let (c, _) = scope(&state, &ctx, id).await?;
     let v = read::result(&state.db, c.id).await?;
     Ok(Json(json!({
         "result": v,
@@ -180,7 +180,7 @@ pub async fn api_publish(
     Path(id): Path<i64>,
     Json(f): Json<PublishInput>,
 ) -> J {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let on = results::publish(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"published_on": on})))
 }
@@ -191,7 +191,7 @@ pub async fn api_report(
     Path(id): Path<i64>,
     Json(f): Json<ReportInput>,
 ) -> J {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let filing = results::report(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(
         json!({"filing": filing, "filing_status": filing.status()}),
@@ -199,7 +199,7 @@ pub async fn api_report(
 }
 
 pub async fn api_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     results::finish(&state, &ctx, &c, &community).await?;
     Ok(Json(json!({"done": true})))
 }

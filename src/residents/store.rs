@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::campaigns::{self, Campaign};
+use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::db::{Db, Q};
 use crate::domain::residents::{CommitteeMember, ElectionRules, Seats};
@@ -22,12 +22,13 @@ pub const REPRESENTATIVE_SUBJECT: &str = "residents_representative";
 pub const COMMITTEE_SUBJECT: &str = "residents_committee";
 
 /// The campaign and its community, 404 outside the caller's community.
-pub async fn scope(db: &Db, ctx: &crate::auth::Ctx, id: i64) -> AppResult<(Campaign, Community)> {
-    let (c, community) = campaigns::load_visible(db, ctx, id).await?;
-    if ctx.community.as_ref().is_some_and(|p| p.id != community.id) {
-        return Err(AppError::NotFound);
-    }
-    Ok((c, community))
+pub async fn scope(
+    state: &crate::state::AppState,
+    ctx: &crate::auth::Ctx,
+    id: i64,
+) -> AppResult<(Campaign, Community)> {
+    let s = crate::scope::CampaignScope::load(state, ctx, id).await?;
+    Ok((s.campaign, s.community))
 }
 
 /// A stored check with its id, as the pages and the API show it.

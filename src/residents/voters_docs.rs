@@ -43,7 +43,7 @@ pub async fn list_get(
     ctx: Ctx,
     Path((_, id)): Ids,
 ) -> AppResult<ListDoc> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     Ok(ListDoc {
         title: format!("{} 居民委员会选举选民名单", community.name),
         groups: by_group(read::voters(&state.db, c.id).await?),
@@ -84,7 +84,7 @@ pub async fn certificates_get(
     ctx: Ctx,
     Path((_, id)): Ids,
 ) -> AppResult<CertificatesDoc> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let certificates = read::voters(&state.db, c.id)
         .await?
         .into_iter()

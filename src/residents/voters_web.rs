@@ -58,7 +58,7 @@ pub async fn voters_get(
     session: Session,
     Path((_, id)): Ids,
 ) -> AppResult<VotersPage> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     Ok(VotersPage {
         layout: Layout::new(&ctx, &session, format!("{} 选民登记", community.name)).await,
         base: page(&community, &c),
@@ -86,7 +86,7 @@ pub async fn register_post(
     Path((_, id)): Ids,
     Form(f): Form<RegisterInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = voters::register(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |v| {
         format!("已登记，选民证编号 {}。", v.certificate_no)
@@ -100,7 +100,7 @@ pub async fn bulk_post(
     session: Session,
     Path((_, id)): Ids,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = voters::bulk(&state, &ctx, &c, &community).await;
     finish(&session, &page(&community, &c), r, |b| {
         let why: Vec<String> = b.not_registered.iter().map(|n| n.reason.clone()).collect();
@@ -121,7 +121,7 @@ pub async fn unregister_post(
     Path((_, id)): Ids,
     Form(f): Form<UnregisterInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = voters::unregister(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |_| {
         "已取消登记。".to_string()
@@ -136,7 +136,7 @@ pub async fn publish_post(
     Path((_, id)): Ids,
     Form(f): Form<PublishInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = voters_publish::publish(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |check| {
         format!("选民名单已公布。{}", check.message)
@@ -151,7 +151,7 @@ pub async fn decision_post(
     Path((_, id)): Ids,
     Form(f): Form<DecisionInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let r = voters_publish::decide(&state, &ctx, &c, &community, &f).await;
     finish(&session, &page(&community, &c), r, |_| {
         "已记录异议处理决定。".to_string()
@@ -162,7 +162,7 @@ pub async fn decision_post(
 // JSON API.
 
 pub async fn api_get(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, _) = scope(&state.db, &ctx, id).await?;
+    let (c, _) = scope(&state, &ctx, id).await?;
     let voters: Vec<Value> = read::voters(&state.db, c.id)
         .await?
         .into_iter()
@@ -193,13 +193,13 @@ pub async fn api_register(
     Path(id): Path<i64>,
     Json(f): Json<RegisterInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let v = voters::register(&state, &ctx, &c, &community, &f).await?;
     Ok((StatusCode::CREATED, Json(json!({"voter": v}))).into_response())
 }
 
 pub async fn api_bulk(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     Ok(Json(json!(
         voters::bulk(&state, &ctx, &c, &community).await?
     )))
@@ -211,7 +211,7 @@ pub async fn api_unregister(
     Path(id): Path<i64>,
     Json(f): Json<UnregisterInput>,
 ) -> J {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     voters::unregister(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"ok": true})))
 }
@@ -222,7 +222,7 @@ pub async fn api_publish(
     Path(id): Path<i64>,
     Json(f): Json<PublishInput>,
 ) -> J {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let check = voters_publish::publish(&state, &ctx, &c, &community, &f).await?;
     Ok(Json(json!({"check": check})))
 }
@@ -233,7 +233,7 @@ pub async fn api_decision(
     Path(id): Path<i64>,
     Json(f): Json<DecisionInput>,
 ) -> AppResult<Response> {
-    let (c, community) = scope(&state.db, &ctx, id).await?;
+    let (c, community) = scope(&state, &ctx, id).await?;
     let id = voters_publish::decide(&state, &ctx, &c, &community, &f).await?;
     Ok((StatusCode::CREATED, Json(json!({"decision": id}))).into_response())
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -22,11 +22,10 @@ use crate::communities::Community;
 use crate::db::{Db, Q};
 use crate::domain::residents::{ElectionRules, Post, VotingMode};
 use crate::error::{AppError, AppResult};
+use crate::scope::CampaignScope;
 use crate::state::AppState;
 use crate::web::Layout;
 use crate::web::finish;
-
-type Ids = Path<(String, i64)>;
 
 /// The pipeline's page path.
 pub(super) fn base(community: &Community, c: &Campaign) -> String {
@@ -53,9 +52,12 @@ pub async fn overview_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<OverviewPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let o = rules::overview(&state.db, &c).await?;
     let title = format!("{} {}居民委员会换届", community.name, c.term);
     Ok(OverviewPage {
@@ -78,10 +80,13 @@ pub async fn seats_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<SeatsInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = setup::set_seats(&state, &ctx, &c, &community, &f).await;
     finish(&session, &base(&community, &c), r, |(s, k)| {
         format!("已保存职数：共 {} 名。{}", s.total(), k.message)
@@ -93,10 +98,13 @@ pub async fn open_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<OpenInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = setup::open_step(&state, &ctx, &c, &community, &f).await;
     finish(&session, &base(&community, &c), r, |_| {
         format!("已提前开始 {}。", f.step.trim())
@@ -141,9 +149,12 @@ pub async fn representatives_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<RepresentativesPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     Ok(RepresentativesPage {
         layout: Layout::new(
             &ctx,
@@ -165,10 +176,13 @@ pub async fn add_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<RepresentativeInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = setup::add_representative(&state, &ctx, &c, &community, &f).await;
     finish(
         &session,
@@ -183,10 +197,13 @@ pub async fn remove_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<PersonInput>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = setup::remove_representative(&state, &ctx, &c, &community, &f).await;
     finish(
         &session,
@@ -201,9 +218,12 @@ pub async fn r1_done_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = setup::finish_r1(&state, &ctx, &c, &community).await;
     finish(
         &session,
@@ -235,9 +255,12 @@ pub async fn committee_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<CommitteePage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     Ok(CommitteePage {
         layout: Layout::new(
             &ctx,
@@ -284,10 +307,13 @@ pub async fn committee_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<CommitteeForm>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let back = format!("{}/committee", base(&community, &c));
     let r = async {
         let input = CommitteeInput {
@@ -314,10 +340,13 @@ pub async fn step_down_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<StepDownForm>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let back = format!("{}/committee", base(&community, &c));
     let r = async {
         let set: BTreeSet<i64> = ids(&f.candidates)?.into_iter().collect();
@@ -334,9 +363,12 @@ pub async fn r2_done_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let r = setup::finish_r2(&state, &ctx, &c, &community).await;
     finish(
         &session,
@@ -370,9 +402,12 @@ pub async fn rules_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<RulesPage> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let rules = store::rules(&state.db, c.id).await?;
     let settings = rules
         .as_ref()
@@ -431,10 +466,13 @@ pub async fn rules_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<RulesForm>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let back = format!("{}/rules", base(&community, &c));
     let r = async {
         let mode = VotingMode::parse(&f.mode)
@@ -486,10 +524,13 @@ pub async fn adopt_post(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
     Form(f): Form<AdoptForm>,
 ) -> AppResult<Response> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     let input = AdoptInput {
         meeting_date: f.meeting_date,
         attending: f.attending,
@@ -518,10 +559,12 @@ pub struct RulesDoc {
 
 pub async fn rules_print(
     State(state): State<AppState>,
-    ctx: Ctx,
-    Path((_, id)): Ids,
+    scope: CampaignScope,
 ) -> AppResult<RulesDoc> {
-    let (c, community) = store::scope(&state.db, &ctx, id).await?;
+    let CampaignScope {
+        campaign: c,
+        community,
+    } = scope;
     // Before the rules are drafted the document is an empty draft with the default settings.
     let rules = store::rules(&state.db, c.id)
         .await?
