@@ -50,6 +50,9 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+/// The pipelines' hooks in the counting room (the counting room calls none of them by name).
+pub static COUNTING_HOOKS: &[counting::hooks::Hooks] = &[residents::COUNTING_HOOKS];
+
 /// The street's id (there is one street per deployment).
 pub async fn street_id(tx: &mut Tx) -> Result<i64, AppError> {
     Q::new("select id from streets order by id limit 1")

@@ -8,6 +8,7 @@ mod entry;
 mod events;
 mod follow_up;
 mod head_count;
+pub mod hooks;
 mod meetings;
 mod projector;
 pub mod stage;

@@ -387,7 +387,7 @@ async fn change_state(
         issued = Some(i);
     }
     if to == VoteState::Counting {
-        crate::residents::counting_gate(&state.db, &vote).await?;
+        super::hooks::counting_gate(&state.db, &vote).await?;
     }
     if to == VoteState::Review {
         let rows = ballots_of(&state.db, vote.id).await?;
@@ -465,7 +465,7 @@ async fn sign(state: &AppState, ctx: &Ctx, vote_id: i64) -> AppResult<Vote> {
         .await?
         .ok_or(AppError::NotFound)?;
     let result = tally_of(&state.db, &vote).await?;
-    if let Some(why) = crate::residents::signoff_blocker(&state.db, &vote, &result).await? {
+    if let Some(why) = super::hooks::signoff_blocker(&state.db, &vote, &result).await? {
         return Err(AppError::conflict(why));
     }
     let mut tx = state.db.begin().await?;
@@ -725,7 +725,7 @@ pub async fn show_page(
     let blockers = result.as_ref().and_then(|r| review_blockers(&v, &rows, r));
     let writeins = match result.as_ref() {
         Some(r) if v.state() == VoteState::Review => {
-            crate::residents::signoff_blocker(&state.db, &v, r).await?
+            super::hooks::signoff_blocker(&state.db, &v, r).await?
         }
         _ => None,
     };

@@ -45,7 +45,12 @@ mod voters_read;
 mod voters_web;
 mod web;
 
-pub use election_read::{counting_gate, signoff_blocker};
+/// The residents' election's hooks in the counting room: counting starts only with the
+/// polls closed and a quorum; a round with undecided write-ins is not signed.
+pub const COUNTING_HOOKS: crate::counting::hooks::Hooks = crate::counting::hooks::Hooks {
+    counting_gate: |db, vote| Box::pin(election_read::counting_gate(db, vote)),
+    signoff_blocker: |db, vote, result| Box::pin(election_read::signoff_blocker(db, vote, result)),
+};
 pub use rules::{Overview, overview};
 pub use setup::step_down;
 
