@@ -575,6 +575,10 @@ fn party_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
             f(&[("reason", "illness"), ("approval", "街党工委同意")]),
             json!({"reason": "illness", "approval": "街党工委同意"}),
         ),
+        "/party/congress/roll/{person}/exclusion/reject" => pick(
+            f(&[("reason", "未提供病情证明")]),
+            json!({"reason": "未提供病情证明"}),
+        ),
         "/party/congress/members/reduce" => pick(
             f(&[("agreed", "1"), ("reason", "经大会表决")]),
             json!({"agreed": 1, "reason": "经大会表决"}),
@@ -593,6 +597,7 @@ fn party_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
         }
         "/party/congress/roll"
         | "/party/congress/roll/{person}/exclusion/remove"
+        | "/party/congress/roll/{person}/exclusion/approve"
         | "/party/congress/roll/{person}/checkin"
         | "/party/congress/roll/{person}/checkin/undo"
         | "/party/congress/votes/members"

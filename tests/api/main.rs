@@ -3,6 +3,7 @@
 
 mod audit;
 mod browser;
+mod congress_exclusions;
 mod counting;
 mod counting_fixtures;
 mod counting_pages;
