@@ -109,8 +109,40 @@ impl Step {
     }
 }
 
-const COLS: &str =
+/// The columns of [`Campaign`].
+pub(crate) const COLS: &str =
     "id, community_id, term, year, reference_date, party_election_day, residents_election_day";
+
+/// A change of a campaign's dates, the campaign before and after: what each pipeline reads to
+/// re-run the stored checks computed on a date that moved.
+#[derive(Clone, Copy, Debug)]
+pub struct DateChange<'a> {
+    /// Before the change.
+    pub before: &'a Campaign,
+    /// After the change.
+    pub after: &'a Campaign,
+}
+
+impl DateChange<'_> {
+    /// The reference date for ages (C-3) moved.
+    pub fn reference(&self) -> bool {
+        self.before.reference_date != self.after.reference_date
+    }
+    /// The Party congress day moved (or was set or cleared).
+    pub fn party_day(&self) -> bool {
+        self.before.party_election_day != self.after.party_election_day
+    }
+    /// The residents' election day moved (or was set or cleared).
+    pub fn residents_day(&self) -> bool {
+        self.before.residents_election_day != self.after.residents_election_day
+    }
+    /// The day R-1's representatives are checked on — the residents' election day, else the
+    /// reference date — moved.
+    pub fn representatives_day(&self) -> bool {
+        let on = |c: &Campaign| c.residents_election_day.unwrap_or(c.reference_date);
+        on(self.before) != on(self.after)
+    }
+}
 
 /// Loads a campaign, 404 when absent or not visible to the user.
 pub async fn load_visible(db: &Db, ctx: &Ctx, id: i64) -> AppResult<(Campaign, Community)> {

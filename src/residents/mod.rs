@@ -17,6 +17,7 @@
 
 mod api;
 mod checks_web;
+mod date_checks;
 mod election;
 mod election_poll;
 mod election_read;
@@ -45,6 +46,7 @@ mod voters_read;
 mod voters_web;
 mod web;
 
+pub use date_checks::rerun_date_checks;
 pub use election_read::{counting_gate, signoff_blocker};
 pub use rules::{Overview, overview};
 pub use setup::step_down;
