@@ -3,6 +3,7 @@
 
 mod audit;
 mod browser;
+mod campaign_dates;
 mod congress_exclusions;
 mod counting;
 mod counting_fixtures;
