@@ -5,6 +5,7 @@
 //! stored are re-run; each keeps its override while its outcome stays the same.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
@@ -56,9 +57,9 @@ async fn residents(
         .map(|r| (r.person_id, r))
         .collect();
     for id in ids {
-        if !people.contains_key(&id) {
+        if let Entry::Vacant(slot) = people.entry(id) {
             if let Some(r) = read::person(tx, id).await? {
-                people.insert(id, r);
+                slot.insert(r);
             }
         }
     }
