@@ -35,11 +35,6 @@ pub fn routes() -> Vec<RouteDef> {
             r::get(show_get),
         ),
         post(
-            "/communities/{code}/campaigns/{campaign}",
-            Access::Community,
-            r::post(update_post),
-        ),
-        post(
             "/communities/{code}/campaigns/{campaign}/steps/{step}",
             Access::Community,
             r::post(step_post),
@@ -50,11 +45,6 @@ pub fn routes() -> Vec<RouteDef> {
             "/api/v1/campaigns/{campaign}",
             Access::Community,
             r::get(api_show),
-        ),
-        put(
-            "/api/v1/campaigns/{campaign}",
-            Access::Community,
-            r::put(api_update),
         ),
         put(
             "/api/v1/campaigns/{campaign}/steps/{step}",
@@ -109,8 +99,40 @@ impl Step {
     }
 }
 
-const COLS: &str =
+/// The columns of [`Campaign`].
+pub(crate) const COLS: &str =
     "id, community_id, term, year, reference_date, party_election_day, residents_election_day";
+
+/// A change of a campaign's dates, the campaign before and after: what each pipeline reads to
+/// re-run the stored checks computed on a date that moved.
+#[derive(Clone, Copy, Debug)]
+pub struct DateChange<'a> {
+    /// Before the change.
+    pub before: &'a Campaign,
+    /// After the change.
+    pub after: &'a Campaign,
+}
+
+impl DateChange<'_> {
+    /// The reference date for ages (C-3) moved.
+    pub fn reference(&self) -> bool {
+        self.before.reference_date != self.after.reference_date
+    }
+    /// The Party congress day moved (or was set or cleared).
+    pub fn party_day(&self) -> bool {
+        self.before.party_election_day != self.after.party_election_day
+    }
+    /// The residents' election day moved (or was set or cleared).
+    pub fn residents_day(&self) -> bool {
+        self.before.residents_election_day != self.after.residents_election_day
+    }
+    /// The day R-1's representatives are checked on — the residents' election day, else the
+    /// reference date — moved.
+    pub fn representatives_day(&self) -> bool {
+        let on = |c: &Campaign| c.residents_election_day.unwrap_or(c.reference_date);
+        on(self.before) != on(self.after)
+    }
+}
 
 /// Loads a campaign, 404 when absent or not visible to the user.
 pub async fn load_visible(db: &Db, ctx: &Ctx, id: i64) -> AppResult<(Campaign, Community)> {
@@ -147,7 +169,7 @@ pub struct NewCampaign {
     /// Year.
     #[serde(default, deserialize_with = "crate::web::opt_i64::de")]
     pub year: Option<i64>,
-    /// Reference date (optional).
+    /// Reference date (optional; the street only, else the first day of S-2).
     pub reference_date: String,
 }
 
@@ -161,6 +183,10 @@ pub async fn create_campaign(state: &AppState, ctx: &Ctx, f: &NewCampaign) -> Ap
     let term = f.term.trim().to_string();
     if term.is_empty() || term.chars().count() > 20 {
         return Err(AppError::invalid("届次", "不能为空，最多 20 字"));
+    }
+    // The dates are the street's: community staff create a campaign on the plan's dates.
+    if !f.reference_date.trim().is_empty() && !ctx.user()?.is_street() {
+        return Err(AppError::Forbidden);
     }
     let year = f.year.unwrap_or_else(|| state.today().year() as i64);
     if !(2000..=2100).contains(&year) {
@@ -235,19 +261,9 @@ pub async fn create_campaign(state: &AppState, ctx: &Ctx, f: &NewCampaign) -> Ap
     Ok(c)
 }
 
-/// Changes to a campaign's dates.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct CampaignUpdate {
-    /// Reference date.
-    pub reference_date: Option<String>,
-    /// Party congress day ("" clears).
-    pub party_election_day: Option<String>,
-    /// Residents' election day ("" clears).
-    pub residents_election_day: Option<String>,
-}
-
-fn date_field(
+/// A date field of a form or JSON body: absent keeps `old`, empty clears it, else it must
+/// parse (422 naming `field`).
+pub(crate) fn date_field(
     field: &str,
     v: &Option<String>,
     old: Option<NaiveDate>,
@@ -259,55 +275,6 @@ fn date_field(
             .map(Some)
             .ok_or_else(|| AppError::invalid(field, format!("“{s}”不是有效日期"))),
     }
-}
-
-async fn update_campaign(
-    state: &AppState,
-    ctx: &Ctx,
-    c: &Campaign,
-    community: &Community,
-    f: &CampaignUpdate,
-) -> AppResult<Campaign> {
-    let reference = date_field("年龄计算基准日", &f.reference_date, Some(c.reference_date))?
-        .ok_or_else(|| AppError::invalid("年龄计算基准日", "不能为空"))?;
-    let party = date_field(
-        "党员大会选举日",
-        &f.party_election_day,
-        c.party_election_day,
-    )?;
-    let residents = date_field(
-        "居委会选举日",
-        &f.residents_election_day,
-        c.residents_election_day,
-    )?;
-    let mut tx = state.db.begin().await?;
-    Q::new("update campaigns set reference_date = $1, party_election_day = $2, residents_election_day = $3, updated_at = $4 where id = $5")
-        .bind(reference)
-        .bind(party)
-        .bind(residents)
-        .bind(crate::now())
-        .bind(c.id)
-        .execute(&mut tx)
-        .await?;
-    let after: Campaign = Q::new(format!("select {COLS} from campaigns where id = $1"))
-        .bind(c.id)
-        .one(&mut tx)
-        .await?;
-    audit::append(
-        &mut tx,
-        &ctx.actor(),
-        Change {
-            scope: community.scope(),
-            action: "update",
-            entity: "campaign",
-            entity_id: c.id.to_string(),
-            before: Some(json!(c)),
-            after: Some(json!(after)),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
 }
 
 /// Changes to one step of a campaign.
@@ -393,6 +360,7 @@ struct ListPage {
     rows: Vec<(Campaign, Community)>,
     communities: Vec<Community>,
     year: i32,
+    street: bool,
 }
 
 async fn list_get(
@@ -407,6 +375,7 @@ async fn list_get(
         rows,
         communities,
         year: state.today().year() + 1,
+        street: ctx.user()?.is_street(),
     })
 }
 
@@ -442,7 +411,11 @@ struct ShowPage {
 }
 
 /// The campaign of the path, checked to belong to the path's community.
-async fn from_path(state: &AppState, ctx: &Ctx, id: i64) -> AppResult<(Campaign, Community)> {
+pub(crate) async fn from_path(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> AppResult<(Campaign, Community)> {
     let (c, community) = load_visible(&state.db, ctx, id).await?;
     if ctx.community()?.id != community.id {
         return Err(AppError::NotFound);
@@ -472,25 +445,6 @@ async fn show_get(
         today: state.today(),
         street: ctx.user()?.is_street(),
     })
-}
-
-async fn update_post(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    session: Session,
-    Path((code, id)): Path<(String, i64)>,
-    Form(f): Form<CampaignUpdate>,
-) -> AppResult<Response> {
-    let (c, community) = from_path(&state, &ctx, id).await?;
-    let back = format!("/communities/{code}/campaigns/{id}");
-    match update_campaign(&state, &ctx, &c, &community, &f).await {
-        Ok(_) => {
-            web::flash(&session, "ok", "已保存。").await;
-            Ok(web::see_other(&back))
-        }
-        Err(e @ AppError::Validation(_)) => web::back_with_error(&session, &back, e).await,
-        Err(e) => Err(e),
-    }
 }
 
 async fn step_post(
@@ -544,18 +498,6 @@ async fn api_show(
     let steps = steps(&state.db, c.id).await?;
     Ok(Json(
         json!({ "campaign": c, "community": community.code, "steps": steps }),
-    ))
-}
-
-async fn api_update(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(f): Json<CampaignUpdate>,
-) -> AppResult<Json<serde_json::Value>> {
-    let (c, community) = load_visible(&state.db, &ctx, id).await?;
-    Ok(Json(
-        json!({ "campaign": update_campaign(&state, &ctx, &c, &community, &f).await? }),
     ))
 }
 

@@ -1,9 +1,10 @@
-//! Storage of C-7 rule checks with the thing they checked, and their override by 街道工作组.
+//! Storage of C-7 rule checks with the thing they checked, their override by 街道工作组, and
+//! their re-run when an input they were computed on changes (a campaign's date).
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::audit::{self, Change};
@@ -104,6 +105,130 @@ pub async fn save(
     .execute(tx)
     .await?;
     Ok(())
+}
+
+/// A stored check run again after an input it was computed on changed: what it said before and
+/// what it says now.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rerun {
+    /// Stored id.
+    pub id: i64,
+    /// What was checked, in words (`资格审查（P-2）张三（委员）`).
+    pub subject: String,
+    /// Rule.
+    pub rule: String,
+    /// Passed before.
+    pub was_passed: bool,
+    /// Passed now.
+    pub passed: bool,
+    /// The sentence before.
+    pub was: String,
+    /// The sentence now.
+    pub message: String,
+    /// The reason of the street's override that lapsed because the outcome changed.
+    pub lapsed: Option<String>,
+}
+
+impl Rerun {
+    /// The outcome changed: it passes where it failed or the reverse, or an override lapsed.
+    pub fn changed(&self) -> bool {
+        self.was_passed != self.passed || self.lapsed.is_some()
+    }
+    /// One line for a page: the subject, before → now, and the sentence.
+    pub fn line(&self) -> String {
+        let word = |p: bool| if p { "符合" } else { "不符合" };
+        let lapsed = self
+            .lapsed
+            .as_deref()
+            .map(|r| format!("（{}）", crate::domain::rules::lapsed_text(r)))
+            .unwrap_or_default();
+        format!(
+            "{}：{} → {}，{}{lapsed}",
+            self.subject,
+            word(self.was_passed),
+            word(self.passed),
+            self.message
+        )
+    }
+}
+
+/// The stored checks of `rule` on subjects of `subject_type` whose ids `ids_sql` selects (with
+/// one parameter `$1`, bound to `param`), keyed by subject id.
+pub async fn stored_by_subject(
+    tx: &mut Tx,
+    subject_type: &str,
+    rule: &str,
+    ids_sql: &str,
+    param: i64,
+) -> AppResult<std::collections::HashMap<i64, (i64, CheckRecord)>> {
+    let rows: Vec<SubjectRow> = Q::new(format!(
+        "select subject_id, id, rule, passed, numbers, source, message, override_by, override_at, override_reason, override_honour, \
+         override_lapsed from rule_checks where subject_id in ({ids_sql}) and subject_type = $2 and rule = $3"
+    ))
+    .bind(param)
+    .bind(subject_type)
+    .bind(rule)
+    .all(tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.subject_id, r.row.record()))
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct SubjectRow {
+    subject_id: i64,
+    #[sqlx(flatten)]
+    row: Row,
+}
+
+/// Stores `check` as the re-run of the stored check `stored` of `subject_type`/`subject_id`
+/// after one of its `inputs` (keys of its numbers, such as the date it was computed on)
+/// changed. When it passes or fails as before with the same numbers apart from those inputs,
+/// the outcome is the same and an override stands; otherwise it is saved as any refreshed
+/// check ([`save`]: an override lapses and its reason is kept).
+pub async fn rerun(
+    tx: &mut Tx,
+    (subject_type, subject_id, subject): (&str, i64, String),
+    stored: &(i64, CheckRecord),
+    check: &RuleCheck,
+    inputs: &[&str],
+) -> AppResult<Rerun> {
+    let (id, before) = stored;
+    let without = |r: &RuleCheck| {
+        let mut n = r.numbers.clone();
+        n.retain(|k, _| !inputs.contains(&k.as_str()));
+        n
+    };
+    let same = before.check.passed == check.passed && without(&before.check) == without(check);
+    if same {
+        let numbers =
+            serde_json::to_string(&check.numbers).map_err(|e| AppError::internal(e.to_string()))?;
+        Q::new("update rule_checks set numbers = $1, message = $2, source = $3 where id = $4")
+            .bind(numbers)
+            .bind(&check.message)
+            .bind(&check.source)
+            .bind(*id)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        save(tx, subject_type, subject_id, check).await?;
+    }
+    Ok(Rerun {
+        id: *id,
+        subject,
+        rule: check.rule.clone(),
+        was_passed: before.check.passed,
+        passed: check.passed,
+        was: before.check.message.clone(),
+        message: check.message.clone(),
+        lapsed: before
+            .override_
+            .as_ref()
+            .filter(|_| !same)
+            .map(|o| o.reason.clone()),
+    })
 }
 
 /// The checks of a subject.

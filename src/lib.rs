@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod campaign_dates;
 pub mod campaigns;
 pub mod checks;
 pub mod cli;

@@ -133,6 +133,7 @@ pub fn table() -> Vec<RouteDef> {
     t.extend(crate::communities::routes());
     t.extend(crate::people::routes());
     t.extend(crate::campaigns::routes());
+    t.extend(crate::campaign_dates::routes());
     t.extend(crate::steps::routes());
     t.extend(crate::plan::routes());
     t.extend(crate::users::routes());

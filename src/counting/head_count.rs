@@ -173,10 +173,15 @@ pub async fn of(db: &Db, vote: &Vote) -> AppResult<Option<HeadCount>> {
             .optional(db)
             .await?;
     let (source, recorded) = if let Some((campaign,)) = party {
-        let present = Q::new("select count(*) from party_roll where campaign_id = $1 and exclusion is null and checked_in_at is not null")
-            .bind(campaign)
-            .scalar(db)
-            .await?;
+        // Checked in among those due: an exclusion the street approved leaves a member out
+        // (`party::congress_read::DUE_SQL`); one still pending does not.
+        let present = Q::new(
+            "select count(*) from party_roll where campaign_id = $1 \
+                and coalesce(exclusion_status, '') <> 'approved' and checked_in_at is not null",
+        )
+        .bind(campaign)
+        .scalar(db)
+        .await?;
         (Source::Roll, Some(present))
     } else {
         let election: Option<(i64,)> =

@@ -249,7 +249,7 @@ async fn congress(run: &Run<'_>, router: &Router) -> AppResult<String> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|e| e["exclusion"].is_null())
+        .filter(|e| e["due"] == true)
         .filter_map(|e| e["person_id"].as_i64())
         .collect();
     let present = (roll.len() * 9).div_ceil(10);

@@ -11,7 +11,7 @@ use super::congress_close::{self as close, DecisionInput};
 use super::congress_docs as docs;
 use super::congress_read::Roll;
 use super::congress_reduce::{self as reduce, ReduceInput};
-use super::congress_roll::{self as roll, ExclusionInput};
+use super::congress_roll::{self as roll, ExclusionDecision, ExclusionInput, ExclusionOutcome};
 use super::congress_votes::{self as votes, ReplacementInput};
 use super::congress_web::{self as web, View};
 use super::review::ReasonInput;
@@ -57,6 +57,16 @@ pub fn routes() -> Vec<RouteDef> {
             "/communities/{code}/campaigns/{campaign}/party/congress/roll/{person}/exclusion/remove",
             Access::Community,
             r::post(web::include_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/congress/roll/{person}/exclusion/approve",
+            Access::Street,
+            r::post(web::approve_post),
+        ),
+        post(
+            "/communities/{code}/campaigns/{campaign}/party/congress/roll/{person}/exclusion/reject",
+            Access::Street,
+            r::post(web::reject_post),
         ),
         post(
             "/communities/{code}/campaigns/{campaign}/party/congress/roll/{person}/checkin",
@@ -139,6 +149,16 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Community,
             r::delete(api_include),
         ),
+        post(
+            "/api/v1/campaigns/{campaign}/party/congress/roll/{person}/exclusion/approve",
+            Access::Street,
+            r::post(api_approve),
+        ),
+        post(
+            "/api/v1/campaigns/{campaign}/party/congress/roll/{person}/exclusion/reject",
+            Access::Street,
+            r::post(api_reject),
+        ),
         put(
             "/api/v1/campaigns/{campaign}/party/congress/roll/{person}/checkin",
             Access::Community,
@@ -193,6 +213,9 @@ fn roll_json(roll: &Roll) -> Value {
                 "person_id": e.person_id, "name": e.name, "due": e.due(), "checked_in": e.present(),
                 "exclusion": e.exclusion, "exclusion_label": e.exclusion_label(),
                 "exclusion_note": e.exclusion_note, "exclusion_approval": e.exclusion_approval,
+                "exclusion_status": e.exclusion_status, "exclusion_status_label": e.status_label(),
+                "exclusion_decided_by": e.exclusion_decided_by, "exclusion_decided_at": e.exclusion_decided_at,
+                "exclusion_rejection": e.exclusion_rejection,
             })
         })
         .collect();
@@ -202,7 +225,7 @@ fn roll_json(roll: &Roll) -> Value {
         .map(|(why, n)| json!({"reason": why, "count": n}))
         .collect();
     json!({
-        "due": roll.due, "present": roll.present, "excluded": roll.excluded,
+        "due": roll.due, "present": roll.present, "excluded": roll.excluded, "pending": roll.pending,
         "left_out": left_out, "left_out_total": roll.left_out_total(), "entries": entries,
     })
 }
@@ -225,6 +248,14 @@ fn view_json(v: &View) -> Value {
 
 fn quorum_json(q: &RuleCheck) -> Value {
     json!({"check": q, "needed": q.numbers["needed"]})
+}
+
+/// An exclusion change's answer: the quorum as before, plus where the request stands.
+fn exclusion_json(o: &ExclusionOutcome) -> Value {
+    json!({
+        "quorum": quorum_json(&o.check),
+        "exclusion": {"name": o.name, "status": o.status, "status_label": o.status.map_or("", |s| s.label())},
+    })
 }
 
 /// `GET …/party/congress`: everything P-6/P-7 shows.
@@ -280,8 +311,8 @@ pub async fn api_exclude(
     Json(f): Json<ExclusionInput>,
 ) -> J {
     let (c, community) = store::scope(&state, &ctx, id).await?;
-    let q = roll::exclude(&state, &ctx, &c, &community, person, &f).await?;
-    Ok(Json(json!({"quorum": quorum_json(&q)})))
+    let o = roll::exclude(&state, &ctx, &c, &community, person, &f).await?;
+    Ok(Json(exclusion_json(&o)))
 }
 
 /// `DELETE …/congress/roll/{person}/exclusion`.
@@ -291,8 +322,31 @@ pub async fn api_include(
     Path((id, person)): Path<(i64, i64)>,
 ) -> J {
     let (c, community) = store::scope(&state, &ctx, id).await?;
-    let q = roll::include(&state, &ctx, &c, &community, person).await?;
-    Ok(Json(json!({"quorum": quorum_json(&q)})))
+    let o = roll::include(&state, &ctx, &c, &community, person).await?;
+    Ok(Json(exclusion_json(&o)))
+}
+
+/// `POST …/congress/roll/{person}/exclusion/approve` (street).
+pub async fn api_approve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, person)): Path<(i64, i64)>,
+) -> J {
+    let (c, community) = store::scope(&state, &ctx, id).await?;
+    let o = roll::decide(&state, &ctx, &c, &community, person, None).await?;
+    Ok(Json(exclusion_json(&o)))
+}
+
+/// `POST …/congress/roll/{person}/exclusion/reject` (street), with a reason.
+pub async fn api_reject(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, person)): Path<(i64, i64)>,
+    Json(f): Json<ExclusionDecision>,
+) -> J {
+    let (c, community) = store::scope(&state, &ctx, id).await?;
+    let o = roll::decide(&state, &ctx, &c, &community, person, Some(&f)).await?;
+    Ok(Json(exclusion_json(&o)))
 }
 
 async fn api_checkin(state: AppState, ctx: Ctx, (id, person): (i64, i64), on: bool) -> J {

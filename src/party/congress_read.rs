@@ -1,5 +1,5 @@
 //! P-6 党员大会 and P-7 报批, reads: the gate, the congress record, the roll (应到会党员名册)
-//! with exclusions and check-ins, the people of the register left off it, the quorum, the
+//! with exclusions (requested, approved by the street, or rejected) and check-ins, the people of the register left off it, the quorum, the
 //! proposed 书记/副书记 with the street's replacements, and the filings/approvals.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -108,20 +108,98 @@ pub struct RollEntry {
     pub gender: Option<String>,
     /// Date joined the Party.
     pub party_joined: Option<NaiveDate>,
-    /// Exclusion id (`domain::party::Exclusion`), when left out of those due.
+    /// Exclusion id (`domain::party::Exclusion`), while one is requested or approved.
     pub exclusion: Option<String>,
     /// Its note.
     pub exclusion_note: Option<String>,
-    /// The higher organisation's approval.
+    /// The higher organisation's document number, when the request gives one.
     pub exclusion_approval: Option<String>,
+    /// `pending` | `approved` | `rejected` (see [`ExclusionStatus`]); none without a request.
+    pub exclusion_status: Option<String>,
+    /// The street user who approved or rejected it, by name.
+    pub exclusion_decided_by: Option<String>,
+    /// When the street decided.
+    pub exclusion_decided_at: Option<DateTime<Utc>>,
+    /// The street's reason for rejecting the last request.
+    pub exclusion_rejection: Option<String>,
     /// When checked in.
     pub checked_in_at: Option<DateTime<Utc>>,
 }
 
+/// Where an exclusion request stands. Only an approved one leaves the member out of those due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExclusionStatus {
+    /// Requested, waiting for the street: the member is still due.
+    Pending,
+    /// Approved by the street: the member is not due.
+    Approved,
+    /// Rejected by the street (with a reason): the member is due.
+    Rejected,
+}
+
+impl ExclusionStatus {
+    /// The stored form.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ExclusionStatus::Pending => "pending",
+            ExclusionStatus::Approved => "approved",
+            ExclusionStatus::Rejected => "rejected",
+        }
+    }
+    /// The Chinese label.
+    pub const fn label(self) -> &'static str {
+        match self {
+            ExclusionStatus::Pending => "待街道审批",
+            ExclusionStatus::Approved => "已批准",
+            ExclusionStatus::Rejected => "街道未批准",
+        }
+    }
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<ExclusionStatus> {
+        [
+            ExclusionStatus::Pending,
+            ExclusionStatus::Approved,
+            ExclusionStatus::Rejected,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// SQL condition on `party_roll`: the member is due (no approved exclusion). A pending request
+/// leaves them due until the street approves it.
+pub const DUE_SQL: &str = "coalesce(exclusion_status, '') <> 'approved'";
+
 impl RollEntry {
-    /// Due to attend (not excluded).
+    /// Where the exclusion request stands, if there is one (or a rejected one).
+    pub fn status(&self) -> Option<ExclusionStatus> {
+        self.exclusion_status
+            .as_deref()
+            .and_then(ExclusionStatus::parse)
+    }
+    /// The status in words, empty without a request.
+    pub fn status_label(&self) -> &'static str {
+        self.status().map_or("", ExclusionStatus::label)
+    }
+    /// Due to attend: no exclusion approved by the street.
     pub fn due(&self) -> bool {
-        self.exclusion.is_none()
+        self.status() != Some(ExclusionStatus::Approved)
+    }
+    /// An exclusion is requested and waits for the street.
+    pub fn pending(&self) -> bool {
+        self.status() == Some(ExclusionStatus::Pending)
+    }
+    /// An exclusion is requested or approved (it can be withdrawn).
+    pub fn has_exclusion(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(ExclusionStatus::Pending | ExclusionStatus::Approved)
+        )
+    }
+    /// The last request was rejected by the street.
+    pub fn rejected(&self) -> bool {
+        self.status() == Some(ExclusionStatus::Rejected)
     }
     /// Checked in (and due).
     pub fn present(&self) -> bool {
@@ -134,6 +212,20 @@ impl RollEntry {
             .and_then(Exclusion::parse)
             .map_or("", Exclusion::label)
     }
+    /// Who decided and when (China Standard Time), in words (`街道甲 2027-04-20 10:00`);
+    /// empty when undecided.
+    pub fn decided(&self) -> String {
+        let by = self.exclusion_decided_by.clone().unwrap_or_default();
+        let at = self
+            .exclusion_decided_at
+            .map(|t| {
+                (t + chrono::Duration::hours(8))
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        format!("{by} {at}").trim().to_string()
+    }
 }
 
 /// The roll: members due, those excluded, and the register's Party members left off it.
@@ -145,8 +237,10 @@ pub struct Roll {
     pub due: u32,
     /// Checked in among those due (= ballots issued).
     pub present: u32,
-    /// Excluded with the higher organisation's approval.
+    /// Excluded with the street's approval (not due).
     pub excluded: u32,
+    /// Exclusions requested and waiting for the street (still due).
+    pub pending: u32,
     /// Party members of the register not due, counted by reason.
     pub left_out: Vec<(String, u32)>,
 }
@@ -156,7 +250,7 @@ impl Roll {
     pub fn due_entries(&self) -> impl Iterator<Item = &RollEntry> {
         self.entries.iter().filter(|e| e.due())
     }
-    /// Excluded members.
+    /// Members excluded with the street's approval.
     pub fn excluded_entries(&self) -> impl Iterator<Item = &RollEntry> {
         self.entries.iter().filter(|e| !e.due())
     }
@@ -203,8 +297,10 @@ pub const MEMBERS_SQL: &str = "select id, party_status, party_org from people \
 /// The roll of a campaign (of community `community_id`).
 pub async fn roll(db: &Db, campaign_id: i64, community_id: i64) -> AppResult<Roll> {
     let entries: Vec<RollEntry> = Q::new(
-        "select r.person_id, p.name, p.gender, p.party_joined, r.exclusion, r.exclusion_note, r.exclusion_approval, r.checked_in_at \
-         from party_roll r join people p on p.id = r.person_id where r.campaign_id = $1 order by p.id",
+        "select r.person_id, p.name, p.gender, p.party_joined, r.exclusion, r.exclusion_note, r.exclusion_approval, r.exclusion_status, \
+         coalesce(nullif(u.display_name, ''), u.username) as exclusion_decided_by, r.exclusion_decided_at, r.exclusion_rejection, r.checked_in_at \
+         from party_roll r join people p on p.id = r.person_id left join users u on u.id = r.exclusion_decided_by \
+         where r.campaign_id = $1 order by p.id",
     )
     .bind(campaign_id)
     .all(db)
@@ -222,10 +318,12 @@ pub async fn roll(db: &Db, campaign_id: i64, community_id: i64) -> AppResult<Rol
     }
     let due = entries.iter().filter(|e| e.due()).count() as u32;
     let present = entries.iter().filter(|e| e.present()).count() as u32;
+    let pending = entries.iter().filter(|e| e.pending()).count() as u32;
     Ok(Roll {
         due,
         present,
         excluded: entries.len() as u32 - due,
+        pending,
         left_out,
         entries,
     })

@@ -1,12 +1,16 @@
-//! P-6's roll (应到会党员名册): generated from the people register, exclusions with the higher
-//! organisation's approval, and check-in. Each change stores the quorum check and is audited in
-//! the community's chain in its own transaction.
+//! P-6's roll (应到会党员名册): generated from the people register, exclusions, and check-in.
+//! An exclusion (不计入应到会人数) names one of SPEC P-6's reasons and is a request until the
+//! street, the higher Party organisation, approves it: until then the member is due and may check
+//! in; a rejection (with a reason) restores them. Each change stores the quorum check and is
+//! audited in the community's chain in its own transaction.
 
 use serde::Deserialize;
 use serde_json::json;
 
 use super::congress::require_congress;
-use super::congress_read::{self as read, CONGRESS_SUBJECT, Congress, MEMBERS_SQL, Member};
+use super::congress_read::{
+    self as read, CONGRESS_SUBJECT, Congress, DUE_SQL, ExclusionStatus, MEMBERS_SQL, Member,
+};
 use crate::audit;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
@@ -56,12 +60,13 @@ pub(super) async fn regenerate(
 
 /// Recomputes and stores the quorum check from the roll as it stands in `tx`.
 pub(super) async fn save_quorum(tx: &mut Tx, campaign_id: i64, rule: &str) -> AppResult<RuleCheck> {
-    let due =
-        Q::new("select count(*) from party_roll where campaign_id = $1 and exclusion is null")
-            .bind(campaign_id)
-            .scalar(&mut *tx)
-            .await?;
-    let present = Q::new("select count(*) from party_roll where campaign_id = $1 and exclusion is null and checked_in_at is not null")
+    let due = Q::new(format!(
+        "select count(*) from party_roll where campaign_id = $1 and {DUE_SQL}"
+    ))
+    .bind(campaign_id)
+    .scalar(&mut *tx)
+    .await?;
+    let present = Q::new(format!("select count(*) from party_roll where campaign_id = $1 and {DUE_SQL} and checked_in_at is not null"))
         .bind(campaign_id)
         .scalar(&mut *tx)
         .await?;
@@ -119,19 +124,42 @@ async fn entry(state: &AppState, c: &Campaign, person: i64) -> AppResult<read::R
         })
 }
 
-/// Input for an exclusion.
+/// Input for an exclusion request.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ExclusionInput {
-    /// The reason (`domain::party::Exclusion` id or label).
+    /// The reason (`domain::party::Exclusion` id or label): one of SPEC P-6's list.
     pub reason: String,
     /// A note.
     pub note: String,
-    /// The higher organisation's approval (document number or reply); required.
+    /// The higher organisation's document number, if its consent was given in writing
+    /// (optional: the street's approval here is the consent).
     pub approval: String,
 }
 
-/// Leaves a member out of those due, with reason, note and the higher organisation's approval.
+/// The street's decision on a request: a reason is required to reject.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ExclusionDecision {
+    /// Why the request is rejected.
+    pub reason: String,
+}
+
+/// What an exclusion change did: the member's name, where the request stands, and the
+/// recomputed quorum check.
+#[derive(Clone, Debug)]
+pub struct ExclusionOutcome {
+    /// The member.
+    pub name: String,
+    /// The request's status after the change (none once withdrawn).
+    pub status: Option<ExclusionStatus>,
+    /// The quorum check as stored.
+    pub check: RuleCheck,
+}
+
+/// Requests that a member be left out of those due, with one of SPEC P-6's reasons. The member
+/// stays due (and may check in) until the street approves; a pending request may be corrected,
+/// an approved one must be withdrawn first.
 pub async fn exclude(
     state: &AppState,
     ctx: &Ctx,
@@ -139,43 +167,41 @@ pub async fn exclude(
     community: &Community,
     person: i64,
     f: &ExclusionInput,
-) -> AppResult<RuleCheck> {
-    let mut errors = Vec::new();
-    let reason = Exclusion::parse(&f.reason);
-    if reason.is_none() {
+) -> AppResult<ExclusionOutcome> {
+    let Some(reason) = Exclusion::parse(&f.reason) else {
         let all: Vec<&str> = Exclusion::ALL.iter().map(|e| e.label()).collect();
-        errors.push(FieldError {
+        return Err(AppError::Validation(vec![FieldError {
             field: "不计入应到会人数的原因".into(),
             message: format!("应为：{}", all.join("；")),
-        });
-    }
-    let approval = f.approval.trim();
-    if approval.is_empty() {
-        errors.push(FieldError {
-            field: "上级党组织同意".into(),
-            message: "须写明上级党组织同意的文号或批复".into(),
-        });
-    }
-    let Some(reason) = reason.filter(|_| errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
+        }]));
     };
     let g = require_congress(state, c).await?;
     let e = entry(state, c, person).await?;
     roll_fixed(&g)?;
+    if e.status() == Some(ExclusionStatus::Approved) {
+        return Err(AppError::conflict(format!(
+            "{}不计入应到会人数已经街道批准；如需更改，请先撤销。",
+            e.name
+        )));
+    }
     let note = f.note.trim();
+    let approval = f.approval.trim();
     let mut tx = state.db.begin().await?;
-    Q::new("update party_roll set exclusion = $1, exclusion_note = $2, exclusion_approval = $3, checked_in_at = null, updated_at = $4 \
-            where campaign_id = $5 and person_id = $6")
+    Q::new("update party_roll set exclusion = $1, exclusion_note = $2, exclusion_approval = $3, exclusion_status = $4, \
+            exclusion_decided_by = null, exclusion_decided_at = null, exclusion_rejection = null, updated_at = $5 \
+            where campaign_id = $6 and person_id = $7")
         .bind(reason.as_str())
         .bind((!note.is_empty()).then(|| note.to_string()))
-        .bind(approval)
+        .bind((!approval.is_empty()).then(|| approval.to_string()))
+        .bind(ExclusionStatus::Pending.as_str())
         .bind(crate::now())
         .bind(c.id)
         .bind(person)
         .execute(&mut tx)
         .await?;
     let check = save_quorum(&mut tx, c.id, &g.quorum_rule).await?;
-    let after = json!({"name": e.name, "exclusion": reason, "note": note, "approval": approval, "quorum": check});
+    let after = json!({"name": e.name, "exclusion": reason, "note": note, "approval": approval,
+                       "status": ExclusionStatus::Pending, "quorum": check});
     audit::record(
         &mut tx,
         ctx,
@@ -185,28 +211,117 @@ pub async fn exclude(
     )
     .await?;
     tx.commit().await?;
-    Ok(check)
+    Ok(ExclusionOutcome {
+        name: e.name,
+        status: Some(ExclusionStatus::Pending),
+        check,
+    })
 }
 
-/// Removes a member's exclusion: they are due again.
+/// The street approves (`rejection` none) or rejects (with its reason) a pending request. An
+/// approval leaves the member out of those due; one checked in must have the check-in undone
+/// first (they are at the meeting). A rejection clears the request and keeps the reason. Both
+/// store the recomputed quorum check and are audited.
+pub async fn decide(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    person: i64,
+    rejection: Option<&ExclusionDecision>,
+) -> AppResult<ExclusionOutcome> {
+    let user = ctx.user()?;
+    if !user.is_street() {
+        return Err(AppError::Forbidden);
+    }
+    let reason = rejection.map(|r| r.reason.trim());
+    if reason.is_some_and(str::is_empty) {
+        return Err(AppError::invalid("理由", "不予批准须写明理由"));
+    }
+    let g = require_congress(state, c).await?;
+    let e = entry(state, c, person).await?;
+    roll_fixed(&g)?;
+    if !e.pending() {
+        return Err(AppError::conflict(format!(
+            "{}没有待街道审批的不计入应到会人数申请。",
+            e.name
+        )));
+    }
+    if reason.is_none() && e.checked_in_at.is_some() {
+        return Err(AppError::conflict(format!(
+            "{}已签到到会，不能批准不计入应到会人数；如确需批准，请先撤销签到。",
+            e.name
+        )));
+    }
+    let now = crate::now();
+    let mut tx = state.db.begin().await?;
+    let (status, action) = match reason {
+        None => {
+            Q::new("update party_roll set exclusion_status = $1, exclusion_decided_by = $2, exclusion_decided_at = $3, updated_at = $3 \
+                    where campaign_id = $4 and person_id = $5")
+                .bind(ExclusionStatus::Approved.as_str())
+                .bind(user.id)
+                .bind(now)
+                .bind(c.id)
+                .bind(person)
+                .execute(&mut tx)
+                .await?;
+            (ExclusionStatus::Approved, "approve_exclusion")
+        }
+        Some(why) => {
+            Q::new("update party_roll set exclusion = null, exclusion_note = null, exclusion_approval = null, exclusion_status = $1, \
+                    exclusion_decided_by = $2, exclusion_decided_at = $3, exclusion_rejection = $4, updated_at = $3 \
+                    where campaign_id = $5 and person_id = $6")
+                .bind(ExclusionStatus::Rejected.as_str())
+                .bind(user.id)
+                .bind(now)
+                .bind(why)
+                .bind(c.id)
+                .bind(person)
+                .execute(&mut tx)
+                .await?;
+            (ExclusionStatus::Rejected, "reject_exclusion")
+        }
+    };
+    let check = save_quorum(&mut tx, c.id, &g.quorum_rule).await?;
+    let request = json!({"exclusion": e.exclusion, "note": e.exclusion_note, "approval": e.exclusion_approval});
+    let after = json!({"name": e.name, "request": request, "status": status, "reason": reason, "quorum": check});
+    audit::record(
+        &mut tx,
+        ctx,
+        community,
+        (action, "party_roll", format!("{}:{person}", c.id)),
+        after,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ExclusionOutcome {
+        name: e.name,
+        status: Some(status),
+        check,
+    })
+}
+
+/// Withdraws a member's exclusion, requested or approved: they are due again.
 pub async fn include(
     state: &AppState,
     ctx: &Ctx,
     c: &Campaign,
     community: &Community,
     person: i64,
-) -> AppResult<RuleCheck> {
+) -> AppResult<ExclusionOutcome> {
     let g = require_congress(state, c).await?;
     let e = entry(state, c, person).await?;
     roll_fixed(&g)?;
-    if e.due() {
+    if !e.has_exclusion() {
         return Err(AppError::conflict(format!(
             "{}未被列为不计入应到会人数。",
             e.name
         )));
     }
     let mut tx = state.db.begin().await?;
-    Q::new("update party_roll set exclusion = null, exclusion_note = null, exclusion_approval = null, updated_at = $1 \
+    Q::new("update party_roll set exclusion = null, exclusion_note = null, exclusion_approval = null, exclusion_status = null, \
+            exclusion_decided_by = null, exclusion_decided_at = null, exclusion_rejection = null, updated_at = $1 \
             where campaign_id = $2 and person_id = $3")
         .bind(crate::now())
         .bind(c.id)
@@ -214,7 +329,7 @@ pub async fn include(
         .execute(&mut tx)
         .await?;
     let check = save_quorum(&mut tx, c.id, &g.quorum_rule).await?;
-    let before = json!({"exclusion": e.exclusion, "approval": e.exclusion_approval});
+    let before = json!({"exclusion": e.exclusion, "approval": e.exclusion_approval, "status": e.exclusion_status});
     let after = json!({"name": e.name, "removed": before, "quorum": check});
     audit::record(
         &mut tx,
@@ -225,7 +340,11 @@ pub async fn include(
     )
     .await?;
     tx.commit().await?;
-    Ok(check)
+    Ok(ExclusionOutcome {
+        name: e.name,
+        status: None,
+        check,
+    })
 }
 
 /// Checks a member in (`on`) or undoes it; a repeat changes nothing. Returns the member's name
@@ -244,7 +363,7 @@ pub async fn check_in(
         return Err(AppError::invalid(
             "签到",
             format!(
-                "{}经上级党组织同意不计入应到会人数（{}），不能签到",
+                "{}经街道批准不计入应到会人数（{}），不能签到",
                 e.name,
                 e.exclusion_label()
             ),

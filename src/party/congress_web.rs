@@ -13,7 +13,7 @@ use super::congress::{self, CongressInput};
 use super::congress_close::{self as close, DecisionInput};
 use super::congress_read::{self as read, Approval, Congress, Proposed, Roll};
 use super::congress_reduce::{self as reduce, ReduceInput};
-use super::congress_roll::{self as roll, ExclusionInput};
+use super::congress_roll::{self as roll, ExclusionDecision, ExclusionInput};
 use super::congress_votes::{self as votes, ReplacementInput, leaders_check};
 use super::pages::{CheckView, base, finish};
 use super::review::ReasonInput;
@@ -248,8 +248,11 @@ pub async fn exclusion_post(
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = roll::exclude(&state, &ctx, &c, &community, person, &f).await;
-    finish(&session, &back(&community, &c), r, |q| {
-        format!("已登记不计入应到会人数。{}", q.message)
+    finish(&session, &back(&community, &c), r, |o| {
+        format!(
+            "已申请{}不计入应到会人数，待街道审批；批准前仍计入应到会人数。{}",
+            o.name, o.check.message
+        )
     })
     .await
 }
@@ -262,8 +265,40 @@ pub async fn include_post(
 ) -> AppResult<Response> {
     let (c, community) = store::scope(&state, &ctx, id).await?;
     let r = roll::include(&state, &ctx, &c, &community, person).await;
-    finish(&session, &back(&community, &c), r, |q| {
-        format!("已撤销，重新计入应到会人数。{}", q.message)
+    finish(&session, &back(&community, &c), r, |o| {
+        format!("已撤销，{}重新计入应到会人数。{}", o.name, o.check.message)
+    })
+    .await
+}
+
+pub async fn approve_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((_, id, person)): Ids3,
+) -> AppResult<Response> {
+    let (c, community) = store::scope(&state, &ctx, id).await?;
+    let r = roll::decide(&state, &ctx, &c, &community, person, None).await;
+    finish(&session, &back(&community, &c), r, |o| {
+        format!("已批准{}不计入应到会人数。{}", o.name, o.check.message)
+    })
+    .await
+}
+
+pub async fn reject_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((_, id, person)): Ids3,
+    Form(f): Form<ExclusionDecision>,
+) -> AppResult<Response> {
+    let (c, community) = store::scope(&state, &ctx, id).await?;
+    let r = roll::decide(&state, &ctx, &c, &community, person, Some(&f)).await;
+    finish(&session, &back(&community, &c), r, |o| {
+        format!(
+            "未批准{}不计入应到会人数，仍计入应到会人数。{}",
+            o.name, o.check.message
+        )
     })
     .await
 }

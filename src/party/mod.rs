@@ -46,6 +46,19 @@ mod store;
 
 pub use congress_close::blockers as congress_blockers;
 pub use nominations::{SummaryRow, summary};
+
+/// Re-runs the Party pipeline's stored checks computed on a campaign date that moved: the C-3
+/// ages of P-2 on the reference date (no stored Party check reads the congress day).
+pub async fn rerun_date_checks(
+    tx: &mut crate::db::Tx,
+    change: crate::campaigns::DateChange<'_>,
+) -> crate::error::AppResult<Vec<crate::checks::Rerun>> {
+    if change.reference() {
+        review::rerun_ages(tx, change.after).await
+    } else {
+        Ok(Vec::new())
+    }
+}
 pub use size::{Pipeline, check_size, pipeline};
 pub use store::{CHANNELS, Nomination, POSTS, channel_label};
 

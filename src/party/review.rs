@@ -11,8 +11,9 @@ use super::store::{self, NOMINATION_SUBJECT, Nomination, Objection, Publicity};
 use crate::audit::{self, Change};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
+use crate::checks::Rerun;
 use crate::communities::Community;
-use crate::db::Q;
+use crate::db::{Q, Tx};
 use crate::domain::person::parse_date;
 use crate::domain::rules::{self, CheckRecord, RuleCheck};
 use crate::error::{AppError, AppResult};
@@ -121,6 +122,67 @@ pub async fn run_checks(
     .await?;
     tx.commit().await?;
     Ok(noms.len())
+}
+
+#[derive(sqlx::FromRow)]
+struct AgeRow {
+    id: i64,
+    post: String,
+    name: String,
+    birth_date: Option<NaiveDate>,
+    education: Option<String>,
+    incumbent: i64,
+}
+
+/// Re-runs, on campaign `c`'s (new) reference date, the stored C-3 age check of each of its
+/// nominations that has one; an override stands while the age and its limit stay the same.
+pub(crate) async fn rerun_ages(tx: &mut Tx, c: &Campaign) -> AppResult<Vec<Rerun>> {
+    let stored = crate::checks::stored_by_subject(
+        tx,
+        NOMINATION_SUBJECT,
+        "C-3.age",
+        "select id from party_nominations where campaign_id = $1",
+        c.id,
+    )
+    .await?;
+    if stored.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<AgeRow> = Q::new(
+        "select n.id, n.post, p.name, p.birth_date, p.education, (select count(*) from incumbencies i where i.person_id = p.id) as incumbent \
+         from party_nominations n join people p on p.id = n.person_id where n.campaign_id = $1 order by n.id",
+    )
+    .bind(c.id)
+    .all(&mut *tx)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let Some(before) = stored.get(&r.id) else {
+            continue;
+        };
+        let checks = rules::check_qualification(
+            &r.post,
+            r.incumbent > 0,
+            r.birth_date,
+            r.education.as_deref(),
+            c.reference_date,
+        );
+        let Some(age) = checks.iter().find(|k| k.rule == "C-3.age") else {
+            continue;
+        };
+        let subject = format!("资格审查（P-2）{}（{}）", r.name, r.post);
+        out.push(
+            crate::checks::rerun(
+                tx,
+                (NOMINATION_SUBJECT, r.id, subject),
+                before,
+                age,
+                &["reference_date"],
+            )
+            .await?,
+        );
+    }
+    Ok(out)
 }
 
 /// A nomination's stored checks, with their ids.

@@ -17,6 +17,7 @@
 
 mod api;
 mod checks_web;
+mod date_checks;
 mod election;
 mod election_poll;
 mod election_read;
@@ -51,6 +52,7 @@ pub const COUNTING_HOOKS: crate::counting::hooks::Hooks = crate::counting::hooks
     counting_gate: |db, vote| Box::pin(election_read::counting_gate(db, vote)),
     signoff_blocker: |db, vote, result| Box::pin(election_read::signoff_blocker(db, vote, result)),
 };
+pub use date_checks::rerun_date_checks;
 pub use rules::{Overview, overview};
 pub use setup::step_down;
 

@@ -56,7 +56,7 @@ pub fn voter_certificate(community: &Community, c: &Campaign, voter_id: i64) -> 
 pub fn election_day(c: &Campaign) -> AppResult<chrono::NaiveDate> {
     c.residents_election_day.ok_or_else(|| {
         AppError::conflict(
-            "本届换届尚未确定居民委员会选举日，请先在换届计划中填写选举日，再登记选民。",
+            "本届换届尚未确定居民委员会选举日，须由街道工作组在换届计划中填写选举日，再登记选民。",
         )
     })
 }

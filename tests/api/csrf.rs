@@ -90,6 +90,7 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         ("POST", "/communities/{code}/campaigns/{campaign}") => f(&[
             ("reference_date", "2027-04-02"),
             ("party_election_day", "2027-04-26"),
+            ("reason", "按区里统一安排调整"),
         ]),
         ("POST", "/communities/{code}/campaigns/{campaign}/steps/{step}") => {
             f(&[("start_date", "2027-04-02"), ("end_date", "2027-04-06")])
@@ -97,9 +98,9 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         ("POST", "/api/v1/campaigns") => {
             Fix::Json(json!({"community": "sg01", "term": "第十届", "year": 2027}))
         }
-        ("PUT", "/api/v1/campaigns/{campaign}") => {
-            Fix::Json(json!({"residents_election_day": "2027-05-16"}))
-        }
+        ("PUT", "/api/v1/campaigns/{campaign}") => Fix::Json(
+            json!({"residents_election_day": "2027-05-16", "reason": "按区里统一安排调整"}),
+        ),
         ("PUT", "/api/v1/campaigns/{campaign}/steps/{step}") => {
             Fix::Json(json!({"start_date": "2027-04-01", "end_date": "2027-04-07"}))
         }
@@ -575,6 +576,10 @@ fn party_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
             f(&[("reason", "illness"), ("approval", "街党工委同意")]),
             json!({"reason": "illness", "approval": "街党工委同意"}),
         ),
+        "/party/congress/roll/{person}/exclusion/reject" => pick(
+            f(&[("reason", "未提供病情证明")]),
+            json!({"reason": "未提供病情证明"}),
+        ),
         "/party/congress/members/reduce" => pick(
             f(&[("agreed", "1"), ("reason", "经大会表决")]),
             json!({"agreed": 1, "reason": "经大会表决"}),
@@ -593,6 +598,7 @@ fn party_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
         }
         "/party/congress/roll"
         | "/party/congress/roll/{person}/exclusion/remove"
+        | "/party/congress/roll/{person}/exclusion/approve"
         | "/party/congress/roll/{person}/checkin"
         | "/party/congress/roll/{person}/checkin/undo"
         | "/party/congress/votes/members"

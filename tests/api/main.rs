@@ -3,6 +3,8 @@
 
 mod audit;
 mod browser;
+mod campaign_dates;
+mod congress_exclusions;
 mod counting;
 mod counting_fixtures;
 mod counting_pages;

@@ -223,6 +223,24 @@ mod tests {
     }
 
     #[test]
+    fn the_exclusion_reasons_are_spec_p6s_five_in_its_order() {
+        // SPEC P-6: illness; abroad at own expense ≥ 6 months; serving a sentence; bedridden or
+        // long unable to look after themselves; away ≥ 6 months without transferring membership.
+        let labels: Vec<&str> = Exclusion::ALL.iter().map(|e| e.label()).collect();
+        assert_eq!(
+            labels,
+            [
+                "因病不能表达本人意志",
+                "自费出国半年以上",
+                "正在服刑",
+                "卧床不起或长期生活不能自理",
+                "外出半年以上且未转移组织关系",
+            ]
+        );
+        assert_eq!(Exclusion::parse("出差"), None);
+    }
+
+    #[test]
     fn exclusion_reasons_round_trip_through_id_and_label() {
         for e in Exclusion::ALL {
             assert_eq!(Exclusion::parse(e.as_str()), Some(e));

@@ -277,7 +277,7 @@ async fn exactly_four_fifths_present_refuses_the_members_vote_and_one_more_creat
 }
 
 #[tokio::test]
-async fn the_roll_leaves_out_probationary_and_unit_members_and_an_exclusion_needs_the_higher_approval()
+async fn the_roll_leaves_out_probationary_and_unit_members_and_an_exclusion_needs_the_streets_approval()
  {
     let app = TestApp::spawn().await;
     let s = approved(&app).await;
@@ -307,7 +307,7 @@ async fn the_roll_leaves_out_probationary_and_unit_members_and_an_exclusion_need
         "{why:?}"
     );
 
-    // Without the higher organisation's approval nothing is stored.
+    // A reason outside SPEC P-6's list is refused and nothing is stored.
     let ill = s.due[9];
     let path = s.api(&format!("/congress/roll/{ill}/exclusion"));
     let r = api(
@@ -315,26 +315,34 @@ async fn the_roll_leaves_out_probationary_and_unit_members_and_an_exclusion_need
         Who::Community,
         Method::PUT,
         &path,
-        json!({"reason": "illness", "note": "住院"}),
+        json!({"reason": "出差", "note": "外地"}),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    assert!(
-        r.text.contains("须写明上级党组织同意的文号或批复"),
-        "{}",
-        r.text
-    );
+    assert!(r.text.contains("因病不能表达本人意志"), "{}", r.text);
     assert_eq!(
         app.count("select count(*) from party_roll where exclusion is not null")
             .await,
         0
     );
+    // The request leaves the member due until the street approves it.
     let r = api(&app, Who::Community, Method::PUT, &path, json!({"reason": "因病不能表达本人意志", "note": "住院", "approval": "街党工委〔2027〕5号"})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["quorum"]["check"]["numbers"]["due"], 10);
+    assert_eq!(r.json()["exclusion"]["status"], "pending");
+    let r = api(
+        &app,
+        Who::Street,
+        Method::POST,
+        &format!("{path}/approve"),
+        json!({}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         r.json()["quorum"]["check"]["numbers"]["due"],
         9,
-        "the excluded member is not due"
+        "the excluded member is not due once approved"
     );
     assert_eq!(r.json()["quorum"]["needed"], 8);
     let r = api(
@@ -348,7 +356,7 @@ async fn the_roll_leaves_out_probationary_and_unit_members_and_an_exclusion_need
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(
         r.text
-            .contains("癸十经上级党组织同意不计入应到会人数（因病不能表达本人意志），不能签到"),
+            .contains("癸十经街道批准不计入应到会人数（因病不能表达本人意志），不能签到"),
         "{}",
         r.text
     );
@@ -1075,31 +1083,48 @@ async fn a_community_keeps_the_roll_checks_members_in_and_creates_the_vote_throu
         page.contains("未列入名册的党员 2 名") && page.contains("预备党员，无表决权 1 名"),
         "{page}"
     );
-    // An exclusion without the approval is refused with the reason; with it, due shrinks.
+    // An exclusion is a request: due stays 10 until the street approves it on the same page.
     let ill = s.due[9];
     let action = format!("{base}/roll/{ill}/exclusion");
     let (msg, page) = staff
         .submit_flash(
             &page,
             &action,
-            &[("reason", "bedridden"), ("note", ""), ("approval", "")],
-        )
-        .await;
-    assert!(msg.contains("须写明上级党组织同意的文号或批复"), "{msg}");
-    let (msg, mut page) = staff
-        .submit_flash(
-            &page,
-            &action,
             &[
                 ("reason", "bedridden"),
                 ("note", "长期卧床"),
-                ("approval", "街党工委同意（2027-04-20）"),
+                ("approval", ""),
             ],
         )
         .await;
-    assert!(msg.contains("应到 9 名"), "{msg}");
     assert!(
-        page.contains("不计入：卧床不起或长期生活不能自理（街党工委同意（2027-04-20））"),
+        msg.contains("待街道审批") && msg.contains("应到 10 名"),
+        "{msg}"
+    );
+    assert!(
+        page.contains(
+            "申请不计入：卧床不起或长期生活不能自理（<strong class=\"bad\">待街道审批</strong>）"
+        ),
+        "{page}"
+    );
+    assert!(
+        !page.contains("批准不计入</button>"),
+        "only the street approves: {page}"
+    );
+    let street = Browser::log_in(&app, "t-street", PASSWORD).await;
+    let spage = street.get(&base).await;
+    let (msg, _) = street
+        .submit_flash(&spage, &format!("{action}/approve"), &[])
+        .await;
+    assert!(
+        msg.contains("已批准癸十不计入应到会人数") && msg.contains("应到 9 名"),
+        "{msg}"
+    );
+    let mut page = staff.get(&base).await;
+    assert!(
+        page.contains(
+            "不计入：卧床不起或长期生活不能自理（<span class=\"good\">已批准</span>：t-street "
+        ),
         "{page}"
     );
     for (i, id) in s.due[..8].iter().enumerate() {
@@ -1124,8 +1149,7 @@ async fn a_community_keeps_the_roll_checks_members_in_and_creates_the_vote_throu
     );
     let sheet = staff.get(&format!("{base}/sheet")).await;
     assert!(
-        sheet.contains("卧床不起或长期生活不能自理")
-            && sheet.contains("街党工委同意（2027-04-20）"),
+        sheet.contains("卧床不起或长期生活不能自理") && sheet.contains("长期卧床"),
         "{sheet}"
     );
     assert!(
@@ -1168,7 +1192,7 @@ pub async fn csrf_prepare(app: &TestApp, def: &huanjie::routes::RouteDef) {
     run("insert into party_roll (campaign_id, person_id, checked_in_at, created_at, updated_at) select g.campaign_id, p.id, $1, $1, $1 \
          from party_congresses g join campaigns c on c.id = g.campaign_id join people p on p.residence_community_id = c.community_id \
          where p.name = '张三' and not exists (select 1 from party_roll r where r.campaign_id = g.campaign_id and r.person_id = p.id)").await;
-    run("update party_roll set exclusion = null, exclusion_approval = null, checked_in_at = $1")
+    run("update party_roll set exclusion = null, exclusion_approval = null, exclusion_status = null, checked_in_at = $1")
         .await;
     run("insert into party_lists (campaign_id, list, fixed_on, status, created_at, updated_at) select campaign_id, 'candidate', meeting_date, 'approved', $1, $1 \
          from party_congresses where not exists (select 1 from party_lists l where l.campaign_id = party_congresses.campaign_id and l.list = 'candidate')").await;
@@ -1208,9 +1232,16 @@ pub async fn csrf_prepare(app: &TestApp, def: &huanjie::routes::RouteDef) {
     };
     run("update party_congresses set members_vote_id = null, leaders_vote_id = null, updated_at = $1").await;
     match route {
+        // A request needs a member without one; withdrawing, approving and rejecting need a
+        // pending request of a member not checked in.
+        "/party/congress/roll/{person}/exclusion" if def.method == Method::PUT || !def.is_api() => {
+            run("update party_roll set checked_in_at = null, updated_at = $1").await;
+        }
         "/party/congress/roll/{person}/exclusion"
-        | "/party/congress/roll/{person}/exclusion/remove" => {
-            run("update party_roll set exclusion = 'illness', exclusion_approval = '测试', checked_in_at = null, updated_at = $1").await;
+        | "/party/congress/roll/{person}/exclusion/remove"
+        | "/party/congress/roll/{person}/exclusion/approve"
+        | "/party/congress/roll/{person}/exclusion/reject" => {
+            run("update party_roll set exclusion = 'illness', exclusion_approval = '测试', exclusion_status = 'pending', checked_in_at = null, updated_at = $1").await;
         }
         "/party/congress/roll/{person}/checkin" if def.method != Method::DELETE => {
             run("update party_roll set checked_in_at = null, updated_at = $1").await;

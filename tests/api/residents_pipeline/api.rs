@@ -63,14 +63,16 @@ async fn count(app: &TestApp, room: &[Client; 3], vote: i64, ballots: &[Value]) 
 async fn a_community_runs_the_whole_residents_election_through_the_api_with_a_further_election() {
     let app = TestApp::spawn().await;
     let c = create_campaign(&app, "sg01").await;
-    ok(
-        &app,
-        Method::PUT,
-        &format!("/api/v1/campaigns/{c}"),
-        json!({"residents_election_day": "2027-05-30"}),
-        200,
-    )
-    .await;
+    // The election day is the street's.
+    let r = app
+        .call(
+            Who::Street,
+            Method::PUT,
+            &format!("/api/v1/campaigns/{c}"),
+            B::Json(json!({"residents_election_day": "2027-05-30"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
     let cast = cast(&app).await;
     let o = &cast.others;
 

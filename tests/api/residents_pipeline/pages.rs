@@ -112,10 +112,13 @@ async fn a_community_worker_walks_the_whole_residents_election_through_the_pages
     let g = group(&app, "第一居民小组").await;
     let staff = Browser::log_in(&app, "t-community", PASSWORD).await;
     let show = format!("/communities/sg01/campaigns/{c}");
-    let page = staff.get(&show).await;
-    let (_, page) = staff
+    // The election day is the street's; the community's page shows it.
+    let street = Browser::log_in(&app, "t-street", PASSWORD).await;
+    let page = street.get(&show).await;
+    street
         .submit_ok(&page, &show, &[("residents_election_day", "2027-05-30")])
         .await;
+    let page = staff.get(&show).await;
     assert!(page.contains("2027-05-30"), "{}", flash(&page));
     let base = format!("{show}/residents");
 
