@@ -7,8 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::nominations::{self, ConsentInput, NominationInput};
-use super::review::{self, DecisionInput, PublicityInput, ReasonInput, TextInput};
+use super::p1_nominations::write::{self as nominations, ConsentInput, NominationInput};
+use super::p2_review::write::{
+    self as review, DecisionInput, PublicityInput, ReasonInput, TextInput,
+};
 use super::size::{self, SizeInput};
 use super::store;
 use crate::auth::Ctx;

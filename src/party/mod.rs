@@ -1,51 +1,26 @@
-//! The Party committee pipeline (SPEC §5, 公推直选), first slice: the committee size (C-1),
-//! P-1 公开推荐 (nominations, joint backers, consent, the 报名汇总表) and P-2 资格审查 by the
-//! street (C-3/C-4 checks, decisions, 公示 and objections), and P-3 全额定向民主推荐 (the
-//! meeting's participants and checks, introductions, forms or totals, the summary), P-4 初步人选
-//! (the list with its size check, inspections, 公示) and P-5 候选人预备人选 (the list with the
-//! proposed 书记/副书记, the street's approval), P-6 党员大会 (the roll with exclusions and
-//! check-in, the quorum, the 委员 and 书记/副书记 votes run in the counting room, replacements)
-//! and P-7 报批 (filing and approval), with the print documents of P-2 … P-7, as pages and as JSON
-//! API.
-//!
-//! `store`, `recommend_read` and `lists_read` read; `lists`, `lists_gate` and `candidates` change
-//! the P-4/P-5 records; `lists_web`, `candidates_web` and `list_docs` (routes in `lists_routes`)
-//! are their faces. `congress_read` and `crate::counting::stage` read P-6/P-7; `congress`,
-//! `congress_roll`, `congress_votes`, `congress_reduce` and `congress_close` change them;
-//! `congress_web`, `congress_docs` and `congress_api` (with the routes) are their faces.
-//! `store` and `recommend_read` read, `size`, `nominations`, `review` and `recommend` change (each change audited in the
-//! community's chain in its own transaction), `pages`, `api` and `recommend_web` are the faces.
+//! The Party committee pipeline (SPEC §5, 公推直选), one module per step, each with the same
+//! shape (`write` changes, `read` reads, `web`/`api` are the pages and JSON, `docs` the print
+//! documents, `gate` closes and opens steps): `p1_nominations` (公开推荐, the 报名汇总表),
+//! `p2_review` (资格审查, 公示 and objections), `p3_recommendation` (全额定向民主推荐),
+//! `p4_preliminary` (初步人选 and the lists P-5 shares), `p5_candidates` (候选人预备人选),
+//! `p6_congress` (党员大会 and P-7 报批). `size` holds the committee size (C-1) and the
+//! pipeline's overview, `store` the reads every step shares, `pages` and `api` the pipeline's own
+//! faces. Every change is audited in the community's chain in its own transaction; order, gates
+//! and freezes come from the procedure guard (`crate::steps`).
 
 mod api;
-mod candidates;
-mod candidates_web;
-mod congress;
-mod congress_api;
-mod congress_close;
-mod congress_docs;
-mod congress_read;
-mod congress_reduce;
-mod congress_roll;
-mod congress_votes;
-mod congress_web;
-mod list_docs;
-mod lists;
-mod lists_gate;
-mod lists_read;
-mod lists_routes;
-mod lists_web;
-mod nominations;
+mod p1_nominations;
+mod p2_review;
+mod p3_recommendation;
+mod p4_preliminary;
+mod p5_candidates;
+mod p6_congress;
 mod pages;
-mod recommend;
-mod recommend_gate;
-mod recommend_read;
-mod recommend_web;
-mod review;
 mod size;
 mod store;
 
-pub use congress_close::blockers as congress_blockers;
-pub use nominations::{SummaryRow, summary};
+pub use p1_nominations::write::{SummaryRow, summary};
+pub use p6_congress::close::blockers as congress_blockers;
 
 /// Re-runs the Party pipeline's stored checks computed on a campaign date that moved: the C-3
 /// ages of P-2 on the reference date (no stored Party check reads the congress day).
@@ -54,7 +29,7 @@ pub async fn rerun_date_checks(
     change: crate::campaigns::DateChange<'_>,
 ) -> crate::error::AppResult<Vec<crate::checks::Rerun>> {
     if change.reference() {
-        review::rerun_ages(tx, change.after).await
+        p2_review::write::rerun_ages(tx, change.after).await
     } else {
         Ok(Vec::new())
     }
@@ -68,15 +43,15 @@ use crate::routes::{Access, RouteDef, create, get, post, put};
 pub fn routes() -> Vec<RouteDef> {
     let mut t = first_slice();
     t.extend(p3_routes());
-    t.extend(lists_routes::routes());
-    t.extend(congress_api::routes());
+    t.extend(p4_preliminary::routes::routes());
+    t.extend(p6_congress::api::routes());
     t
 }
 
 /// P-3 and closing P-2: pages, then JSON API.
 fn p3_routes() -> Vec<RouteDef> {
     use axum::routing as r;
-    use recommend_web as w;
+    use p3_recommendation::web as w;
     vec![
         post(
             "/communities/{code}/campaigns/{campaign}/party/steps/P-2/done",

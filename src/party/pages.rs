@@ -10,8 +10,12 @@ use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::nominations::{self, ConsentInput, NominationInput, SummaryRow};
-use super::review::{self, DecisionInput, PublicityInput, ReasonInput, TextInput};
+use super::p1_nominations::write::{
+    self as nominations, ConsentInput, NominationInput, SummaryRow,
+};
+use super::p2_review::write::{
+    self as review, DecisionInput, PublicityInput, ReasonInput, TextInput,
+};
 use super::size::{self, Pipeline, SizeInput};
 use super::store::{self, CHANNELS, Nomination, Objection, POSTS, Publicity};
 use crate::auth::Ctx;
@@ -385,23 +389,31 @@ pub async fn override_post(
     let r = review::override_check(&state, &ctx, &c, chk, &f.reason, honour).await;
     // The size's check is shown on the pipeline page, P-3's on the recommendation page, a
     // nomination's on the review page.
-    let p3 = super::recommend_read::meeting_checks(&state.db, c.id).await?;
+    let p3 = super::p3_recommendation::read::meeting_checks(&state.db, c.id).await?;
     let back = match store::size_check(&state.db, c.id).await? {
         Some((sid, _)) if sid == chk => base(&community, &c),
         _ if p3.iter().any(|(id, _)| *id == chk) => {
             format!("{}/recommendation", base(&community, &c))
         }
-        _ if super::lists_read::checks(&state.db, super::lists_read::PRELIMINARY_SUBJECT, c.id)
-            .await?
-            .iter()
-            .any(|(id, _)| *id == chk) =>
+        _ if super::p4_preliminary::read::checks(
+            &state.db,
+            super::p4_preliminary::read::PRELIMINARY_SUBJECT,
+            c.id,
+        )
+        .await?
+        .iter()
+        .any(|(id, _)| *id == chk) =>
         {
             format!("{}/preliminary", base(&community, &c))
         }
-        _ if super::lists_read::checks(&state.db, super::lists_read::CANDIDATE_SUBJECT, c.id)
-            .await?
-            .iter()
-            .any(|(id, _)| *id == chk) =>
+        _ if super::p4_preliminary::read::checks(
+            &state.db,
+            super::p4_preliminary::read::CANDIDATE_SUBJECT,
+            c.id,
+        )
+        .await?
+        .iter()
+        .any(|(id, _)| *id == chk) =>
         {
             format!("{}/candidates", base(&community, &c))
         }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::lists_read as lists;
+use super::p4_preliminary::read as lists;
 use super::store::{self, Nomination, SIZE_SUBJECT, Size};
 use crate::audit::{self, Change};
 use crate::auth::Ctx;
@@ -224,7 +224,7 @@ pub async fn pipeline(db: &Db, c: &Campaign, today: NaiveDate) -> AppResult<Pipe
         blockers.extend(lists::p5_blockers(db, c.id).await?);
     }
     if going("P-6") || going("P-7") {
-        blockers.extend(super::congress_close::blockers(db, c.id).await?);
+        blockers.extend(super::p6_congress::close::blockers(db, c.id).await?);
     }
     Ok(Pipeline {
         size,

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
-use super::rules::{self, AdoptInput, RulesInput};
+use super::r3_rules::write::{self as rules, AdoptInput, RulesInput};
 use super::setup::{
     self, CommitteeInput, OpenInput, PersonInput, RepresentativeInput, SeatsInput, StepDownInput,
 };

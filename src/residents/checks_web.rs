@@ -11,12 +11,12 @@ use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::election_read::{BOX_SUBJECT, ELECTION_SUBJECT, PROXY_SUBJECT, WRITEIN_SUBJECT};
-use super::nominees::NOMINEE_SUBJECT;
-use super::nominees_close::SLATE_SUBJECT;
-use super::rules::ADOPTION_SUBJECT;
+use super::r3_rules::write::ADOPTION_SUBJECT;
+use super::r4_voters::read::{LIST_SUBJECT, VOTER_SUBJECT};
+use super::r5_nominees::close::SLATE_SUBJECT;
+use super::r5_nominees::write::NOMINEE_SUBJECT;
+use super::r7_election::read::{BOX_SUBJECT, ELECTION_SUBJECT, PROXY_SUBJECT, WRITEIN_SUBJECT};
 use super::store::{self, COMMITTEE_SUBJECT, GROUP_SUBJECT, REPRESENTATIVE_SUBJECT, SEATS_SUBJECT};
-use super::voters_read::{LIST_SUBJECT, VOTER_SUBJECT};
 use super::web::base;
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;

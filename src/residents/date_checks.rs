@@ -9,10 +9,10 @@ use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 
-use super::nominees::NOMINEE_SUBJECT;
+use super::r4_voters::mode as voters_mode;
+use super::r4_voters::read::{self as read, LIST_SUBJECT, VOTER_SUBJECT};
+use super::r5_nominees::write::NOMINEE_SUBJECT;
 use super::store::REPRESENTATIVE_SUBJECT;
-use super::voters_mode;
-use super::voters_read::{self as read, LIST_SUBJECT, VOTER_SUBJECT};
 use crate::campaigns::{Campaign, DateChange};
 use crate::checks::{Rerun, rerun, stored_by_subject};
 use crate::communities::Community;

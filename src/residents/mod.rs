@@ -1,59 +1,35 @@
-//! The residents' committee pipeline (SPEC §6), first slice: the seats (C-2), R-1 居民代表
-//! per resident group, R-2 居民选举委员会 (members, chair, alternates, substitutions of members
-//! nominated as candidates) and R-3 选举办法 (the text, its settings and its adoption by the
-//! representatives' meeting), as pages and as JSON API.
-//!
-//! `store` reads; `setup` and `rules` change (each change audited in the community's chain in
-//! its own transaction); `web` and `api` are the faces. R-4 选民登记: `voters_read` reads,
-//! `voters` and `voters_publish` change, `voters_web` is the pages and JSON API, `voters_docs` the
-//! print documents; `voters_mode` applies the adopted voting mode. R-5 候选人提名 and R-6
-//! 宣传介绍: `nominees_read` reads, `nominees`, `nominees_close` and `introductions` change,
-//! `nominees_web` and `nominees_api` are the pages and JSON API, `nominees_docs` the print
-//! documents. R-7 正式投票: `election_read` reads, `election` (meeting, proxies, boxes) and
-//! `election_poll` (participation, polls, write-ins, close) change, `election_web` and
-//! `election_routes` are the faces. R-8 公布结果: `results_read` reads the election's rounds and
-//! the elected, `results` records publication, filing and completion, `results_web` and
-//! `results_docs` are the pages, API and print documents.
+//! The residents' committee pipeline (SPEC §6), one module per step from R-3 on, each with the
+//! same shape (`write` changes, `read` reads, `web`/`api` are the pages and JSON, `docs` the
+//! print documents): `r3_rules` (选举办法 and its adoption), `r4_voters` (选民登记),
+//! `r5_nominees` (候选人提名), `r6_introductions` (宣传介绍), `r7_election` (正式投票),
+//! `r8_results` (公布结果). The first slice — the seats (C-2), R-1 居民代表 and R-2 居民选举委员会
+//! — is still shared by `setup` (changes and the step gates) and `web`/`api` (pages and JSON);
+//! `store` reads what every step shares. Every change is audited in the community's chain in
+//! its own transaction; order, gates and freezes come from the procedure guard (`crate::steps`).
 
 mod api;
 mod checks_web;
 mod date_checks;
-mod election;
-mod election_poll;
-mod election_read;
-mod election_routes;
-mod election_vacancy;
-mod election_web;
-mod introductions;
-mod nominees;
-mod nominees_api;
-mod nominees_close;
-mod nominees_docs;
-pub mod nominees_read;
-mod nominees_web;
-mod results;
-mod results_docs;
-pub mod results_read;
-mod results_web;
-mod rules;
+mod r3_rules;
+mod r4_voters;
+mod r5_nominees;
+mod r6_introductions;
+mod r7_election;
+mod r8_results;
 mod setup;
 mod store;
-mod voters;
-mod voters_docs;
-mod voters_mode;
-mod voters_publish;
-mod voters_read;
-mod voters_web;
 mod web;
 
 /// The residents' election's hooks in the counting room: counting starts only with the
 /// polls closed and a quorum; a round with undecided write-ins is not signed.
 pub const COUNTING_HOOKS: crate::counting::hooks::Hooks = crate::counting::hooks::Hooks {
-    counting_gate: |db, vote| Box::pin(election_read::counting_gate(db, vote)),
-    signoff_blocker: |db, vote, result| Box::pin(election_read::signoff_blocker(db, vote, result)),
+    counting_gate: |db, vote| Box::pin(r7_election::read::counting_gate(db, vote)),
+    signoff_blocker: |db, vote, result| {
+        Box::pin(r7_election::read::signoff_blocker(db, vote, result))
+    },
 };
 pub use date_checks::rerun_date_checks;
-pub use rules::{Overview, overview};
+pub use r3_rules::write::{Overview, overview};
 pub use setup::step_down;
 
 use axum::routing::{get as g, post as p, put as u};
@@ -63,10 +39,10 @@ use crate::routes::{Access, RouteDef, get, post, put};
 /// This module's routes.
 pub fn routes() -> Vec<RouteDef> {
     let mut t = setup_routes();
-    t.extend(voters_web::voters_routes());
-    t.extend(nominees_api::nominees_routes());
-    t.extend(election_routes::election_routes());
-    t.extend(results_web::results_routes());
+    t.extend(r4_voters::web::voters_routes());
+    t.extend(r5_nominees::api::nominees_routes());
+    t.extend(r7_election::routes::election_routes());
+    t.extend(r8_results::web::results_routes());
     t.extend(checks_web::check_routes());
     t
 }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::rules::{self, AdoptInput, Overview, RulesInput};
+use super::r3_rules::write::{self as rules, AdoptInput, Overview, RulesInput};
 use super::setup::{self, CommitteeInput, OpenInput, PersonInput, RepresentativeInput, SeatsInput};
 use super::store::{self, CheckOut, Committee, GroupRow, Rules, SubstitutionRow};
 use crate::auth::Ctx;
