@@ -78,6 +78,8 @@ pub struct Step {
     pub name: &'static str,
     /// Its line of work.
     pub pipeline: Pipeline,
+    /// The module that implements it (`src/party/p6_congress`); empty while it has none yet.
+    pub module: &'static str,
     /// The steps it waits for.
     pub after: &'static [&'static str],
     /// Whether the street may open it before its predecessors close (with a reason).
@@ -101,6 +103,7 @@ pub const STEPS: &[Step] = &[
         code: "S-1.1",
         name: "成立工作机构",
         pipeline: Pipeline::Street,
+        module: "",
         after: &[],
         early: false,
         closer: Street,
@@ -115,6 +118,7 @@ pub const STEPS: &[Step] = &[
         code: "S-1.2",
         name: "制定工作方案",
         pipeline: Pipeline::Street,
+        module: "",
         after: &[],
         early: false,
         closer: Street,
@@ -126,6 +130,7 @@ pub const STEPS: &[Step] = &[
         code: "S-1.3",
         name: "动员部署与宣传",
         pipeline: Pipeline::Street,
+        module: "",
         after: &["S-1.1"],
         early: false,
         closer: Street,
@@ -137,6 +142,7 @@ pub const STEPS: &[Step] = &[
         code: "S-1.4",
         name: "集中培训",
         pipeline: Pipeline::Street,
+        module: "",
         after: &["S-1.1"],
         early: false,
         closer: Street,
@@ -148,6 +154,7 @@ pub const STEPS: &[Step] = &[
         code: "P-1",
         name: "公开推荐",
         pipeline: Party,
+        module: "src/party/p1_nominations",
         after: &[],
         early: false,
         closer: Community,
@@ -162,6 +169,7 @@ pub const STEPS: &[Step] = &[
         code: "P-2",
         name: "资格审查",
         pipeline: Party,
+        module: "src/party/p2_review",
         after: &["P-1"],
         early: true,
         closer: Street,
@@ -171,12 +179,17 @@ pub const STEPS: &[Step] = &[
             cond("publicity_ended", "公示期已满（今天晚于公示结束日）"),
             cond("objections_answered", "公示期间的每项异议均已答复"),
         ],
-        freezes: &["审查结论", "公示日期", "参考日期（年龄计算日）"],
+        freezes: &[
+            "审查结论",
+            "公示日期",
+            "参考日期（年龄计算日，再改须写明理由）",
+        ],
     },
     Step {
         code: "P-3",
         name: "全额定向民主推荐",
         pipeline: Party,
+        module: "src/party/p3_recommendation",
         after: &["P-2"],
         early: true,
         closer: Street,
@@ -195,6 +208,7 @@ pub const STEPS: &[Step] = &[
         code: "P-4",
         name: "确定初步人选并考察公示",
         pipeline: Party,
+        module: "src/party/p4_preliminary",
         after: &["P-3"],
         early: true,
         closer: Street,
@@ -211,6 +225,7 @@ pub const STEPS: &[Step] = &[
         code: "P-5",
         name: "确定候选人预备人选并报批",
         pipeline: Party,
+        module: "src/party/p5_candidates",
         after: &["P-4"],
         early: true,
         closer: Street,
@@ -225,6 +240,7 @@ pub const STEPS: &[Step] = &[
         code: "P-6",
         name: "党员大会选举",
         pipeline: Party,
+        module: "src/party/p6_congress",
         after: &["P-5"],
         early: true,
         closer: Community,
@@ -239,6 +255,7 @@ pub const STEPS: &[Step] = &[
         freezes: &[
             "应到会名册及签到",
             "到会人数规则",
+            "党员大会选举日（再改须写明理由）",
             "已确认的投票（不能再重新开启）",
         ],
     },
@@ -246,6 +263,7 @@ pub const STEPS: &[Step] = &[
         code: "P-7",
         name: "选举结果报批",
         pipeline: Party,
+        module: "src/party/p6_congress",
         after: &["P-6"],
         early: false,
         closer: Street,
@@ -257,6 +275,7 @@ pub const STEPS: &[Step] = &[
         code: "R-1",
         name: "推选居民代表",
         pipeline: Residents,
+        module: "src/residents/setup.rs",
         after: &[],
         early: false,
         closer: Community,
@@ -268,6 +287,7 @@ pub const STEPS: &[Step] = &[
         code: "R-2",
         name: "居民选举委员会",
         pipeline: Residents,
+        module: "src/residents/setup.rs",
         after: &["R-1"],
         early: true,
         closer: Community,
@@ -282,6 +302,7 @@ pub const STEPS: &[Step] = &[
         code: "R-3",
         name: "选举办法",
         pipeline: Residents,
+        module: "src/residents/r3_rules",
         after: &["R-2"],
         early: true,
         closer: Community,
@@ -299,6 +320,7 @@ pub const STEPS: &[Step] = &[
         code: "R-4",
         name: "选民登记",
         pipeline: Residents,
+        module: "src/residents/r4_voters",
         after: &["R-3"],
         early: true,
         closer: Community,
@@ -310,12 +332,13 @@ pub const STEPS: &[Step] = &[
                 "选民名单已公布，距选举日不少于规定天数（默认 20 天）",
             ),
         ],
-        freezes: &["选民登记", "选举日", "投票方式"],
+        freezes: &["选民登记", "选举日（再改须写明理由）", "投票方式"],
     },
     Step {
         code: "R-5",
         name: "候选人提名",
         pipeline: Residents,
+        module: "src/residents/r5_nominees",
         after: &["R-4"],
         early: true,
         closer: Community,
@@ -328,12 +351,17 @@ pub const STEPS: &[Step] = &[
             ),
             cond("rules_adopted", "选举办法已通过"),
         ],
-        freezes: &["提名及审查", "正式候选人名单"],
+        freezes: &[
+            "提名及审查",
+            "正式候选人名单",
+            "参考日期（年龄计算日，再改须写明理由）",
+        ],
     },
     Step {
         code: "R-6",
         name: "宣传介绍",
         pipeline: Residents,
+        module: "src/residents/r6_introductions",
         after: &["R-5"],
         early: true,
         closer: Community,
@@ -345,6 +373,7 @@ pub const STEPS: &[Step] = &[
         code: "R-7",
         name: "正式投票",
         pipeline: Residents,
+        module: "src/residents/r7_election",
         after: &["R-6"],
         early: true,
         closer: Community,
@@ -365,6 +394,7 @@ pub const STEPS: &[Step] = &[
         code: "R-8",
         name: "公布结果",
         pipeline: Residents,
+        module: "src/residents/r8_results",
         after: &["R-7"],
         early: true,
         closer: Community,
@@ -379,6 +409,7 @@ pub const STEPS: &[Step] = &[
         code: "W-1",
         name: "新老班子交接",
         pipeline: WrapUp,
+        module: "",
         after: &["P-7", "R-8"],
         early: false,
         closer: Community,
@@ -393,6 +424,7 @@ pub const STEPS: &[Step] = &[
         code: "W-2",
         name: "健全组织体系",
         pipeline: WrapUp,
+        module: "",
         after: &["P-7", "R-8"],
         early: false,
         closer: Community,
@@ -407,6 +439,7 @@ pub const STEPS: &[Step] = &[
         code: "W-3",
         name: "完善自治章程、居民公约及制度",
         pipeline: WrapUp,
+        module: "",
         after: &["R-8"],
         early: false,
         closer: Community,
@@ -418,6 +451,7 @@ pub const STEPS: &[Step] = &[
         code: "W-4",
         name: "总结验收与归档",
         pipeline: WrapUp,
+        module: "",
         after: &["W-1", "W-2", "W-3"],
         early: false,
         closer: Street,
@@ -433,6 +467,7 @@ pub const STEPS: &[Step] = &[
         code: "D-1",
         name: "换届纪律",
         pipeline: Discipline,
+        module: "",
         after: &[],
         early: false,
         closer: Street,
@@ -541,14 +576,19 @@ pub fn markdown() -> String {
         "\n已完成的步骤只能由街道工作组说明理由后重新开启，且依赖它的后续步骤均未完成；\
          否则须先重新开启这些后续步骤。\n\n\
          ## English\n\n\
-         | step | waits for | street may open early | closed by | record-only | close conditions (ids) |\n\
-         |---|---|---|---|---|---|\n",
+         | step | module | waits for | street may open early | closed by | record-only | close conditions (ids) |\n\
+         |---|---|---|---|---|---|---|\n",
     );
     for s in STEPS {
         let ids: Vec<&str> = s.close.iter().map(|c| c.id).collect();
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
             s.code,
+            if s.module.is_empty() {
+                "— (not built yet)".to_owned()
+            } else {
+                format!("`{}`", s.module)
+            },
             list(s.after),
             if s.early { "yes, with a reason" } else { "no" },
             match s.closer {
@@ -578,6 +618,19 @@ mod tests {
         }
         for s in STEPS {
             assert!(plan_row(s.code).is_some(), "{} is not in the plan", s.code);
+        }
+    }
+
+    #[test]
+    fn every_steps_module_exists_and_every_step_of_both_pipelines_has_one() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for s in STEPS {
+            if matches!(s.pipeline, Pipeline::Party | Pipeline::Residents) {
+                assert!(!s.module.is_empty(), "{} has no module", s.code);
+            }
+            if !s.module.is_empty() {
+                assert!(root.join(s.module).exists(), "{}: {}", s.code, s.module);
+            }
         }
     }
 

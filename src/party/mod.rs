@@ -42,99 +42,10 @@ use crate::routes::{Access, RouteDef, create, get, post, put};
 /// This module's routes.
 pub fn routes() -> Vec<RouteDef> {
     let mut t = first_slice();
-    t.extend(p3_routes());
+    t.extend(p3_recommendation::routes());
     t.extend(p4_preliminary::routes::routes());
     t.extend(p6_congress::api::routes());
     t
-}
-
-/// P-3 and closing P-2: pages, then JSON API.
-fn p3_routes() -> Vec<RouteDef> {
-    use axum::routing as r;
-    use p3_recommendation::web as w;
-    vec![
-        post(
-            "/communities/{code}/campaigns/{campaign}/party/steps/P-2/done",
-            Access::Street,
-            r::post(w::p2_done_post),
-        ),
-        get(
-            "/communities/{code}/campaigns/{campaign}/party/recommendation",
-            Access::Community,
-            r::get(w::recommendation_get),
-        ),
-        post(
-            "/communities/{code}/campaigns/{campaign}/party/recommendation/open",
-            Access::Street,
-            r::post(w::open_post),
-        ),
-        post(
-            "/communities/{code}/campaigns/{campaign}/party/recommendation/meeting",
-            Access::Community,
-            r::post(w::meeting_post),
-        ),
-        post(
-            "/communities/{code}/campaigns/{campaign}/party/recommendation/introductions/{nid}",
-            Access::Community,
-            r::post(w::introduction_post),
-        ),
-        create(
-            "/communities/{code}/campaigns/{campaign}/party/recommendation/forms",
-            Access::Community,
-            r::post(w::form_post),
-        ),
-        post(
-            "/communities/{code}/campaigns/{campaign}/party/recommendation/totals",
-            Access::Community,
-            r::post(w::totals_post),
-        ),
-        get(
-            "/communities/{code}/campaigns/{campaign}/party/recommendation/summary",
-            Access::Community,
-            r::get(w::summary_get),
-        ),
-        // JSON API.
-        post(
-            "/api/v1/campaigns/{campaign}/party/steps/P-2/done",
-            Access::Street,
-            r::post(w::api_p2_done),
-        ),
-        get(
-            "/api/v1/campaigns/{campaign}/party/recommendation",
-            Access::Community,
-            r::get(w::api_get),
-        ),
-        post(
-            "/api/v1/campaigns/{campaign}/party/recommendation/open",
-            Access::Street,
-            r::post(w::api_open),
-        ),
-        put(
-            "/api/v1/campaigns/{campaign}/party/recommendation/meeting",
-            Access::Community,
-            r::put(w::api_meeting),
-        ),
-        put(
-            "/api/v1/campaigns/{campaign}/party/recommendation/introductions/{nid}",
-            Access::Community,
-            r::put(w::api_introduction),
-        ),
-        create(
-            "/api/v1/campaigns/{campaign}/party/recommendation/forms",
-            Access::Community,
-            r::post(w::api_form),
-        ),
-        put(
-            "/api/v1/campaigns/{campaign}/party/recommendation/totals",
-            Access::Community,
-            r::put(w::api_totals),
-        ),
-        get(
-            "/api/v1/campaigns/{campaign}/party/recommendation/summary",
-            Access::Community,
-            r::get(w::api_summary),
-        ),
-    ]
 }
 
 /// The first slice: size, P-1 and P-2.
