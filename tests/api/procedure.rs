@@ -227,3 +227,46 @@ async fn the_voter_list_without_a_date_is_published_today() {
     .await;
     assert!(r.text.contains("2027-05-09"), "{}", r.text);
 }
+
+#[tokio::test]
+async fn a_decision_on_the_voter_list_is_accepted_until_the_vote_exists_and_refused_after() {
+    let app = TestApp::spawn().await;
+    let s = crate::residents_election::setup(&app, &["甲选民", "乙选民"]).await;
+    let decisions = format!("/api/v1/campaigns/{}/residents/voters/decisions", s.c);
+    let body = |person: i64| json!({"person_id": person, "objection": "已迁出本社区", "decision": "remove", "reason": "经核实已迁出"});
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &decisions,
+        body(s.id("甲选民")),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let (_, vote) = crate::residents_election::create(&app, s.c).await;
+    let electorate = format!("select electorate from votes where id = {vote}");
+    let before = app.count(&electorate).await;
+    let r = api(
+        &app,
+        Who::Community,
+        Method::POST,
+        &decisions,
+        body(s.id("乙选民")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(
+        r.text.contains("正式投票已经建立，应到选民人数已随之确定"),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        app.count(&electorate).await,
+        before,
+        "the stored electorate stays"
+    );
+    let removed = app
+        .count("select count(*) from resident_voters where removed = true")
+        .await;
+    assert_eq!(removed, 1, "only the decision before the vote applied");
+}
