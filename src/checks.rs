@@ -355,3 +355,50 @@ async fn api_override(
     let r = override_check(&state, &ctx, id, &f.reason, f.honour.as_deref()).await?;
     Ok(Json(json!({ "record": r, "satisfied": r.satisfied() })))
 }
+
+/// A stored check as every page and the residents' API show it: the sentence with its numbers,
+/// the rule's source, and the street's override or its lapse. The one view of a check.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckView {
+    /// Stored id (for the street's override form).
+    pub id: i64,
+    /// Rule.
+    pub rule: String,
+    /// Passed.
+    pub passed: bool,
+    /// Passed or overridden by the street.
+    pub satisfied: bool,
+    /// The sentence with its numbers.
+    pub message: String,
+    /// The numbers, as text.
+    pub numbers: String,
+    /// The rule's source.
+    pub source: String,
+    /// The street's override reason.
+    pub overridden: Option<String>,
+    /// The override as a sentence (with the honour it rests on, if any).
+    pub override_text: Option<String>,
+    /// An override that lapsed when the outcome changed, as a sentence.
+    pub lapsed: Option<String>,
+}
+
+impl CheckView {
+    /// The view of a stored check.
+    pub fn of(id: i64, r: &CheckRecord) -> CheckView {
+        CheckView {
+            id,
+            rule: r.check.rule.clone(),
+            passed: r.check.passed,
+            satisfied: r.satisfied(),
+            message: r.check.message.clone(),
+            numbers: crate::domain::rules::numbers_text(&r.check.numbers),
+            source: r.check.source.clone(),
+            overridden: r.override_.as_ref().map(|o| o.reason.clone()),
+            override_text: r.override_.as_ref().map(|o| match &o.honour {
+                Some(h) => format!("已由街道工作组批准放宽：{}（荣誉：{h}）", o.reason),
+                None => format!("已由街道工作组批准放宽：{}", o.reason),
+            }),
+            lapsed: r.lapsed.as_deref().map(crate::domain::rules::lapsed_text),
+        }
+    }
+}

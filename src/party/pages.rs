@@ -21,48 +21,13 @@ use super::store::{self, CHANNELS, Nomination, Objection, POSTS, Publicity};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
-use crate::domain::rules::CheckRecord;
 use crate::error::AppResult;
 use crate::scope::CampaignScope;
 use crate::state::AppState;
 use crate::web::Layout;
 pub(super) use crate::web::finish;
 
-/// A check as a page shows it.
-pub struct CheckView {
-    /// Stored id (for the override form).
-    pub id: i64,
-    /// Passed.
-    pub passed: bool,
-    /// The sentence with its numbers.
-    pub message: String,
-    /// The numbers, `name = value`.
-    pub numbers: String,
-    /// The rule's source.
-    pub source: String,
-    /// The override, as a sentence.
-    pub overridden: Option<String>,
-    /// An override that lapsed when the outcome changed, as a sentence.
-    pub lapsed: Option<String>,
-}
-
-impl CheckView {
-    /// The view of a stored check.
-    pub(super) fn of(id: i64, r: &CheckRecord) -> CheckView {
-        CheckView {
-            id,
-            passed: r.check.passed,
-            message: r.check.message.clone(),
-            numbers: crate::domain::rules::numbers_text(&r.check.numbers),
-            source: r.check.source.clone(),
-            overridden: r.override_.as_ref().map(|o| match &o.honour {
-                Some(h) => format!("已由街道工作组批准放宽：{}（荣誉：{h}）", o.reason),
-                None => format!("已由街道工作组批准放宽：{}", o.reason),
-            }),
-            lapsed: r.lapsed.as_deref().map(crate::domain::rules::lapsed_text),
-        }
-    }
-}
+pub use crate::checks::CheckView;
 
 type Ids3 = Path<(String, i64, i64)>;
 

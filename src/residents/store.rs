@@ -9,7 +9,6 @@ use crate::campaigns::Campaign;
 use crate::communities::Community;
 use crate::db::{Db, Q};
 use crate::domain::residents::{CommitteeMember, ElectionRules, Seats};
-use crate::domain::rules::CheckRecord;
 use crate::error::{AppError, AppResult};
 
 /// Rule-check subject of a campaign's seats (C-2).
@@ -31,62 +30,14 @@ pub async fn scope(
     Ok((s.campaign, s.community))
 }
 
-/// A stored check with its id, as the pages and the API show it.
-#[derive(Clone, Debug, Serialize)]
-pub struct CheckOut {
-    /// Stored id (for the street's override).
-    pub id: i64,
-    /// Rule.
-    pub rule: String,
-    /// Passed.
-    pub passed: bool,
-    /// Passed or overridden by the street.
-    pub satisfied: bool,
-    /// The sentence with its numbers.
-    pub message: String,
-    /// The numbers, `name = value`.
-    pub numbers: String,
-    /// The rule's source.
-    pub source: String,
-    /// The street's override reason.
-    pub overridden: Option<String>,
-    /// An override that lapsed when the outcome changed, as a sentence.
-    pub lapsed: Option<String>,
-}
-
-impl CheckOut {
-    fn of(id: i64, r: &CheckRecord) -> CheckOut {
-        CheckOut {
-            id,
-            rule: r.check.rule.clone(),
-            passed: r.check.passed,
-            satisfied: r.satisfied(),
-            message: r.check.message.clone(),
-            numbers: r
-                .check
-                .numbers
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{k} = {}",
-                        v.as_str().map(str::to_string).unwrap_or(v.to_string())
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("，"),
-            source: r.check.source.clone(),
-            overridden: r.override_.as_ref().map(|o| o.reason.clone()),
-            lapsed: r.lapsed.as_deref().map(crate::domain::rules::lapsed_text),
-        }
-    }
-}
+pub use crate::checks::CheckView;
 
 /// The checks stored for a subject.
-pub async fn checks(db: &Db, subject: &str, id: i64) -> AppResult<Vec<CheckOut>> {
+pub async fn checks(db: &Db, subject: &str, id: i64) -> AppResult<Vec<CheckView>> {
     Ok(crate::checks::of(db, subject, id)
         .await?
         .iter()
-        .map(|(id, r)| CheckOut::of(*id, r))
+        .map(|(id, r)| CheckView::of(*id, r))
         .collect())
 }
 
@@ -134,7 +85,7 @@ pub struct GroupRow {
     /// Representatives.
     pub representatives: Vec<Representative>,
     /// The 2–3 check, once stored.
-    pub check: Option<CheckOut>,
+    pub check: Option<CheckView>,
 }
 
 impl GroupRow {

@@ -15,7 +15,7 @@ use tower_sessions::Session;
 
 use super::r3_rules::write::{self as rules, AdoptInput, Overview, RulesInput};
 use super::setup::{self, CommitteeInput, OpenInput, PersonInput, RepresentativeInput, SeatsInput};
-use super::store::{self, CheckOut, Committee, GroupRow, Rules, SubstitutionRow};
+use super::store::{self, CheckView, Committee, GroupRow, Rules, SubstitutionRow};
 use crate::auth::Ctx;
 use crate::campaigns::Campaign;
 use crate::communities::Community;
@@ -245,7 +245,7 @@ pub struct CommitteePage {
     done: bool,
     k: Committee,
     subs: Vec<SubstitutionRow>,
-    checks: Vec<CheckOut>,
+    checks: Vec<CheckView>,
     people: Vec<PersonOpt>,
     proposed: Option<i64>,
     street: bool,
@@ -394,7 +394,7 @@ pub struct RulesPage {
     modes: Vec<(&'static str, &'static str)>,
     /// (field name, post, checked) of the 等额 checkboxes.
     uncontested: Vec<(String, &'static str, bool)>,
-    checks: Vec<CheckOut>,
+    checks: Vec<CheckView>,
     street: bool,
 }
 

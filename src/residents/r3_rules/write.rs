@@ -14,7 +14,7 @@ use crate::domain::residents::{ElectionRules, Seats, check_adoption};
 use crate::domain::rules::RuleCheck;
 use crate::error::{AppError, AppResult};
 use crate::residents::setup::require_open;
-use crate::residents::store::{self, CheckOut, GroupRow, SEATS_SUBJECT};
+use crate::residents::store::{self, CheckView, GroupRow, SEATS_SUBJECT};
 use crate::state::AppState;
 
 /// Rule-check subject of the rules' adoption, id = the campaign.
@@ -189,7 +189,7 @@ pub struct Overview {
     /// Whether seats were set.
     pub seats_set: bool,
     /// The seats' check.
-    pub seats_check: Option<CheckOut>,
+    pub seats_check: Option<CheckView>,
     /// Sentences naming what blocks the next step.
     pub blockers: Vec<String>,
 }

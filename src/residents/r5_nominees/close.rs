@@ -15,7 +15,7 @@ use crate::domain::rules::RuleCheck;
 use crate::error::{AppError, AppResult};
 use crate::residents::r5_nominees::read::{self as read, Nominee};
 use crate::residents::setup::{mark_done, require_open};
-use crate::residents::store::{self, CheckOut};
+use crate::residents::store::{self, CheckView};
 use crate::state::AppState;
 
 /// Rule-check subject of the slate of official candidates, id = the campaign.
@@ -53,7 +53,7 @@ pub fn slate(rules: &ElectionRules, official: &[Nominee]) -> Vec<RuleCheck> {
 }
 
 /// The slate's stored checks.
-pub async fn stored(db: &Db, c: &Campaign) -> AppResult<Vec<CheckOut>> {
+pub async fn stored(db: &Db, c: &Campaign) -> AppResult<Vec<CheckView>> {
     store::checks(db, SLATE_SUBJECT, c.id).await
 }
 

@@ -24,7 +24,7 @@ use crate::residents::r5_nominees::write::{
 use crate::residents::r6_introductions::write::{
     self as introductions, IntroductionInput, Profile,
 };
-use crate::residents::store::{self, CheckOut};
+use crate::residents::store::{self, CheckView};
 use crate::residents::web::{PersonOpt, people};
 use crate::scope::CampaignScope;
 use crate::state::AppState;
@@ -45,7 +45,7 @@ pub struct NomineeRow {
     /// The nominee.
     pub n: Nominee,
     /// The stored C-3/C-4 checks.
-    pub checks: Vec<CheckOut>,
+    pub checks: Vec<CheckView>,
     /// The four reviews' check.
     pub reviews: RuleCheck,
     /// The next review due (stored form), if any.
@@ -98,7 +98,7 @@ pub struct NomineesPage {
     rules_adopted: bool,
     groups: Vec<PostGroup>,
     preview: Vec<RuleCheck>,
-    slate_checks: Vec<CheckOut>,
+    slate_checks: Vec<CheckView>,
     people: Vec<PersonOpt>,
     channels: Vec<(&'static str, &'static str)>,
     street: bool,

@@ -17,7 +17,7 @@ use crate::domain::residents::{ElectionRules, ParticipationChannel};
 use crate::domain::tally::{Status, TallyResult};
 use crate::error::{AppError, AppResult};
 use crate::residents::r4_voters::read::{self as voters_read, Voter};
-use crate::residents::store::{self, CheckOut};
+use crate::residents::store::{self, CheckView};
 
 /// Rule-check subject of the election (the quorum), id = the campaign.
 pub const ELECTION_SUBJECT: &str = "resident_election";
@@ -193,7 +193,7 @@ pub fn counts(rows: &[ParticipationRow]) -> (Vec<(&'static str, usize)>, usize) 
 }
 
 /// The quorum check stored when the polls closed; `None` while they are open.
-pub async fn quorum(db: &Db, campaign_id: i64) -> AppResult<Option<CheckOut>> {
+pub async fn quorum(db: &Db, campaign_id: i64) -> AppResult<Option<CheckView>> {
     Ok(store::checks(db, ELECTION_SUBJECT, campaign_id)
         .await?
         .into_iter()

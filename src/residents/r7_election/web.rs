@@ -28,7 +28,7 @@ use crate::residents::r7_election::read::{
 };
 use crate::residents::r7_election::vacancy::Vacancy;
 use crate::residents::r7_election::write::{self as election, BoxInput, ElectionInput, ProxyInput};
-use crate::residents::store::{self, CheckOut};
+use crate::residents::store::{self, CheckView};
 use crate::state::AppState;
 use crate::web::Layout;
 use crate::web::finish;
@@ -69,7 +69,7 @@ pub struct State7 {
     /// Participation in total.
     pub present: usize,
     /// The quorum check, once the polls are closed.
-    pub quorum: Option<CheckOut>,
+    pub quorum: Option<CheckView>,
     /// The rounds and what remains.
     pub stage: Option<Stage>,
     /// Write-in winners who are not voters.
