@@ -222,16 +222,6 @@ pub fn frozen(code: &str) -> String {
     }
 }
 
-/// 409 unless step `code` has started (its predecessors closed, or opened early); a closed step
-/// passes. For reads and for writes that a closed step still allows (its documents).
-pub async fn require_started(db: &Db, c: &Campaign, code: &str) -> AppResult<()> {
-    let p = Progress::load(db, c.id).await?;
-    if p.closed(code) {
-        return Ok(());
-    }
-    p.check_write(code, "")
-}
-
 /// Closes step `code` in `tx` and audits it with `after` (what its close conditions found).
 /// Refused when the step is already closed or has not started: the caller checked its own
 /// close conditions.

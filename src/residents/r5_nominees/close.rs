@@ -66,7 +66,6 @@ pub async fn finish_r5(
     community: &Community,
 ) -> AppResult<Vec<RuleCheck>> {
     require_open(state, c, "R-5").await?;
-    crate::residents::r5_nominees::write::require_r5_unfinished(&state.db, c).await?;
     let official = read::official(&state.db, c.id).await?;
     let rules = slate_rules(&state.db, c).await?;
     let checks = slate(&rules, &official);

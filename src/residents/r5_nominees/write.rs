@@ -31,16 +31,6 @@ use crate::state::AppState;
 /// Rule-check subject of a nominee's C-3/C-4 checks, id = the nominee.
 pub const NOMINEE_SUBJECT: &str = "resident_nominee";
 
-/// 409 once R-5 is closed: the nominations and reviews are then final.
-pub(crate) async fn require_r5_unfinished(db: &Db, c: &Campaign) -> AppResult<()> {
-    if store::step_done(db, c.id, "R-5").await? {
-        return Err(AppError::conflict(
-            "候选人提名（R-5）已完成，提名和审查不能再更改。",
-        ));
-    }
-    Ok(())
-}
-
 /// A nomination: the person, the post, the channel and who nominated.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct NominateInput {
@@ -119,7 +109,6 @@ pub async fn nominate(
     f: &NominateInput,
 ) -> AppResult<Nominated> {
     require_open(state, c, "R-5").await?;
-    require_r5_unfinished(&state.db, c).await?;
     let post = Post::parse(&f.post)
         .ok_or_else(|| AppError::invalid("职位", "职位应为主任、副主任或委员"))?;
     let channel = NominationChannel::parse(&f.channel).ok_or_else(|| {
@@ -249,7 +238,6 @@ pub async fn withdraw(
 ) -> AppResult<Nominee> {
     let n = read::nominee(&state.db, c.id, nid).await?;
     require_open(state, c, "R-5").await?;
-    require_r5_unfinished(&state.db, c).await?;
     let reason = f.reason.trim();
     if reason.is_empty() {
         return Err(AppError::invalid("理由", "退出提名必须写明理由"));
@@ -305,7 +293,6 @@ pub async fn review(
 ) -> AppResult<(Nominee, RuleCheck)> {
     let n = read::nominee(&state.db, c.id, nid).await?;
     require_open(state, c, "R-5").await?;
-    require_r5_unfinished(&state.db, c).await?;
     let review = Review::parse(&f.review).ok_or_else(|| {
         AppError::invalid(
             "审查",

@@ -17,7 +17,6 @@ use crate::domain::rules::age_on;
 use crate::error::{AppError, AppResult};
 use crate::residents::r5_nominees::read::{self as read, Nominee};
 use crate::residents::setup::{mark_done, require_open};
-use crate::residents::store;
 use crate::state::AppState;
 
 /// The longest introduction or statement, in characters.
@@ -105,11 +104,6 @@ pub async fn set_introduction(
 ) -> AppResult<Nominee> {
     let n = read::nominee(&state.db, c.id, nid).await?;
     require_open(state, c, "R-6").await?;
-    if store::step_done(&state.db, c.id, "R-6").await? {
-        return Err(AppError::conflict(
-            "宣传介绍（R-6）已完成，简介和竞职承诺不能再修改。",
-        ));
-    }
     let (intro, statement) = (f.introduction.trim(), f.statement.trim());
     if intro.is_empty() {
         return Err(AppError::invalid("简介", "简介不能为空"));
@@ -166,9 +160,6 @@ pub async fn finish_r6(
     community: &Community,
 ) -> AppResult<usize> {
     require_open(state, c, "R-6").await?;
-    if store::step_done(&state.db, c.id, "R-6").await? {
-        return Err(AppError::conflict("宣传介绍（R-6）已完成。"));
-    }
     let official = read::official(&state.db, c.id).await?;
     if official.is_empty() {
         return Err(AppError::conflict(

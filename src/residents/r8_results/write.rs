@@ -45,9 +45,6 @@ fn date(field: &str, s: &str) -> AppResult<NaiveDate> {
 /// 409 unless R-8 is open, not yet done, and R-7 recorded the elected.
 async fn require_changeable(state: &AppState, c: &Campaign) -> AppResult<()> {
     require_open(state, c, "R-8").await?;
-    if crate::residents::store::step_done(&state.db, c.id, "R-8").await? {
-        return Err(AppError::conflict("公布结果（R-8）已完成，不能再修改。"));
-    }
     if read::elected(&state.db, c.id).await?.is_empty() {
         return Err(AppError::conflict(
             "尚无当选人：正式投票（R-7）结束后才能公布选举结果。",
