@@ -40,6 +40,9 @@ pub enum AppError {
     /// Login throttled, with a Chinese message saying when to retry.
     #[error("throttled: {0}")]
     Throttled(String),
+    /// The request body is over its limit, with a Chinese message naming the limit.
+    #[error("too large: {0}")]
+    TooLarge(String),
     /// Database failure.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
@@ -82,6 +85,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Db(_) | AppError::Migrate(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -99,6 +103,7 @@ impl AppError {
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::Throttled(_) => "throttled",
+            AppError::TooLarge(_) => "too_large",
             AppError::Db(_) | AppError::Migrate(_) | AppError::Internal(_) => "internal",
         }
     }
@@ -110,7 +115,10 @@ impl AppError {
             AppError::Forbidden => "您的角色无权访问此页面。".into(),
             AppError::Csrf => "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。".into(),
             AppError::NotFound => "未找到该页面或资源。".into(),
-            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::Throttled(m) => m.clone(),
+            AppError::BadRequest(m)
+            | AppError::Conflict(m)
+            | AppError::Throttled(m)
+            | AppError::TooLarge(m) => m.clone(),
             AppError::Validation(errs) => errs
                 .iter()
                 .map(|e| {

@@ -16,8 +16,28 @@ use crate::error::AppError;
 use crate::routes::Access;
 use crate::state::AppState;
 
-/// Limit for buffered request bodies (imports included).
-pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// Limit for uploads (`multipart/form-data`: the people import, attachments).
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+/// Limit for every other body (JSON, forms).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// The longest text of an ordinary field (names, numbers, places, reasons), in characters;
+/// domain types set tighter limits of their own.
+pub const TEXT_MAX: usize = 500;
+/// The longest text of a field that holds prose (a statement, a notice, a list of names).
+pub const PROSE_MAX: usize = 20_000;
+/// The fields that hold prose, in forms and JSON alike.
+pub const PROSE_FIELDS: [&str; 10] = [
+    "backers",
+    "body",
+    "candidates",
+    "inspection",
+    "introduction",
+    "presentation",
+    "secretary_statement",
+    "statement",
+    "text",
+    "notes",
+];
 
 /// What the guard knows about the route it stands in front of.
 #[derive(Debug)]
@@ -32,6 +52,8 @@ pub struct RouteMeta {
     pub creates: bool,
     /// `METHOD /path` for idempotency records and logs.
     pub route: String,
+    /// Changes state (its body is read, within limits, and checked here).
+    pub changes_state: bool,
 }
 
 /// The guard middleware.
@@ -140,12 +162,13 @@ async fn check(
         }
     }
     let mut form_fields = Vec::new();
-    if meta.csrf || meta.creates {
+    let mut body_bytes = Bytes::new();
+    if meta.csrf || meta.creates || meta.changes_state {
         let (parts, body) = req.into_parts();
-        let bytes = axum::body::to_bytes(body, BODY_LIMIT)
-            .await
-            .map_err(|_| AppError::bad_request("请求内容过大。"))?;
+        let bytes = read_body(&parts.headers, body).await?;
+        check_text_lengths(&parts.headers, &bytes)?;
         form_fields = form_fields_of(&parts.headers, &bytes).await;
+        body_bytes = bytes.clone();
         req = Request::from_parts(parts, Body::from(bytes));
     }
     if meta.csrf {
@@ -183,7 +206,14 @@ async fn check(
             .filter(|k| !k.trim().is_empty() && k.len() <= 200);
         match key {
             Some(k) => {
-                req.extensions_mut().insert(crate::idempotency::Key(k));
+                let path = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default();
+                let key =
+                    crate::idempotency::Key::bind(k, req.method().as_str(), &path, &body_bytes);
+                req.extensions_mut().insert(key);
             }
             None => {
                 return Err(AppError::bad_request(
@@ -218,6 +248,106 @@ async fn meeting_of(
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let row: Option<(i64, i64)> = crate::db::Q::new(sql).bind(id).optional(&state.db).await?;
     row.map(Some).ok_or(AppError::NotFound)
+}
+
+/// Reads a request body within its limit: [`UPLOAD_LIMIT`] for uploads, [`BODY_LIMIT`] for
+/// anything else. A declared length over the limit is refused before reading; a body that
+/// turns out longer is cut off at the limit. Either way the answer is 413 in Chinese.
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, AppError> {
+    let upload = content_type(headers).starts_with("multipart/form-data");
+    let limit = if upload { UPLOAD_LIMIT } else { BODY_LIMIT };
+    let too_large = || {
+        AppError::TooLarge(if upload {
+            format!("上传的文件过大：上限为 {} MB。", limit / 1024 / 1024)
+        } else {
+            format!("提交的内容过大：上限为 {} MB。", limit / 1024 / 1024)
+        })
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())
+}
+
+fn content_type(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// Refuses a form or JSON body with a text longer than its field may hold ([`TEXT_MAX`], or
+/// [`PROSE_MAX`] for [`PROSE_FIELDS`]), naming the field. The backstop behind the domain
+/// types' own limits: no field of any route stores more.
+fn check_text_lengths(headers: &HeaderMap, bytes: &Bytes) -> Result<(), AppError> {
+    let ct = content_type(headers);
+    let check = |name: &str, value: &str| -> Result<(), AppError> {
+        let max = if PROSE_FIELDS.contains(&name) {
+            PROSE_MAX
+        } else {
+            TEXT_MAX
+        };
+        // Cheap first: a text of at most `max` bytes has at most `max` characters.
+        if value.len() > max && value.chars().count() > max {
+            return Err(AppError::invalid(
+                &field_label(name),
+                format!("过长（最多 {max} 字）"),
+            ));
+        }
+        Ok(())
+    };
+    if ct.starts_with("application/x-www-form-urlencoded") {
+        for (k, v) in form_urlencoded::parse(bytes) {
+            check(&k, &v)?;
+        }
+    } else if ct.starts_with("application/json")
+        && let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes)
+    {
+        walk_json("", &v, &check)?;
+    }
+    Ok(())
+}
+
+fn walk_json(
+    name: &str,
+    v: &serde_json::Value,
+    check: &dyn Fn(&str, &str) -> Result<(), AppError>,
+) -> Result<(), AppError> {
+    match v {
+        serde_json::Value::String(s) => check(name, s),
+        serde_json::Value::Array(a) => a.iter().try_for_each(|x| walk_json(name, x, check)),
+        serde_json::Value::Object(o) => o.iter().try_for_each(|(k, x)| walk_json(k, x, check)),
+        _ => Ok(()),
+    }
+}
+
+/// A field's name as a person reads it in an error: the known ones in Chinese.
+fn field_label(name: &str) -> String {
+    const LABELS: [(&str, &str); 12] = [
+        ("name", "姓名"),
+        ("username", "用户名"),
+        ("display_name", "显示名称"),
+        ("title", "标题"),
+        ("reason", "理由"),
+        ("place", "地点"),
+        ("address", "地址"),
+        ("phone", "联系电话"),
+        ("household_no", "户号"),
+        ("ethnicity", "民族"),
+        ("resident_group", "居民小组"),
+        ("party_org_name", "党组织名称"),
+    ];
+    LABELS
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, l)| (*l).to_string())
+        .unwrap_or_else(|| "提交的内容".into())
 }
 
 /// The small text fields of a form body (urlencoded or multipart), for `_csrf` and `_idem`.

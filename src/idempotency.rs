@@ -1,6 +1,12 @@
 //! Idempotency of creates: the first response to a key is stored and replayed for repeats, so
 //! a refresh, a double click or a client retry creates one record.
+//!
+//! The key is claimed inside the create's own first transaction (see [`claim_in`]), so the claim
+//! and the write commit together or not at all; the answer is stored right after. A key is
+//! bound to the method, the concrete path and a hash of the body: the same key with another
+//! request is refused (422), never answered with the first one's result.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -9,23 +15,113 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{SubsecRound, Utc};
+use sha2::{Digest, Sha256};
 
 use crate::auth::Ctx;
-use crate::db::{Q, is_unique_violation};
+use crate::db::{Q, Tx, is_unique_violation};
 use crate::error::AppError;
 use crate::guard::RouteMeta;
 use crate::state::AppState;
 
-/// The key sent with a create.
+/// The key sent with a create, with what it is bound to.
 #[derive(Clone, Debug)]
-pub struct Key(pub String);
+pub struct Key {
+    /// The client's key.
+    pub key: String,
+    /// The concrete path (with its query).
+    pub path: String,
+    /// SHA-256 (hex) of the method, the path and the body: a key reused with anything else
+    /// is refused.
+    pub request_hash: String,
+}
+
+impl Key {
+    /// Binds `key` to this request.
+    pub fn bind(key: String, method: &str, path: &str, body: &[u8]) -> Key {
+        let mut h = Sha256::new();
+        h.update(method.as_bytes());
+        h.update(b" ");
+        h.update(path.as_bytes());
+        h.update(b"\n");
+        h.update(body);
+        Key {
+            key,
+            path: path.to_string(),
+            request_hash: hex::encode(h.finalize()),
+        }
+    }
+}
+
+/// How long a repeat waits for the first request's answer (a double click) before saying the
+/// answer was lost.
+const WAIT: Duration = Duration::from_secs(5);
 
 #[derive(sqlx::FromRow)]
 struct Stored {
     route: String,
+    path: Option<String>,
+    request_hash: Option<String>,
     status: Option<i64>,
     location: Option<String>,
     body: Option<String>,
+}
+
+/// The create running under a key on this task: its first transaction writes the claim.
+struct Pending {
+    owner: String,
+    key: Key,
+    route: String,
+    claim: Mutex<Claim>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Claim {
+    /// No transaction yet.
+    Open,
+    /// Written in a transaction of this request (committed with its write, or rolled back
+    /// with it).
+    Written,
+    /// Another request holds the key: this one's answer is that one's.
+    Taken,
+}
+
+tokio::task_local! {
+    static PENDING: Arc<Pending>;
+}
+
+/// Called by [`crate::db::Db::begin`]: when a create with a key runs on this task, its first
+/// transaction begins by writing the key's claim. The claim, the create's writes and (on
+/// success) the answer thus stand or fall together: a crash before the commit leaves no key,
+/// so a retry simply runs again; a second request with the key finds it taken and replays.
+pub(crate) async fn claim_in(tx: &mut Tx) -> Result<(), AppError> {
+    let Ok(p) = PENDING.try_with(Arc::clone) else {
+        return Ok(());
+    };
+    if *p.claim.lock().expect("claim lock") != Claim::Open {
+        return Ok(());
+    }
+    let claimed = Q::new(
+        "insert into idempotency_keys (owner, key, route, path, request_hash, created_at) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&p.owner)
+    .bind(&p.key.key)
+    .bind(&p.route)
+    .bind(&p.key.path)
+    .bind(&p.key.request_hash)
+    .bind(Utc::now().trunc_subsecs(6))
+    .try_execute(&mut *tx)
+    .await;
+    match claimed {
+        Ok(_) => {
+            *p.claim.lock().expect("claim lock") = Claim::Written;
+            Ok(())
+        }
+        Err(e) if is_unique_violation(&e) => {
+            *p.claim.lock().expect("claim lock") = Claim::Taken;
+            Err(AppError::conflict("同一请求已提交过。"))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Runs the create once per key and replays its response afterwards.
@@ -53,28 +149,26 @@ async fn run_inner(
         .extensions()
         .get::<Key>()
         .cloned()
-        .ok_or_else(|| AppError::internal("no key"))?
-        .0;
+        .ok_or_else(|| AppError::internal("no key"))?;
     let owner = ctx
         .user
         .as_ref()
         .map(|u| format!("user:{}", u.id))
         .unwrap_or_else(|| "anonymous".into());
-    let claimed = Q::new(
-        "insert into idempotency_keys (owner, key, route, created_at) values ($1, $2, $3, $4)",
-    )
-    .bind(&owner)
-    .bind(&key)
-    .bind(&meta.route)
-    .bind(Utc::now().trunc_subsecs(6))
-    .try_execute(&state.db)
-    .await;
-    match claimed {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => return replay(state, meta, &owner, &key).await,
-        Err(e) => return Err(e.into()),
+    if stored(state, &owner, &key.key).await?.is_some() {
+        return replay(state, meta, &owner, &key).await;
     }
-    let resp = next.run(req).await;
+    let pending = Arc::new(Pending {
+        owner: owner.clone(),
+        key: key.clone(),
+        route: meta.route.clone(),
+        claim: Mutex::new(Claim::Open),
+    });
+    let resp = PENDING.scope(Arc::clone(&pending), next.run(req)).await;
+    let claim = *pending.claim.lock().expect("claim lock");
+    if claim == Claim::Taken {
+        return replay(state, meta, &owner, &key).await;
+    }
     let status = resp.status();
     if status.is_success() || status.is_redirection() {
         let location = resp
@@ -83,50 +177,77 @@ async fn run_inner(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let (parts, body) = resp.into_parts();
-        let bytes = axum::body::to_bytes(body, 4 * 1024 * 1024)
+        // The whole answer, however long: it is this server's own, and a replay must be it.
+        let bytes = axum::body::to_bytes(body, usize::MAX)
             .await
-            .unwrap_or_default();
+            .map_err(|e| AppError::internal(format!("answer body: {e}")))?;
         let text = if meta.api { Some(redact(&bytes)) } else { None };
-        Q::new("update idempotency_keys set status = $1, location = $2, body = $3 where owner = $4 and key = $5")
-            .bind(status.as_u16() as i64)
-            .bind(location)
-            .bind(text)
+        let code = status.as_u16() as i64;
+        let updated = Q::new("update idempotency_keys set status = $1, location = $2, body = $3 where owner = $4 and key = $5")
+            .bind(code)
+            .bind(location.clone())
+            .bind(text.clone())
             .bind(&owner)
-            .bind(&key)
+            .bind(&key.key)
             .execute(&state.db)
             .await?;
+        if updated == 0 {
+            // The create wrote nothing in a transaction of its own: record the key now.
+            Q::new("insert into idempotency_keys (owner, key, route, path, request_hash, status, location, body, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (owner, key) do nothing")
+                .bind(&owner)
+                .bind(&key.key)
+                .bind(&meta.route)
+                .bind(&key.path)
+                .bind(&key.request_hash)
+                .bind(code)
+                .bind(location)
+                .bind(text)
+                .bind(Utc::now().trunc_subsecs(6))
+                .execute(&state.db)
+                .await?;
+        }
         Ok(Response::from_parts(parts, Body::from(bytes)))
     } else {
-        // A failed attempt does not use up the key: the client may correct and retry.
-        Q::new("delete from idempotency_keys where owner = $1 and key = $2")
+        // A failed attempt does not use up the key: the client may correct and retry. (Its
+        // transaction, claim included, was rolled back; this clears a claim committed by an
+        // earlier transaction of the same request.)
+        Q::new("delete from idempotency_keys where owner = $1 and key = $2 and status is null")
             .bind(&owner)
-            .bind(&key)
+            .bind(&key.key)
             .execute(&state.db)
             .await?;
         Ok(resp)
     }
 }
 
+async fn stored(state: &AppState, owner: &str, key: &str) -> Result<Option<Stored>, AppError> {
+    Q::new("select route, path, request_hash, status, location, body from idempotency_keys where owner = $1 and key = $2")
+        .bind(owner)
+        .bind(key)
+        .optional(&state.db)
+        .await
+}
+
 async fn replay(
     state: &AppState,
     meta: &RouteMeta,
     owner: &str,
-    key: &str,
+    key: &Key,
 ) -> Result<Response, AppError> {
-    // The first request may still be running (a double click): wait for its answer.
-    for _ in 0..200 {
-        let stored: Option<Stored> = Q::new("select route, status, location, body from idempotency_keys where owner = $1 and key = $2")
-            .bind(owner)
-            .bind(key)
-            .optional(&state.db)
-            .await?;
-        let Some(s) = stored else {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let Some(s) = stored(state, owner, &key.key).await? else {
             return Err(AppError::conflict("同一请求的前一次提交失败，请重新提交。"));
         };
-        if s.route != meta.route {
+        let same = s.route == meta.route
+            && s.path.as_deref().is_none_or(|p| p == key.path)
+            && s.request_hash
+                .as_deref()
+                .is_none_or(|h| h == key.request_hash);
+        if !same {
             return Err(AppError::invalid(
-                "Idempotency-Key",
-                "该幂等键已用于另一操作。",
+                "幂等键",
+                "该幂等键已用于另一次提交（地址或内容不同）；新的提交请使用新的幂等键。",
             ));
         }
         if let Some(code) = s.status {
@@ -147,9 +268,15 @@ async fn replay(
             );
             return Ok(resp);
         }
+        // The first request's write is committed and its answer follows within moments (a
+        // double click); an answer still missing after the wait was lost with a crash.
+        if tokio::time::Instant::now() >= deadline {
+            return Err(AppError::conflict(
+                "此前的同一提交已经保存，但当时的应答未能送达；请刷新页面查看结果，不要重复提交。",
+            ));
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Err(AppError::conflict("同一请求仍在处理中，请稍后刷新。"))
 }
 
 /// The body kept for replays: a password shown once is never stored in clear, so a replay

@@ -88,7 +88,7 @@ pub async fn build_router(state: AppState) -> Result<Router, AppError> {
             ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
         )
         .fallback(pages::not_found)
-        .layer(axum::extract::DefaultBodyLimit::max(guard::BODY_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::max(guard::UPLOAD_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             pages::render_errors,

@@ -155,6 +155,7 @@ pub fn build(state: &AppState) -> Router<AppState> {
             csrf: def.needs_csrf(),
             creates: def.creates,
             route: format!("{} {}", def.method, def.path),
+            changes_state: def.changes_state(),
         };
         let layer = axum::middleware::from_fn_with_state(
             (state.clone(), std::sync::Arc::new(meta)),

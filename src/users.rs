@@ -82,8 +82,7 @@ pub const CAPABILITIES: [(&str, &str); 6] = [
     ("election_committee", "居民选举委员会成员"),
 ];
 
-const USER_COLS: &str =
-    "id, username, display_name, password_hash, role, community_id, person_id, disabled";
+use crate::auth::USER_COLUMNS as USER_COLS;
 
 /// Input for a new user.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -126,7 +125,7 @@ pub async fn create_user(
         let p = auth::random_password();
         (p.clone(), Some(p))
     } else {
-        auth::check_new_password(&input.password)?;
+        auth::check_new_password(&input.password, &username)?;
         (input.password.clone(), None)
     };
     let hash = auth::hash_password(&password, cost).await?;
@@ -205,10 +204,10 @@ pub async fn ensure_admin(
 
 /// Sets a user's password by name (command line).
 pub async fn set_password_by_name(state: &AppState, name: &str, password: &str) -> AppResult<()> {
-    auth::check_new_password(password)?;
     let user = auth::by_name(&state.db, name)
         .await?
         .ok_or_else(|| AppError::invalid("用户名", format!("“{name}”不存在")))?;
+    auth::check_new_password(password, name)?;
     auth::set_password(state, &Actor::system(), user.id, password).await
 }
 
@@ -281,7 +280,11 @@ async fn update_user(state: &AppState, ctx: &Ctx, id: i64, u: &UserUpdate) -> Ap
         .map(|s| s.trim().to_string())
         .unwrap_or(before.display_name.clone());
     let mut tx = state.db.begin().await?;
-    Q::new("update users set display_name = $1, role = $2, community_id = $3, disabled = $4, person_id = $5, updated_at = $6 where id = $7")
+    // Disabling, or a new role or community, ends the user's sessions: what they were opened
+    // for no longer holds, and re-enabling does not revive them.
+    let ends_sessions =
+        (disabled && !before.disabled) || role != before.role() || community != before.community_id;
+    Q::new("update users set display_name = $1, role = $2, community_id = $3, disabled = $4, person_id = $5, updated_at = $6, session_epoch = session_epoch + $8 where id = $7")
         .bind(display)
         .bind(role.as_str())
         .bind(community)
@@ -289,6 +292,7 @@ async fn update_user(state: &AppState, ctx: &Ctx, id: i64, u: &UserUpdate) -> Ap
         .bind(person_id)
         .bind(crate::now())
         .bind(id)
+        .bind(i64::from(ends_sessions))
         .execute(&mut tx)
         .await?;
     let after: User = Q::new(format!("select {USER_COLS} from users where id = $1"))

@@ -11,7 +11,8 @@ pub use password::{
     verify as verify_password,
 };
 pub use store::Store;
-pub use user::{Ctx, Role, User, by_id, by_name};
+pub use throttle::{clear as clear_lock, is_locked};
+pub use user::{Ctx, Role, USER_COLUMNS, User, by_id, by_name};
 
 use std::net::SocketAddr;
 
@@ -36,6 +37,8 @@ use crate::web::{self, Layout};
 pub const UID_KEY: &str = "uid";
 /// Session key of the CSRF token.
 pub const CSRF_KEY: &str = "csrf";
+/// Session key of the user's session epoch at login (see [`User::session_epoch`]).
+pub const EPOCH_KEY: &str = "epoch";
 
 /// This module's routes.
 pub fn routes() -> Vec<RouteDef> {
@@ -58,8 +61,20 @@ pub async fn session_user(state: &AppState, session: &Session) -> Result<Option<
     let Some(uid) = session.get::<i64>(UID_KEY).await.ok().flatten() else {
         return Ok(None);
     };
-    touch(session).await;
-    Ok(by_id(&state.db, uid).await?.filter(|u| !u.disabled))
+    let epoch = session.get::<i64>(EPOCH_KEY).await.ok().flatten();
+    let user = by_id(&state.db, uid).await?;
+    match user {
+        Some(u) if !u.disabled && epoch == Some(u.session_epoch) => {
+            touch(session).await;
+            Ok(Some(u))
+        }
+        // Disabled, or the password changed since this session began: it ends here, and
+        // re-enabling the account does not bring it back.
+        _ => {
+            let _ = session.flush().await;
+            Ok(None)
+        }
+    }
 }
 
 /// Where the minute of the session's last stored activity is kept.
@@ -99,8 +114,14 @@ struct NextQuery {
     next: String,
 }
 
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") {
+/// Where to go after login: a path of this site only. Browsers read `/\host` and `/<tab>/host`
+/// as `//host`, another site, so a backslash or any control character anywhere refuses it.
+pub(crate) fn safe_next(next: &str) -> String {
+    let same_site = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.chars().any(|c| c == '\\' || c.is_control())
+        && next.len() <= 2000;
+    if same_site {
         next.to_string()
     } else {
         "/".into()
@@ -174,7 +195,7 @@ async fn authenticate(
     password: &str,
     addr: &str,
 ) -> AppResult<(User, String)> {
-    throttle::check(state, username, addr).await?;
+    let attempt = throttle::claim(state, username, addr).await?;
     let user = by_name(&state.db, username).await?;
     // Verify against a stand-in hash of the configured cost when the user is unknown, so
     // timing does not reveal names.
@@ -185,11 +206,10 @@ async fn authenticate(
     let ok = verify_password(password, &stored).await;
     let user = match user {
         Some(u) if ok && !u.disabled => u,
-        _ => {
-            throttle::record_failure(&state.db, username, addr).await?;
-            return Err(AppError::invalid("", "用户名或密码错误，或账号已停用。"));
-        }
+        // The attempt stays counted as a failure.
+        _ => return Err(AppError::invalid("", "用户名或密码错误，或账号已停用。")),
     };
+    throttle::succeeded(&state.db, attempt).await?;
     session
         .cycle_id()
         .await
@@ -201,6 +221,10 @@ async fn authenticate(
         .map_err(|e| AppError::internal(format!("session: {e}")))?;
     session
         .insert(CSRF_KEY, &csrf)
+        .await
+        .map_err(|e| AppError::internal(format!("session: {e}")))?;
+    session
+        .insert(EPOCH_KEY, user.session_epoch)
         .await
         .map_err(|e| AppError::internal(format!("session: {e}")))?;
     touch(session).await;
@@ -346,7 +370,12 @@ struct PasswordForm {
 }
 
 /// Changes the user's own password after checking the current one.
-async fn change_password(state: &AppState, ctx: &Ctx, f: &PasswordForm) -> AppResult<()> {
+async fn change_password(
+    state: &AppState,
+    ctx: &Ctx,
+    session: &Session,
+    f: &PasswordForm,
+) -> AppResult<()> {
     let user = ctx.user()?;
     if !verify_password(&f.current, &user.password_hash).await {
         return Err(AppError::invalid("当前密码", "不正确"));
@@ -354,11 +383,21 @@ async fn change_password(state: &AppState, ctx: &Ctx, f: &PasswordForm) -> AppRe
     if f.new != f.confirm {
         return Err(AppError::invalid("新密码", "两次输入不一致"));
     }
-    check_new_password(&f.new)?;
-    set_password(state, &ctx.actor(), user.id, &f.new).await
+    check_new_password(&f.new, &user.username)?;
+    set_password(state, &ctx.actor(), user.id, &f.new).await?;
+    // Other sessions have ended; this one goes on in the new epoch.
+    let epoch = by_id(&state.db, user.id)
+        .await?
+        .map(|u| u.session_epoch)
+        .unwrap_or_default();
+    session
+        .insert(EPOCH_KEY, epoch)
+        .await
+        .map_err(|e| AppError::internal(format!("session: {e}")))
 }
 
-/// Sets a user's password, audited.
+/// Sets a user's password, audited. Every session of the user ends (its epoch moves on) and
+/// a login lock on the account is lifted.
 pub async fn set_password(
     state: &AppState,
     actor: &crate::audit::Actor,
@@ -367,12 +406,13 @@ pub async fn set_password(
 ) -> AppResult<()> {
     let hash = hash_password(new, state.config.password_cost).await?;
     let mut tx = state.db.begin().await?;
-    Q::new("update users set password_hash = $1, updated_at = $2 where id = $3")
+    Q::new("update users set password_hash = $1, updated_at = $2, session_epoch = session_epoch + 1 where id = $3")
         .bind(hash)
         .bind(crate::now())
         .bind(user_id)
         .execute(&mut tx)
         .await?;
+    throttle::clear(&mut tx, user_id).await?;
     audit::append(
         &mut tx,
         actor,
@@ -395,7 +435,7 @@ async fn password_post(
     session: Session,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    match change_password(&state, &ctx, &f).await {
+    match change_password(&state, &ctx, &session, &f).await {
         Ok(()) => {
             web::flash(&session, "ok", "密码已修改。").await;
             Ok(Redirect::to("/").into_response())
@@ -411,9 +451,10 @@ async fn password_post(
 async fn api_password(
     State(state): State<AppState>,
     ctx: Ctx,
+    session: Session,
     Json(f): Json<PasswordForm>,
 ) -> AppResult<Json<serde_json::Value>> {
-    change_password(&state, &ctx, &f).await?;
+    change_password(&state, &ctx, &session, &f).await?;
     Ok(Json(json!({"ok": true})))
 }
 

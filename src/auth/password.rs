@@ -45,15 +45,59 @@ pub fn stand_in_hash(cost: PasswordCost) -> String {
     )
 }
 
-/// Checks a new password's strength; returns a Chinese message when it is refused.
-pub fn check_new(password: &str) -> Result<(), AppError> {
-    if password.chars().count() < MIN_LEN {
-        return Err(AppError::invalid(
-            "password",
-            format!("密码至少 {MIN_LEN} 位"),
-        ));
+/// The lowest zxcvbn score (0–4) a new password needs: 3 is "safely unguessable", about
+/// 10^10 guesses, which an argon2 hash makes an offline attack of years.
+pub const MIN_SCORE: u8 = 3;
+
+/// Checks a new password's strength: at least [`MIN_LEN`] characters, not the login name, and a
+/// zxcvbn score of at least [`MIN_SCORE`] (the login name counts as known to an attacker).
+/// Returns a Chinese message that says why a password is refused.
+pub fn check_new(password: &str, username: &str) -> Result<(), AppError> {
+    let refuse = |why: String| Err(AppError::invalid("新密码", why));
+    if password.chars().count() < MIN_LEN || password.trim().is_empty() {
+        return refuse(format!("密码至少 {MIN_LEN} 位，且不能全是空格"));
     }
-    Ok(())
+    if password.chars().count() > 128 {
+        return refuse("密码最多 128 位".into());
+    }
+    if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
+        return refuse("密码不能包含用户名".into());
+    }
+    let estimate = zxcvbn::zxcvbn(password, &[username]);
+    if u8::from(estimate.score()) >= MIN_SCORE {
+        return Ok(());
+    }
+    let why = estimate
+        .feedback()
+        .and_then(|f| f.warning())
+        .map(warning_text)
+        .unwrap_or("容易被猜到");
+    refuse(format!(
+        "密码强度不够：{why}。请使用更长的密码，例如几个不相关的词或拼音加数字和符号的组合"
+    ))
+}
+
+/// The Chinese reason for a zxcvbn warning.
+fn warning_text(w: zxcvbn::feedback::Warning) -> &'static str {
+    use zxcvbn::feedback::Warning as W;
+    match w {
+        W::StraightRowsOfKeysAreEasyToGuess | W::ShortKeyboardPatternsAreEasyToGuess => {
+            "键盘上连续的按键很容易被猜到"
+        }
+        W::RepeatsLikeAaaAreEasyToGuess | W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => {
+            "重复的字符或片段很容易被猜到"
+        }
+        W::ThisIsATop10Password | W::ThisIsATop100Password | W::ThisIsACommonPassword => {
+            "这是常用密码"
+        }
+        W::ThisIsSimilarToACommonlyUsedPassword => "与常用密码相近",
+        W::SequencesLikeAbcAreEasyToGuess => "abc、123 这样的顺序很容易被猜到",
+        W::RecentYearsAreEasyToGuess | W::DatesAreOftenEasyToGuess => "年份和日期很容易被猜到",
+        W::AWordByItselfIsEasyToGuess => "单个词很容易被猜到",
+        W::NamesAndSurnamesByThemselvesAreEasyToGuess | W::CommonNamesAndSurnamesAreEasyToGuess => {
+            "姓名很容易被猜到"
+        }
+    }
 }
 
 /// A random password of 16 characters without look-alike letters, for printing once.
@@ -69,6 +113,36 @@ pub fn random() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weak_passwords_are_refused_with_a_chinese_reason_and_strong_ones_pass() {
+        for (pw, user) in [
+            ("password", "wang"),
+            ("        ", "wang"),
+            ("wangwei88", "wangwei88"),
+            ("qwertyuiop", "li"),
+            ("12345678", "li"),
+        ] {
+            let e = check_new(pw, user).expect_err(pw).message();
+            assert!(e.starts_with("新密码："), "{pw}: {e}");
+            assert!(!e.contains("password") && !e.is_ascii(), "{pw}: {e}");
+        }
+        assert!(
+            check_new("password", "wang")
+                .unwrap_err()
+                .message()
+                .contains("常用密码")
+        );
+        assert!(
+            check_new("xiaowang-2027", "xiaowang")
+                .unwrap_err()
+                .message()
+                .contains("用户名")
+        );
+        for pw in ["Tx7#kLm2qP", "shu-hua-jia-yuan-27", &random()] {
+            check_new(pw, "wang").unwrap_or_else(|e| panic!("{pw}: {}", e.message()));
+        }
+    }
 
     #[tokio::test]
     async fn a_new_hash_carries_the_configured_cost_and_verifies() {

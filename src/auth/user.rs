@@ -81,7 +81,14 @@ pub struct User {
     pub person_id: Option<i64>,
     /// Disabled accounts cannot log in.
     pub disabled: bool,
+    /// Sessions carry the epoch they were opened in; a password change, a reset or disabling
+    /// moves it on, which ends every older session.
+    #[serde(skip)]
+    pub session_epoch: i64,
 }
+
+/// The columns of [`User`], for every query that loads one.
+pub const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, community_id, person_id, disabled, session_epoch";
 
 impl User {
     /// The role (unknown stored roles are treated as the least privileged).
@@ -116,7 +123,7 @@ impl User {
 
 /// Loads a user by id.
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<User>, AppError> {
-    Q::new("select id, username, display_name, password_hash, role, community_id, person_id, disabled from users where id = $1")
+    Q::new(format!("select {USER_COLUMNS} from users where id = $1"))
         .bind(id)
         .optional(db)
         .await
@@ -124,10 +131,12 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<User>, AppError> {
 
 /// Loads a user by login name.
 pub async fn by_name(db: &Db, name: &str) -> Result<Option<User>, AppError> {
-    Q::new("select id, username, display_name, password_hash, role, community_id, person_id, disabled from users where username = $1")
-        .bind(name)
-        .optional(db)
-        .await
+    Q::new(format!(
+        "select {USER_COLUMNS} from users where username = $1"
+    ))
+    .bind(name)
+    .optional(db)
+    .await
 }
 
 /// What the guard established about the request: who asks, and the community in the path.

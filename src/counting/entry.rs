@@ -124,8 +124,8 @@ async fn scope_of(state: &AppState, vote: &Vote) -> AppResult<(Meeting, String)>
     Ok((m, c.scope()))
 }
 
-/// Enters one ballot for the calling counter. The same `client_id` again answers the first
-/// entry's number and status (`true` = a replay).
+/// Enters one ballot for the calling counter. The same `client_id` again from the same counter
+/// answers the first entry's number and status (`true` = a replay); ids are each counter's own.
 pub async fn enter(
     state: &AppState,
     ctx: &Ctx,
@@ -139,7 +139,7 @@ pub async fn enter(
         return Err(AppError::invalid("client_id", "缺少录入编号"));
     }
     let vote = load_vote(&state.db, vote_id).await?;
-    if let Some(done) = replay(state, &vote, client_id).await? {
+    if let Some(done) = replay(state, &vote, user.id, client_id).await? {
         return Ok((done, true));
     }
     if vote.state() != VoteState::Counting {
@@ -186,7 +186,7 @@ pub async fn enter(
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
-            return replay(state, &vote, client_id)
+            return replay(state, &vote, user.id, client_id)
                 .await?
                 .map(|d| (d, true))
                 .ok_or_else(|| AppError::conflict("请重试。"));
@@ -220,10 +220,17 @@ pub async fn enter(
     ))
 }
 
-async fn replay(state: &AppState, vote: &Vote, client_id: &str) -> AppResult<Option<Entered>> {
+/// The entry this counter already made under `client_id` (another counter's same id is theirs).
+async fn replay(
+    state: &AppState,
+    vote: &Vote,
+    user_id: i64,
+    client_id: &str,
+) -> AppResult<Option<Entered>> {
     let row: Option<(i64, i64)> =
-        Q::new("select table_no, seq from ballot_entries where vote_id = $1 and client_id = $2")
+        Q::new("select table_no, seq from ballot_entries where vote_id = $1 and user_id = $2 and client_id = $3")
             .bind(vote.id)
+            .bind(user_id)
             .bind(client_id)
             .optional(&state.db)
             .await?;

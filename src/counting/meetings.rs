@@ -12,9 +12,9 @@ use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::store::{Meeting, Staff, VOTE_COLS, Vote, load_meeting, staff_of};
+use super::store::{Meeting, Staff, VOTE_COLS, Vote, load_meeting, staff_of, staff_of_user};
 use crate::audit::{self, Change};
-use crate::auth::Ctx;
+use crate::auth::{Ctx, Role};
 use crate::communities::{self, Community};
 use crate::db::{Q, Tx};
 use crate::domain::counting::{Someone, VoteState, staff_conflict};
@@ -113,6 +113,67 @@ pub struct StaffInput {
     /// 计票组 of a counter; by default counters are paired in the order added.
     #[serde(default, deserialize_with = "crate::web::opt_i64::de")]
     pub table: Option<i64>,
+    /// Once counting has begun: why this person is added (required then).
+    #[serde(default)]
+    pub reason: String,
+    /// The page to return to (the console, for the chief scrutineer).
+    #[serde(default)]
+    pub back: String,
+}
+
+/// The longest reason for a staff change.
+const REASON_MAX: usize = 200;
+
+/// Whether counting has begun in the meeting: one of its votes has left draft.
+pub async fn counting_begun(db: &crate::db::Db, meeting_id: i64) -> AppResult<bool> {
+    Ok(
+        Q::new("select count(*) from votes where meeting_id = $1 and state <> 'draft'")
+            .bind(meeting_id)
+            .scalar(db)
+            .await?
+            > 0,
+    )
+}
+
+/// Who may add staff, and whether a reason is owed. Before counting begins the community
+/// registers its staff. Once a vote has left draft, a new scrutineer or counter could enter
+/// ballots unseen, so only the street or the meeting's chief scrutineer may add one, with a
+/// reason that the console announces; the community's own staff are refused.
+async fn staff_change_allowed(
+    state: &AppState,
+    ctx: &Ctx,
+    meeting: &Meeting,
+    reason: &str,
+) -> AppResult<Option<String>> {
+    let user = ctx.user()?;
+    let chief = match user.role() {
+        Role::Scrutineer => staff_of_user(&state.db, meeting.id, user.id)
+            .await?
+            .is_some_and(|s| s.role == "scrutineer" && s.chief),
+        _ => false,
+    };
+    if user.role() == Role::Scrutineer && !chief {
+        return Err(AppError::Forbidden);
+    }
+    if !counting_begun(&state.db, meeting.id).await? {
+        return Ok(None);
+    }
+    if user.role() == Role::Community {
+        return Err(AppError::conflict(
+            "本会议已开始计票：增加监票、计票人员须经总监票人或街道工作组批准，请由总监票人在计票台、或街道工作组在会议页登记并说明理由。",
+        ));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid(
+            "理由",
+            "计票开始后增加工作人员须说明理由",
+        ));
+    }
+    if reason.chars().count() > REASON_MAX {
+        return Err(AppError::invalid("理由", format!("最多 {REASON_MAX} 字")));
+    }
+    Ok(Some(reason.to_string()))
 }
 
 /// Every candidate of a meeting's votes, as the staffing rule sees them.
@@ -162,6 +223,7 @@ async fn add_staff(
     if meeting.closed_at.is_some() {
         return Err(AppError::conflict("会议已结束，不能再增加工作人员。"));
     }
+    let reason = staff_change_allowed(state, ctx, meeting, &f.reason).await?;
     if !matches!(f.role.as_str(), "scrutineer" | "counter" | "caller") {
         return Err(AppError::invalid(
             "职责",
@@ -245,7 +307,7 @@ async fn add_staff(
     }
     let mut tx = state.db.begin().await?;
     let id = Q::new(
-        "insert into meeting_staff (meeting_id, name, person_id, role, chief, table_no, user_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+        "insert into meeting_staff (meeting_id, name, person_id, role, chief, table_no, user_id, created_at, added_reason, added_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
     )
     .bind(meeting.id)
     .bind(&name)
@@ -255,6 +317,8 @@ async fn add_staff(
     .bind(table)
     .bind(user_id)
     .bind(crate::now())
+    .bind(reason.clone())
+    .bind(reason.as_ref().and_then(|_| ctx.actor().id))
     .scalar(&mut tx)
     .await?;
     if let Some(uid) = user_id {
@@ -282,6 +346,7 @@ async fn add_staff(
         chief: f.chief,
         table_no: table,
         user_id,
+        added_reason: reason,
     };
     audit::append(
         &mut tx,
@@ -298,6 +363,101 @@ async fn add_staff(
     .await?;
     tx.commit().await?;
     Ok((s, username, password))
+}
+
+/// Lifts the login lock of a staff member's account (see `auth::throttle`): the street, the
+/// community's staff or the meeting's chief scrutineer vouch for the person in the hall.
+async fn unlock_staff(
+    state: &AppState,
+    ctx: &Ctx,
+    meeting: &Meeting,
+    staff_id: i64,
+) -> AppResult<Staff> {
+    let user = ctx.user()?;
+    if user.role() == Role::Scrutineer
+        && !staff_of_user(&state.db, meeting.id, user.id)
+            .await?
+            .is_some_and(|s| s.role == "scrutineer" && s.chief)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let staff = staff_of(&state.db, meeting.id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == staff_id)
+        .ok_or(AppError::NotFound)?;
+    let uid = staff
+        .user_id
+        .ok_or_else(|| AppError::conflict("唱票人没有登录账号。"))?;
+    let community = communities::by_id(&state.db, meeting.community_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    crate::auth::clear_lock(&mut tx, uid).await?;
+    audit::append(
+        &mut tx,
+        &ctx.actor(),
+        Change {
+            scope: community.scope(),
+            action: "unlock",
+            entity: "user",
+            entity_id: uid.to_string(),
+            before: None,
+            after: Some(json!({"staff": staff.id, "name": staff.name})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(staff)
+}
+
+pub async fn unlock_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((id, staff_id)): Path<(i64, i64)>,
+    Form(f): Form<BackForm>,
+) -> AppResult<Response> {
+    let m = load_meeting(&state.db, id).await?;
+    let back = back_or(&f.back, id);
+    match unlock_staff(&state, &ctx, &m, staff_id).await {
+        Ok(s) => {
+            web::flash(
+                &session,
+                "ok",
+                format!("已为{}{}解除登录锁定。", s.label(), s.name),
+            )
+            .await;
+            Ok(web::see_other(&back))
+        }
+        Err(e @ AppError::Conflict(_)) => web::back_with_error(&session, &back, e).await,
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn api_unlock(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, staff_id)): Path<(i64, i64)>,
+) -> AppResult<Json<serde_json::Value>> {
+    let m = load_meeting(&state.db, id).await?;
+    let s = unlock_staff(&state, &ctx, &m, staff_id).await?;
+    Ok(Json(json!({"ok": true, "staff": s})))
+}
+
+/// A form that only says where to return.
+#[derive(Deserialize, Default)]
+pub struct BackForm {
+    #[serde(default)]
+    back: String,
+}
+
+/// The page to return to: a same-site path given by the form, else the meeting page.
+fn back_or(back: &str, meeting_id: i64) -> String {
+    match crate::auth::safe_next(back) {
+        b if !back.is_empty() && b != "/" => b,
+        _ => format!("/meetings/{meeting_id}"),
+    }
 }
 
 /// Closes a meeting once every vote is certified; its staff logins stop working.
@@ -326,7 +486,7 @@ async fn close_meeting(state: &AppState, ctx: &Ctx, meeting: &Meeting) -> AppRes
         .bind(meeting.id)
         .execute(&mut tx)
         .await?;
-    Q::new("update users set disabled = true where id in (select user_id from meeting_staff where meeting_id = $1 and user_id is not null)")
+    Q::new("update users set disabled = true, session_epoch = session_epoch + 1 where id in (select user_id from meeting_staff where meeting_id = $1 and user_id is not null)")
         .bind(meeting.id)
         .execute(&mut tx)
         .await?;
@@ -436,7 +596,7 @@ pub async fn staff_post(
     Form(f): Form<StaffInput>,
 ) -> AppResult<Response> {
     let m = load_meeting(&state.db, id).await?;
-    let back = format!("/meetings/{id}");
+    let back = back_or(&f.back, id);
     match add_staff(&state, &ctx, &m, &f).await {
         Ok((s, Some(user), Some(pw))) => {
             web::flash(&session, "ok", format!("已登记{}{}。登录账号 {user}，初始密码（只显示这一次，请抄在纸条上交本人）：{pw}", s.label(), s.name)).await;

@@ -64,8 +64,13 @@ pub fn routes() -> Vec<RouteDef> {
         ),
         create(
             "/meetings/{meeting}/staff",
-            Access::Community,
+            Access::VoteManage,
             r::post(meetings::staff_post),
+        ),
+        post(
+            "/meetings/{meeting}/staff/{staff}/unlock",
+            Access::VoteManage,
+            r::post(meetings::unlock_post),
         ),
         post(
             "/meetings/{meeting}/close",
@@ -89,8 +94,13 @@ pub fn routes() -> Vec<RouteDef> {
         ),
         create(
             "/api/v1/meetings/{meeting}/staff",
-            Access::Community,
+            Access::VoteManage,
             r::post(meetings::api_staff),
+        ),
+        post(
+            "/api/v1/meetings/{meeting}/staff/{staff}/unlock",
+            Access::VoteManage,
+            r::post(meetings::api_unlock),
         ),
         post(
             "/api/v1/meetings/{meeting}/close",

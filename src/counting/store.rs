@@ -58,7 +58,13 @@ pub struct Staff {
     pub table_no: Option<i64>,
     /// Login, for scrutineers and counters.
     pub user_id: Option<i64>,
+    /// Added after counting began: why (the street's or the chief scrutineer's reason).
+    pub added_reason: Option<String>,
 }
+
+/// The columns of [`Staff`].
+pub const STAFF_COLS: &str =
+    "id, meeting_id, name, person_id, role, chief, table_no, user_id, added_reason";
 
 impl Staff {
     /// The role's label.
@@ -226,19 +232,23 @@ pub async fn lock_vote(tx: &mut Tx, id: i64) -> AppResult<Vote> {
 
 /// The staff of a meeting.
 pub async fn staff_of(db: &Db, meeting_id: i64) -> AppResult<Vec<Staff>> {
-    Q::new("select id, meeting_id, name, person_id, role, chief, table_no, user_id from meeting_staff where meeting_id = $1 order by id")
-        .bind(meeting_id)
-        .all(db)
-        .await
+    Q::new(format!(
+        "select {STAFF_COLS} from meeting_staff where meeting_id = $1 order by id"
+    ))
+    .bind(meeting_id)
+    .all(db)
+    .await
 }
 
 /// The staff record of a user in a meeting.
 pub async fn staff_of_user(db: &Db, meeting_id: i64, user_id: i64) -> AppResult<Option<Staff>> {
-    Q::new("select id, meeting_id, name, person_id, role, chief, table_no, user_id from meeting_staff where meeting_id = $1 and user_id = $2")
-        .bind(meeting_id)
-        .bind(user_id)
-        .optional(db)
-        .await
+    Q::new(format!(
+        "select {STAFF_COLS} from meeting_staff where meeting_id = $1 and user_id = $2"
+    ))
+    .bind(meeting_id)
+    .bind(user_id)
+    .optional(db)
+    .await
 }
 
 /// A reconciled ballot row.

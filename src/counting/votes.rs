@@ -637,6 +637,14 @@ pub struct ShowPage {
     heads: Option<head_count::HeadCount>,
     /// The street's correction of it, in words.
     head_note: Option<String>,
+    /// The meeting's staff with whether their login is locked (for who may change staff).
+    staff: Vec<(Staff, bool)>,
+    /// Staff added after counting began, announced with their reason.
+    late_staff: Vec<Staff>,
+    /// The viewer may add staff and lift login locks here (the street, the chief scrutineer).
+    may_staff: bool,
+    /// A vote of the meeting has left draft (staff changes need a reason).
+    begun: bool,
 }
 
 /// A post's line of the result, for the page.
@@ -763,7 +771,35 @@ pub async fn show_page(
         String::new()
     };
     let heads = head_count::of(&state.db, &v).await?;
+    let all_staff = staff_of(&state.db, m.id).await?;
+    let late_staff: Vec<Staff> = all_staff
+        .iter()
+        .filter(|s| s.added_reason.is_some())
+        .cloned()
+        .collect();
+    let may_staff = m.closed_at.is_none()
+        && (user.is_street()
+            || staff
+                .as_ref()
+                .is_some_and(|s| s.role == "scrutineer" && s.chief));
+    let mut staff_view = Vec::new();
+    if may_staff {
+        for s in all_staff {
+            let locked = match s.user_id {
+                Some(uid) => match crate::auth::by_id(&state.db, uid).await? {
+                    Some(u) => crate::auth::is_locked(state, &u.username).await?,
+                    None => false,
+                },
+                None => false,
+            };
+            staff_view.push((s, locked));
+        }
+    }
     Ok(ShowPage {
+        staff: staff_view,
+        late_staff,
+        may_staff,
+        begun: super::meetings::counting_begun(&state.db, m.id).await?,
         head_note: heads.as_ref().and_then(head_count::HeadCount::note),
         heads,
         events: format!("/api/v1/votes/{id}/events"),
@@ -787,7 +823,7 @@ pub async fn show_page(
         writeins,
         signed: signed.into_iter().map(|(c,)| c).collect(),
         role: user.role.clone(),
-        chief: staff.is_some_and(|s| s.chief),
+        chief: staff.as_ref().is_some_and(|s| s.chief),
         idem,
         v,
     })

@@ -108,11 +108,16 @@ impl Db {
 
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
     /// so a transaction that reads before it writes cannot fail on upgrading its lock.
+    ///
+    /// Inside a create that carries an idempotency key, the first transaction also claims the
+    /// key (see [`crate::idempotency`]).
     pub async fn begin(&self) -> Result<Tx, AppError> {
-        Ok(match self {
+        let mut tx = match self {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
-        })
+        };
+        crate::idempotency::claim_in(&mut tx).await?;
+        Ok(tx)
     }
 
     /// Sends a notification on a channel to every server instance on this database. On

@@ -199,9 +199,12 @@ async fn drive_party(
 /// A context acting as the first street account, so that demo campaigns are created as any
 /// street user would create them.
 async fn street_ctx(state: &AppState) -> AppResult<Option<auth::Ctx>> {
-    let user: Option<auth::User> = Q::new("select id, username, display_name, password_hash, role, community_id, person_id, disabled from users where role = 'street' order by id limit 1")
-        .optional(&state.db)
-        .await?;
+    let user: Option<auth::User> = Q::new(format!(
+        "select {} from users where role = 'street' order by id limit 1",
+        auth::USER_COLUMNS
+    ))
+    .optional(&state.db)
+    .await?;
     Ok(user.map(|u| auth::Ctx {
         user: Some(u),
         community: None,

@@ -175,9 +175,72 @@ fn lookup(table: &[(&'static str, &'static str)], s: &str) -> Option<&'static st
         .map(|(k, _)| *k)
 }
 
+/// The longest text each free field of a person takes, in characters: (label, max). The forms
+/// carry the same limits as `maxlength`.
+pub const FIELD_MAX: [(&str, usize); 15] = [
+    ("姓名", 30),
+    ("性别", 2),
+    ("出生日期", 20),
+    ("民族", 10),
+    ("文化程度", 20),
+    ("身份证号", 20),
+    ("户籍社区", 20),
+    ("居住社区", 20),
+    ("居民小组", 30),
+    ("党员状态", 20),
+    ("党组织关系", 20),
+    ("党组织名称", 60),
+    ("入党日期", 20),
+    ("联系电话", 20),
+    ("户号", 30),
+];
+
+/// The limit of one field by its label.
+pub fn field_max(label: &str) -> usize {
+    FIELD_MAX
+        .iter()
+        .find(|(l, _)| *l == label)
+        .map(|(_, m)| *m)
+        .unwrap_or(30)
+}
+
 impl RawPerson {
-    /// Checks every field; returns all problems at once.
+    /// The free fields with their labels, for the length check.
+    fn texts(&self) -> [(&'static str, &str); 15] {
+        [
+            ("姓名", &self.name),
+            ("性别", &self.gender),
+            ("出生日期", &self.birth_date),
+            ("民族", &self.ethnicity),
+            ("文化程度", &self.education),
+            ("身份证号", &self.id_number),
+            ("户籍社区", &self.hukou_community),
+            ("居住社区", &self.residence_community),
+            ("居民小组", &self.resident_group),
+            ("党员状态", &self.party_status),
+            ("党组织关系", &self.party_org),
+            ("党组织名称", &self.party_org_name),
+            ("入党日期", &self.party_joined),
+            ("联系电话", &self.phone),
+            ("户号", &self.household_no),
+        ]
+    }
+
+    /// Checks every field; returns all problems at once. Text longer than its field's limit
+    /// is refused first, before any message could quote it.
     pub fn parse(&self) -> Result<PersonDraft, Vec<FieldError>> {
+        let too_long: Vec<FieldError> = self
+            .texts()
+            .iter()
+            .filter(|(label, v)| v.trim().chars().count() > field_max(label))
+            .map(|(label, _)| FieldError {
+                field: (*label).into(),
+                message: format!("过长（最多 {} 字）", field_max(label)),
+            })
+            .collect();
+        if !too_long.is_empty() {
+            return Err(too_long);
+        }
         let mut errs = Vec::new();
         let mut err = |field: &str, message: String| {
             errs.push(FieldError {
@@ -188,8 +251,6 @@ impl RawPerson {
         let name = self.name.trim().to_string();
         if name.is_empty() {
             err("姓名", "不能为空".into());
-        } else if name.chars().count() > 30 {
-            err("姓名", "过长（最多 30 字）".into());
         }
         let id = match opt(&self.id_number) {
             None => None,
@@ -336,6 +397,20 @@ mod tests {
         let d = raw("王芳", "11010519491231002X").parse().unwrap();
         assert_eq!(d.gender, "女");
         assert_eq!(d.birth_date, NaiveDate::from_ymd_opt(1949, 12, 31));
+    }
+
+    #[test]
+    fn text_beyond_a_field_limit_is_refused_without_quoting_it() {
+        let mut p = raw("张三", "");
+        p.household_no = "1".repeat(31);
+        p.phone = "1".repeat(20);
+        let errs = p.parse().unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field, "户号");
+        assert_eq!(errs[0].message, "过长（最多 30 字）");
+        p.household_no = "1".repeat(30);
+        p.gender = "男".into();
+        assert!(p.parse().is_ok(), "30 characters is the limit itself");
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod store;
 
 pub use store::{Person, PersonRef, Resolved, add_relation, insert_person, resolve, scope_for};
 
-use crate::routes::{Access, RouteDef, create, get, post, put};
+use crate::routes::{Access, RouteDef, create, delete, get, post, put};
 
 /// This module's routes.
 pub fn routes() -> Vec<RouteDef> {
@@ -65,6 +65,11 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Community,
             r::post(relation_post),
         ),
+        post(
+            "/communities/{code}/people/{id}/relations/{relation}/delete",
+            Access::Community,
+            r::post(relation_delete_post),
+        ),
         create(
             "/communities/{code}/people/{id}/incumbencies",
             Access::Community,
@@ -104,6 +109,11 @@ pub fn routes() -> Vec<RouteDef> {
             "/api/v1/communities/{code}/people/{id}/relations",
             Access::Community,
             r::post(api_relation),
+        ),
+        delete(
+            "/api/v1/communities/{code}/people/{id}/relations/{relation}",
+            Access::Community,
+            r::delete(api_relation_delete),
         ),
         create(
             "/api/v1/communities/{code}/people/{id}/incumbencies",

@@ -361,28 +361,71 @@ pub struct RelationInput {
     kind: String,
 }
 
+/// Adds a relation to another person the user may see: for community staff a person of their
+/// own community, for the street anyone in the street. Anyone else is "not found", whether or
+/// not the ID number exists elsewhere.
 async fn add_relation(state: &AppState, ctx: &Ctx, id: i64, f: &RelationInput) -> AppResult<()> {
     let c = ctx.community()?.clone();
     in_community(&state.db, &c, id).await?;
+    let street = ctx.user()?.is_street();
+    // $2 is the community of the path; the street's staff are not bound to it.
+    let fence = "and ($3 or residence_community_id = $2 or hukou_community_id = $2)";
     let other: Option<(i64,)> = match (f.other_id, f.other_id_number.trim()) {
         (Some(o), _) => {
-            Q::new("select id from people where id = $1")
+            Q::new(format!("select id from people where id = $1 {fence}"))
                 .bind(o)
+                .bind(c.id)
+                .bind(street)
                 .optional(&state.db)
                 .await?
         }
         (None, n) if !n.is_empty() => {
-            Q::new("select id from people where id_number = $1")
-                .bind(n.to_uppercase())
-                .optional(&state.db)
-                .await?
+            Q::new(format!(
+                "select id from people where id_number = $1 {fence}"
+            ))
+            .bind(n.to_uppercase())
+            .bind(c.id)
+            .bind(street)
+            .optional(&state.db)
+            .await?
         }
         _ => return Err(AppError::invalid("对方", "请填写对方的身份证号")),
     };
-    let (other,) = other.ok_or_else(|| AppError::invalid("对方", "本街道未登记此人"))?;
+    let (other,) = other.ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
     store::add_relation(&mut tx, &ctx.actor(), &c.scope(), id, other, f.kind.trim()).await?;
     tx.commit().await
+}
+
+/// Removes a relation of a person (both directions), audited in both people's chains.
+async fn remove_relation(state: &AppState, ctx: &Ctx, id: i64, relation: i64) -> AppResult<()> {
+    let c = ctx.community()?.clone();
+    in_community(&state.db, &c, id).await?;
+    let mut tx = state.db.begin().await?;
+    store::remove_relation(&mut tx, &ctx.actor(), &c.scope(), id, relation).await?;
+    tx.commit().await
+}
+
+pub async fn relation_delete_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path((code, id, relation)): Path<(String, i64, i64)>,
+) -> AppResult<Response> {
+    remove_relation(&state, &ctx, id, relation).await?;
+    web::flash(&session, "ok", "已删除关系。").await;
+    Ok(web::see_other(&format!("/communities/{code}/people/{id}")))
+}
+
+pub async fn api_relation_delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((_, id, relation)): Path<(String, i64, i64)>,
+) -> AppResult<Json<serde_json::Value>> {
+    remove_relation(&state, &ctx, id, relation).await?;
+    Ok(Json(
+        json!({ "relations": relations(&state.db, id).await? }),
+    ))
 }
 
 pub async fn relation_post(
@@ -399,6 +442,13 @@ pub async fn relation_post(
             Ok(web::see_other(&back))
         }
         Err(e @ AppError::Validation(_)) => web::back_with_error(&session, &back, e).await,
+        Err(AppError::NotFound) => {
+            let e = AppError::invalid(
+                "对方",
+                "未找到此人：只能与本社区登记的人员建立关系，其他社区的请由街道工作组登记",
+            );
+            web::back_with_error(&session, &back, e).await
+        }
         Err(e) => Err(e),
     }
 }

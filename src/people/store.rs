@@ -352,19 +352,73 @@ pub async fn add_relation(
             .execute(&mut *tx)
             .await?;
     }
-    audit::append(
-        tx,
-        actor,
-        Change {
-            scope: scope.into(),
-            action: "create",
-            entity: "relation",
-            entity_id: format!("{a}-{b}"),
-            before: None,
-            after: Some(json!({"person": a, "other": b, "kind": kind})),
-        },
-    )
-    .await?;
+    // Both people's chains record it: the converse is written on the other person too.
+    let mut scopes = vec![scope.to_string()];
+    let other_scope = scope_for(tx, b).await?;
+    if other_scope != scope {
+        scopes.push(other_scope);
+    }
+    for s in scopes {
+        audit::append(
+            tx,
+            actor,
+            Change {
+                scope: s,
+                action: "create",
+                entity: "relation",
+                entity_id: format!("{a}-{b}"),
+                before: None,
+                after: Some(json!({"person": a, "other": b, "kind": kind})),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Removes relation `relation` of person `a` and its converse, audited in both people's chains.
+pub async fn remove_relation(
+    tx: &mut Tx,
+    actor: &Actor,
+    scope: &str,
+    a: i64,
+    relation: i64,
+) -> AppResult<()> {
+    let row: Option<(i64, String)> =
+        Q::new("select other_id, kind from relations where id = $1 and person_id = $2")
+            .bind(relation)
+            .bind(a)
+            .optional(&mut *tx)
+            .await?;
+    let (b, kind) = row.ok_or(AppError::NotFound)?;
+    let back = converse(&kind).unwrap_or("");
+    Q::new("delete from relations where (person_id = $1 and other_id = $2 and kind = $3) or (person_id = $2 and other_id = $1 and kind = $4)")
+        .bind(a)
+        .bind(b)
+        .bind(&kind)
+        .bind(back)
+        .execute(&mut *tx)
+        .await?;
+    let mut scopes = vec![scope.to_string()];
+    let other_scope = scope_for(tx, b).await?;
+    if other_scope != scope {
+        scopes.push(other_scope);
+    }
+    for s in scopes {
+        audit::append(
+            tx,
+            actor,
+            Change {
+                scope: s,
+                action: "delete",
+                entity: "relation",
+                entity_id: format!("{a}-{b}"),
+                before: Some(json!({"person": a, "other": b, "kind": kind})),
+                after: None,
+            },
+        )
+        .await?;
+    }
     Ok(())
 }
 

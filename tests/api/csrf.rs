@@ -86,6 +86,12 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         ("POST", "/api/v1/communities/{code}/people/{id}/relations") => {
             Fix::Json(json!({"kind": "sibling", "other_id": ids.person2}))
         }
+        ("POST", "/communities/{code}/people/{id}/relations/{relation}/delete")
+        | ("POST", "/meetings/{meeting}/staff/{staff}/unlock")
+        | ("POST", "/api/v1/meetings/{meeting}/staff/{staff}/unlock") => Fix::Empty,
+        ("DELETE", "/api/v1/communities/{code}/people/{id}/relations/{relation}") => {
+            Fix::Json(json!({}))
+        }
         ("POST", "/campaigns") => f(&[("community", "sg01"), ("term", "第九届"), ("year", "2027")]),
         ("POST", "/communities/{code}/campaigns/{campaign}") => f(&[
             ("reference_date", "2027-04-02"),
@@ -1061,6 +1067,27 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 .await;
             let gid = r.json()["grant"]["id"].as_i64().unwrap();
             path = fill(&def.path.replace("{gid}", &gid.to_string()), &ids, false);
+        }
+        if def.path.contains("{relation}") {
+            // The relations the create routes above recorded on the person.
+            let rid = huanjie::db::Q::new(
+                "select id from relations where person_id = $1 order by id desc limit 1",
+            )
+            .bind(ids.person)
+            .scalar(&app.state.db)
+            .await
+            .expect("a relation of the person");
+            path = path.replace("{relation}", &rid.to_string());
+        }
+        if def.path.contains("{staff}") {
+            let sid = huanjie::db::Q::new(
+                "select id from meeting_staff where meeting_id = $1 and user_id is not null order by id limit 1",
+            )
+            .bind(ids.room.meeting)
+            .scalar(&app.state.db)
+            .await
+            .expect("a staff member with a login");
+            path = path.replace("{staff}", &sid.to_string());
         }
         if def.path.contains("{vote}") {
             let vote = prepare_vote(&app, &ids, def.path).await;

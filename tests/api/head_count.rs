@@ -312,21 +312,21 @@ async fn the_street_corrects_the_count_with_a_reason_and_the_report_prints_the_c
     let chief_s = staff(
         &app,
         meeting,
-        json!({"name": "监一", "role": "scrutineer", "chief": true}),
+        json!({"name": "监一", "role": "scrutineer", "chief": true, "reason": "验票后补登记的工作人员"}),
     )
     .await
     .unwrap();
     let chief_c = staff(
         &app,
         meeting,
-        json!({"name": "计一", "role": "counter", "chief": true, "table": 1}),
+        json!({"name": "计一", "role": "counter", "chief": true, "table": 1, "reason": "验票后补登记的工作人员"}),
     )
     .await
     .unwrap();
     let counter = staff(
         &app,
         meeting,
-        json!({"name": "计二", "role": "counter", "table": 1}),
+        json!({"name": "计二", "role": "counter", "table": 1, "reason": "验票后补登记的工作人员"}),
     )
     .await
     .unwrap();

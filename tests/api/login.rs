@@ -190,7 +190,7 @@ async fn the_first_admin_is_created_once_with_the_configured_password() {
         huanjie::users::ensure_admin(
             &app.state.db,
             app.state.config.password_cost,
-            Some("admin-pass-1")
+            Some("Qiao-men-7741")
         )
         .await
         .unwrap(),
@@ -208,14 +208,14 @@ async fn the_first_admin_is_created_once_with_the_configured_password() {
         huanjie::users::ensure_admin(
             &app.state.db,
             app.state.config.password_cost,
-            Some("admin-pass-1")
+            Some("Qiao-men-7741")
         )
         .await
         .unwrap(),
         None,
         "a given password is not echoed"
     );
-    let r = api_login(&app, "10.0.0.7", "admin", "admin-pass-1").await;
+    let r = api_login(&app, "10.0.0.7", "admin", "Qiao-men-7741").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["user"]["role"], "street");
 }
