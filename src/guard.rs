@@ -330,7 +330,7 @@ fn walk_json(
 /// A field's name as a person reads it in an error: the known ones in Chinese.
 fn field_label(name: &str) -> String {
     const LABELS: [(&str, &str); 12] = [
-        ("name", "姓名"),
+        ("name", "名称"),
         ("username", "用户名"),
         ("display_name", "显示名称"),
         ("title", "标题"),

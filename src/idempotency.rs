@@ -124,6 +124,24 @@ pub(crate) async fn claim_in(tx: &mut Tx) -> Result<(), AppError> {
     }
 }
 
+/// Runs `fut` as a create under `key` for `owner` on `route`, as the guard runs a create route:
+/// the first transaction `fut` begins claims the key. Tests use it to stop a create part-way
+/// (a crash between the claim and the commit).
+pub async fn under_key<F: std::future::Future>(
+    owner: &str,
+    route: &str,
+    key: Key,
+    fut: F,
+) -> F::Output {
+    let pending = Arc::new(Pending {
+        owner: owner.to_string(),
+        key,
+        route: route.to_string(),
+        claim: Mutex::new(Claim::Open),
+    });
+    PENDING.scope(pending, fut).await
+}
+
 /// Runs the create once per key and replays its response afterwards.
 pub async fn run(
     state: &AppState,

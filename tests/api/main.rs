@@ -13,6 +13,7 @@ mod demo;
 mod documents;
 mod fixtures;
 mod follow_up;
+mod hardening;
 mod head_count;
 mod helpers;
 mod idempotency;
