@@ -1,6 +1,9 @@
-//! The command line: `serve` (default), `user add|passwd`, `demo`, `audit verify`, `tally`.
+//! The command line: `serve` (default), `user add|passwd`, `demo`, `audit verify|anchor`, `tally`.
+
+mod audit;
 
 use std::io::Read;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -73,8 +76,21 @@ enum UserCommand {
 
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
-    /// Check every hash chain; print the first broken entry of each and exit 1 if any is broken.
-    Verify,
+    /// Check every hash chain, that every community and the street have one, and each certified
+    /// vote (its chain head is its certification; its stored ballots tally to its result); print
+    /// each problem and exit 1 if there is any.
+    Verify {
+        /// Also check an anchor file written by `audit anchor`: its signature, with the key of
+        /// HUANJIE_ANCHOR_KEY, and that every head it holds is still in its chain.
+        #[arg(long, value_name = "FILE")]
+        anchor: Option<PathBuf>,
+    },
+    /// Verify, then write every chain's head, signed with the key of HUANJIE_ANCHOR_KEY (created,
+    /// mode 0600, if absent), to FILE for the street to keep outside the database.
+    Anchor {
+        /// The anchor file to write (it must not exist yet).
+        file: PathBuf,
+    },
 }
 
 fn read_password() -> Result<String, String> {
@@ -190,32 +206,11 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit {
-            command: AuditCommand::Verify,
-        } => {
+        Command::Audit { command } => {
             let state = state(config).await?;
-            let breaks = crate::audit::verify(&state.db)
-                .await
-                .map_err(|e| e.to_string())?;
-            let heads = crate::audit::heads(&state.db)
-                .await
-                .map_err(|e| e.to_string())?;
-            if breaks.is_empty() {
-                println!("审计日志完整：{} 条链全部校验通过。", heads.len());
-                for h in heads {
-                    println!("  {:<24} {:>6} 条  {}", h.scope, h.seq, h.hash);
-                }
-                Ok(ExitCode::SUCCESS)
-            } else {
-                for b in &breaks {
-                    let entry = b
-                        .entry_id
-                        .map(|id| format!("（记录 id {id}）"))
-                        .unwrap_or_default();
-                    println!("链 {} 第 {} 条{}：{}", b.scope, b.seq, entry, b.problem);
-                }
-                println!("审计日志校验失败：{} 条链被破坏。", breaks.len());
-                Ok(ExitCode::from(1))
+            match command {
+                AuditCommand::Verify { anchor } => audit::verify(&state, anchor.as_deref()).await,
+                AuditCommand::Anchor { file } => audit::anchor(&state, &file).await,
             }
         }
         Command::Tally { file } => Ok(tally(&file)),

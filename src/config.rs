@@ -1,6 +1,7 @@
 //! Configuration, read once from environment variables (and `.env` in development).
 
 use std::fmt;
+use std::path::PathBuf;
 
 /// Settings of one server process. `Debug` redacts secrets.
 #[derive(Clone)]
@@ -33,6 +34,9 @@ pub struct Config {
     /// A pinned "today" (`HUANJIE_TODAY=YYYY-MM-DD`) for a rehearsal or a demo; `None` follows
     /// the system clock in China Standard Time.
     pub today: Option<chrono::NaiveDate>,
+    /// The Ed25519 key file that signs the audit anchors (`HUANJIE_ANCHOR_KEY`), kept outside
+    /// the database; `None` when not configured. See [`crate::audit::anchor`].
+    pub anchor_key: Option<PathBuf>,
 }
 
 /// The argon2id parameters used to hash a new password.
@@ -106,6 +110,10 @@ impl Config {
             today: std::env::var("HUANJIE_TODAY")
                 .ok()
                 .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok()),
+            anchor_key: std::env::var("HUANJIE_ANCHOR_KEY")
+                .ok()
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| PathBuf::from(p.trim())),
         }
     }
 
@@ -143,6 +151,7 @@ impl Config {
             password_cost: PasswordCost::PRODUCTION,
             durability: Durability::Full,
             today: None,
+            anchor_key: None,
         }
     }
 }
@@ -184,6 +193,7 @@ impl fmt::Debug for Config {
             .field("street_name", &self.street_name)
             .field("password_cost", &self.password_cost)
             .field("durability", &self.durability)
+            .field("anchor_key", &self.anchor_key)
             .finish()
     }
 }

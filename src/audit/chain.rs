@@ -2,6 +2,14 @@
 //!
 //! The hashed form is canonical JSON (sorted keys) of the entry with its timestamp as UTC at
 //! microsecond precision, so the same history hashes the same on SQLite and PostgreSQL.
+//!
+//! The payloads (`before_json`, `after_json`) enter the hash as parsed JSON, as they always have,
+//! so chains written by earlier versions still verify. What the hash alone does not see —
+//! unreadable text, the same JSON spelt differently, the text `null` in place of NULL — the
+//! verification catches by another rule: a stored payload must be exactly the compact, key-sorted
+//! text [`append`] writes ([`payload_problem`]). Together, any change of a payload's text is found.
+
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::{Value, json};
@@ -91,6 +99,22 @@ fn parse_json(text: &Option<String>) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// What is wrong with a stored payload's text, if anything: it must be NULL or exactly the text
+/// [`append`] writes for a non-null value (compact JSON, keys sorted).
+pub fn payload_problem(text: Option<&str>) -> Option<&'static str> {
+    let text = text?;
+    match serde_json::from_str::<Value>(text) {
+        Err(_) => Some("不是有效的 JSON"),
+        // `append` stores an absent or null payload as NULL, never as the text `null`.
+        Ok(Value::Null) => Some("写入时为空（NULL），现为文本 null"),
+        // (Not `v != text`: a Value compares with a str as a JSON string.)
+        Ok(v) if serde_json::to_string(&v).is_ok_and(|t| t != text) => {
+            Some("与写入时的文本不同（空白、键的顺序或转义被改动）")
+        }
+        Ok(_) => None,
+    }
+}
+
 /// The hash of an entry given its fields and the previous hash.
 pub fn entry_hash(e: &Entry) -> String {
     // serde_json's map is ordered by key, so this serialisation is canonical.
@@ -130,8 +154,12 @@ pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<En
         action: change.action.to_string(),
         entity: change.entity.to_string(),
         entity_id: change.entity_id,
-        before_json: change.before.map(|v| v.to_string()),
-        after_json: change.after.map(|v| v.to_string()),
+        // A null payload is stored as NULL: the text `null` never verifies (`payload_problem`).
+        before_json: change
+            .before
+            .filter(|v| !v.is_null())
+            .map(|v| v.to_string()),
+        after_json: change.after.filter(|v| !v.is_null()).map(|v| v.to_string()),
         prev_hash: prev,
         hash: String::new(),
     };
@@ -164,7 +192,7 @@ pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<En
 }
 
 /// A chain's head as stored.
-#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct Head {
     /// Chain.
     pub scope: String,
@@ -194,16 +222,30 @@ pub async fn heads(db: &Db) -> Result<Vec<Head>, AppError> {
         .await
 }
 
-/// Verifies every chain; returns the first break of each broken chain.
+/// Verifies every chain; returns the first break of each broken chain, and a break for each
+/// chain that must exist but does not: a chain deleted together with its head leaves nothing
+/// else behind, so verification asks for every community's chain (its creation is its first
+/// entry) and, once there is an account or a community, the street's.
 pub async fn verify(db: &Db) -> Result<Vec<Break>, AppError> {
     let heads = heads(db).await?;
-    let scopes: Vec<(String,)> = Q::new(
+    let found: Vec<(String,)> = Q::new(
         "select scope from audit_heads union select distinct scope from audit_log order by 1",
     )
     .all(db)
     .await?;
+    let found: BTreeSet<String> = found.into_iter().map(|(s,)| s).collect();
     let mut breaks = Vec::new();
-    for (scope,) in scopes {
+    for scope in required_scopes(db).await? {
+        if !found.contains(&scope) {
+            breaks.push(Break {
+                scope,
+                seq: 0,
+                entry_id: None,
+                problem: "整条链连同链头都不存在：该链被删除".into(),
+            });
+        }
+    }
+    for scope in found {
         let entries: Vec<Entry> =
             Q::new("select * from audit_log where scope = $1 order by seq, id")
                 .bind(&scope)
@@ -214,7 +256,23 @@ pub async fn verify(db: &Db) -> Result<Vec<Break>, AppError> {
             breaks.push(b);
         }
     }
+    breaks.sort_by(|a, b| a.scope.cmp(&b.scope));
     Ok(breaks)
+}
+
+/// The chains that must exist: one per community, and the street's once the database holds an
+/// account or a community (the first account is written to it).
+async fn required_scopes(db: &Db) -> Result<Vec<String>, AppError> {
+    let codes: Vec<(String,)> = Q::new("select code from communities order by code")
+        .all(db)
+        .await?;
+    let users = Q::new("select count(*) from users").scalar(db).await?;
+    let mut scopes = Vec::new();
+    if users > 0 || !codes.is_empty() {
+        scopes.push(super::STREET.to_string());
+    }
+    scopes.extend(codes.iter().map(|(c,)| super::community_scope(c)));
+    Ok(scopes)
 }
 
 /// Checks one chain's entries (ordered by seq) against its stored head.
@@ -239,6 +297,14 @@ pub fn verify_chain(scope: &str, entries: &[Entry], head: Option<&Head>) -> Opti
         if e.prev_hash != prev {
             return at("前一条记录的哈希不符：此前有记录被删除、插入或修改".into());
         }
+        for (field, text) in [
+            ("before_json", &e.before_json),
+            ("after_json", &e.after_json),
+        ] {
+            if let Some(problem) = payload_problem(text.as_deref()) {
+                return at(format!("{field} {problem}：该记录被修改"));
+            }
+        }
         if entry_hash(e) != e.hash {
             return at("记录内容与其哈希不符：该记录被修改".into());
         }
@@ -262,5 +328,61 @@ pub fn verify_chain(scope: &str, entries: &[Entry], head: Option<&Head>) -> Opti
             ),
         }),
         Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(after: Option<&str>) -> Entry {
+        Entry {
+            id: 1,
+            scope: "community:sg01".into(),
+            seq: 1,
+            at: DateTime::parse_from_rfc3339("2027-04-01T08:00:00.123456Z")
+                .unwrap()
+                .into(),
+            actor_id: Some(2),
+            actor: "t-community".into(),
+            action: "create".into(),
+            entity: "resident_group".into(),
+            entity_id: "5".into(),
+            before_json: None,
+            after_json: after.map(str::to_string),
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_text_append_writes_passes_and_any_other_spelling_does_not() {
+        let v = json!({"name": "第一居民小组", "households": 12, "x": [1.5, null, "\"引号\""]});
+        assert_eq!(payload_problem(Some(&v.to_string())), None);
+        assert_eq!(payload_problem(None), None);
+        for text in [
+            "{\"name\":",
+            "篡改",
+            "null",
+            " null",
+            &serde_json::to_string_pretty(&v).unwrap(),
+            "{\"x\":[1.5,null,\"\\\"引号\\\"\"],\"name\":\"第一居民小组\",\"households\":12}",
+            "{\"households\":12,\"name\":\"\\u7b2c一居民小组\",\"x\":[1.5,null,\"\\\"引号\\\"\"]}",
+        ] {
+            assert!(payload_problem(Some(text)).is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_hash_of_well_formed_payloads_is_the_one_earlier_versions_wrote() {
+        // Chains written before the text rule must still verify: this is the hash the earlier
+        // versions compute (also SHA-256 of the sorted, compact JSON computed independently).
+        let e = entry(Some("{\"households\":0,\"name\":\"第一居民小组\"}"));
+        assert_eq!(
+            entry_hash(&e),
+            "3b05571e415b2b65478b9db7fd4553d817d2fe17599a5cdab245428cfb17042e"
+        );
+        // NULL and the text `null` hash alike (the text rule tells them apart).
+        assert_eq!(entry_hash(&entry(None)), entry_hash(&entry(Some("null"))));
     }
 }

@@ -1,12 +1,14 @@
 //! The audit log (SPEC §2): every change appended, hash-chained per scope, in the same
-//! transaction as the change; the street's page and API to read it; verification.
+//! transaction as the change; the street's page and API to read it; verification; anchoring the
+//! heads outside the database with a signature.
 
+pub mod anchor;
 mod chain;
 mod pages;
 
 pub use chain::{
-    Actor, Break, Change, Entry, GENESIS, Head, append, canonical_time, entry_hash, heads, verify,
-    verify_chain,
+    Actor, Break, Change, Entry, GENESIS, Head, append, canonical_time, entry_hash, heads,
+    payload_problem, verify, verify_chain,
 };
 pub use pages::routes;
 

@@ -1,7 +1,8 @@
 //! Print-ready documents of a vote: the ballot (选票), the count report (计票结果报告单) and the
 //! result notice (选举结果公告). Each is a page of its own on `print.html` (A4, no navigation);
 //! the report and the notice print the certified result as stored at sign-off, with the audit
-//! chain head stored with it, and exist only once the vote is certified.
+//! chain head stored with it (the report also the fingerprint of the key that anchors the heads
+//! outside the database), and exist only once the vote is certified.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -302,6 +303,8 @@ pub struct ReportDoc {
     void: String,
     certified_at: String,
     audit_head: String,
+    /// The anchor key's fingerprint, or that none is configured (`audit::anchor::key_line`).
+    anchor_key: String,
     signers: Vec<Signers>,
     /// The street's correction of the head count, in words (`head_count::HeadCount::note`).
     correction: Option<String>,
@@ -309,7 +312,8 @@ pub struct ReportDoc {
 
 /// The count report of a certified vote: the numbers (a head count the street corrected said
 /// so, with the records' figure and the reason), every rule applied, the tallies, the elected,
-/// the audit chain head at sign-off and the staff's signature lines.
+/// the audit chain head at sign-off, the fingerprint of the anchor key and the staff's signature
+/// lines.
 #[tracing::instrument(skip(state))]
 pub async fn report_get(
     State(state): State<AppState>,
@@ -345,6 +349,7 @@ pub async fn report_get(
         void: void_text(&r),
         certified_at: h.vote.certified_at.map(chinese_time).unwrap_or_default(),
         audit_head: h.vote.audit_head.clone().unwrap_or_default(),
+        anchor_key: crate::audit::anchor::key_line(state.config.anchor_key.as_deref()),
         signers,
         h,
         r,

@@ -3,6 +3,7 @@
 //! double entry, disputes, undecided ballots, and the sign-off. The tally engine
 //! (`domain::tally`) is the only place that counts.
 
+mod certified;
 mod documents;
 mod entry;
 mod events;
@@ -34,6 +35,7 @@ pub mod store_bool {
     }
 }
 
+pub use certified::check_certified;
 pub use events::{Hub, Signal, start as start_events};
 pub(crate) use follow_up::create_follow_up;
 pub(crate) use meetings::{MeetingInput, insert_meeting};

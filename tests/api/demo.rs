@@ -136,6 +136,17 @@ async fn the_demo_completes_one_party_pipeline_leaves_another_in_p3_and_a_second
     );
     let line = report.party.iter().find(|l| l.contains("居委会")).unwrap();
     assert!(line.contains("R-8"), "{line}");
+    // Every chain verifies, and every certified vote recounts to its certified result.
+    let db = &app.state.db;
+    assert!(
+        app.count("select count(*) from votes where state = 'certified'")
+            .await
+            >= 3
+    );
+    let breaks = huanjie::audit::verify(db).await.unwrap();
+    assert!(breaks.is_empty(), "{breaks:?}");
+    let breaks = huanjie::counting::check_certified(db).await.unwrap();
+    assert!(breaks.is_empty(), "{breaks:?}");
     let nominations = app.count("select count(*) from party_nominations").await;
     let audit = app.count("select count(*) from audit_log").await;
     let again = huanjie::demo::load(&app.state).await.unwrap();

@@ -2,6 +2,7 @@
 //! PostgreSQL when TEST_DATABASE_URL is set.
 
 mod audit;
+mod audit_anchor;
 mod browser;
 mod campaign_dates;
 mod congress_exclusions;
