@@ -558,7 +558,12 @@ pub struct ShowPage {
     layout: Layout,
     m: Meeting,
     community: Community,
-    staff: Vec<Staff>,
+    /// Staff with whether their login is locked.
+    staff: Vec<(Staff, bool)>,
+    /// A vote has left draft: staff changes are the street's or the chief scrutineer's.
+    begun: bool,
+    /// The viewer is the street.
+    street: bool,
     votes: Vec<Vote>,
 }
 
@@ -572,7 +577,17 @@ pub async fn show_get(
     let community = communities::by_id(&state.db, m.community_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let staff = staff_of(&state.db, id).await?;
+    let mut staff = Vec::new();
+    for s in staff_of(&state.db, id).await? {
+        let locked = match s.user_id {
+            Some(uid) => match crate::auth::by_id(&state.db, uid).await? {
+                Some(u) => crate::auth::is_locked(&state, &u.username).await?,
+                None => false,
+            },
+            None => false,
+        };
+        staff.push((s, locked));
+    }
     let votes = Q::new(format!(
         "select {VOTE_COLS} from votes where meeting_id = $1 order by id"
     ))
@@ -580,6 +595,8 @@ pub async fn show_get(
     .all(&state.db)
     .await?;
     Ok(ShowPage {
+        begun: counting_begun(&state.db, id).await?,
+        street: ctx.user()?.is_street(),
         layout: Layout::new(&ctx, &session, m.title.clone()).await,
         m,
         community,

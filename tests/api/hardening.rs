@@ -639,3 +639,33 @@ async fn two_counters_with_the_same_client_id_each_get_their_own_entry() {
         2
     );
 }
+
+#[test]
+fn the_person_form_carries_the_limits_the_domain_checks() {
+    let form = include_str!("../../templates/people/_fields.html");
+    for (field, label) in [
+        ("name", "姓名"),
+        ("id_number", "身份证号"),
+        ("birth_date", "出生日期"),
+        ("ethnicity", "民族"),
+        ("hukou_community", "户籍社区"),
+        ("residence_community", "居住社区"),
+        ("household_no", "户号"),
+        ("phone", "联系电话"),
+        ("party_org_name", "党组织名称"),
+        ("party_joined", "入党日期"),
+    ] {
+        let input = form
+            .split("<input ")
+            .find(|i| i.starts_with(&format!("name=\"{field}\"")))
+            .unwrap_or_else(|| panic!("no input {field}"));
+        let max = huanjie::domain::person::field_max(label);
+        let shown: usize = input
+            .split("maxlength=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{field} has no maxlength"));
+        assert!(shown <= max, "{field}: form {shown}, domain {max}");
+    }
+}
