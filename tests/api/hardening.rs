@@ -669,3 +669,73 @@ fn the_person_form_carries_the_limits_the_domain_checks() {
         assert!(shown <= max, "{field}: form {shown}, domain {max}");
     }
 }
+
+#[tokio::test]
+async fn an_answer_over_four_megabytes_is_returned_and_replayed_whole() {
+    use axum::extract::Request;
+    use axum::middleware::Next;
+    use std::sync::Arc;
+    use tower::ServiceExt;
+    let app = TestApp::spawn().await;
+    let state = app.state.clone();
+    let meta = Arc::new(huanjie::guard::RouteMeta {
+        access: huanjie::routes::Access::Login,
+        api: true,
+        csrf: false,
+        creates: true,
+        route: "POST /big".into(),
+        changes_state: true,
+    });
+    let big = "大".repeat(2_000_000); // 6 MB of UTF-8
+    let answer = big.clone();
+    let router = axum::Router::new()
+        .route(
+            "/big",
+            axum::routing::post(move || {
+                let answer = answer.clone();
+                async move { (StatusCode::CREATED, axum::Json(json!({ "items": answer }))) }
+            }),
+        )
+        .layer(axum::middleware::from_fn(
+            move |mut req: Request, next: Next| {
+                let (state, meta) = (state.clone(), meta.clone());
+                async move {
+                    let ctx = huanjie::auth::Ctx {
+                        user: None,
+                        community: None,
+                        csrf: String::new(),
+                        api: true,
+                    };
+                    req.extensions_mut().insert(huanjie::idempotency::Key::bind(
+                        "k-big".into(),
+                        "POST",
+                        "/big",
+                        b"",
+                    ));
+                    huanjie::idempotency::run(&state, &meta, &ctx, req, next).await
+                }
+            },
+        ));
+    for replay in [false, true] {
+        let resp = router
+            .clone()
+            .oneshot(
+                axum::http::Request::post("/big")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        assert_eq!(resp.headers().contains_key("idempotent-replay"), replay);
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            v["items"].as_str().map(str::len),
+            Some(big.len()),
+            "replay {replay}"
+        );
+    }
+}
