@@ -577,17 +577,7 @@ pub async fn show_get(
     let community = communities::by_id(&state.db, m.community_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut staff = Vec::new();
-    for s in staff_of(&state.db, id).await? {
-        let locked = match s.user_id {
-            Some(uid) => match crate::auth::by_id(&state.db, uid).await? {
-                Some(u) => crate::auth::is_locked(&state, &u.username).await?,
-                None => false,
-            },
-            None => false,
-        };
-        staff.push((s, locked));
-    }
+    let staff = super::store::staff_with_locks(&state, id).await?;
     let votes = Q::new(format!(
         "select {VOTE_COLS} from votes where meeting_id = $1 order by id"
     ))

@@ -62,6 +62,25 @@ pub struct Staff {
     pub added_reason: Option<String>,
 }
 
+/// The meeting's staff, each with whether their login is locked (see `auth::throttle`).
+pub async fn staff_with_locks(
+    state: &crate::state::AppState,
+    meeting_id: i64,
+) -> AppResult<Vec<(Staff, bool)>> {
+    let mut out = Vec::new();
+    for s in staff_of(&state.db, meeting_id).await? {
+        let locked = match s.user_id {
+            Some(uid) => match crate::auth::by_id(&state.db, uid).await? {
+                Some(u) => crate::auth::is_locked(state, &u.username).await?,
+                None => false,
+            },
+            None => false,
+        };
+        out.push((s, locked));
+    }
+    Ok(out)
+}
+
 /// The columns of [`Staff`].
 pub const STAFF_COLS: &str =
     "id, meeting_id, name, person_id, role, chief, table_no, user_id, added_reason";

@@ -771,30 +771,21 @@ pub async fn show_page(
         String::new()
     };
     let heads = head_count::of(&state.db, &v).await?;
-    let all_staff = staff_of(&state.db, m.id).await?;
-    let late_staff: Vec<Staff> = all_staff
-        .iter()
+    let late_staff: Vec<Staff> = staff_of(&state.db, m.id)
+        .await?
+        .into_iter()
         .filter(|s| s.added_reason.is_some())
-        .cloned()
         .collect();
     let may_staff = m.closed_at.is_none()
         && (user.is_street()
             || staff
                 .as_ref()
                 .is_some_and(|s| s.role == "scrutineer" && s.chief));
-    let mut staff_view = Vec::new();
-    if may_staff {
-        for s in all_staff {
-            let locked = match s.user_id {
-                Some(uid) => match crate::auth::by_id(&state.db, uid).await? {
-                    Some(u) => crate::auth::is_locked(state, &u.username).await?,
-                    None => false,
-                },
-                None => false,
-            };
-            staff_view.push((s, locked));
-        }
-    }
+    let staff_view = if may_staff {
+        super::store::staff_with_locks(state, m.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(ShowPage {
         staff: staff_view,
         late_staff,

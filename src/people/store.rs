@@ -353,22 +353,41 @@ pub async fn add_relation(
             .await?;
     }
     // Both people's chains record it: the converse is written on the other person too.
+    let after = json!({"person": a, "other": b, "kind": kind});
+    audit_relation(tx, actor, scope, b, "create", None, Some(after)).await
+}
+
+/// Audits a relation change of `a` (chain `scope`) and `b` in both people's chains.
+async fn audit_relation(
+    tx: &mut Tx,
+    actor: &Actor,
+    scope: &str,
+    b: i64,
+    action: &'static str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> AppResult<()> {
     let mut scopes = vec![scope.to_string()];
     let other_scope = scope_for(tx, b).await?;
     if other_scope != scope {
         scopes.push(other_scope);
     }
+    let a = before
+        .as_ref()
+        .or(after.as_ref())
+        .and_then(|v| v["person"].as_i64())
+        .unwrap_or_default();
     for s in scopes {
         audit::append(
             tx,
             actor,
             Change {
                 scope: s,
-                action: "create",
+                action,
                 entity: "relation",
                 entity_id: format!("{a}-{b}"),
-                before: None,
-                after: Some(json!({"person": a, "other": b, "kind": kind})),
+                before: before.clone(),
+                after: after.clone(),
             },
         )
         .await?;
@@ -399,27 +418,8 @@ pub async fn remove_relation(
         .bind(back)
         .execute(&mut *tx)
         .await?;
-    let mut scopes = vec![scope.to_string()];
-    let other_scope = scope_for(tx, b).await?;
-    if other_scope != scope {
-        scopes.push(other_scope);
-    }
-    for s in scopes {
-        audit::append(
-            tx,
-            actor,
-            Change {
-                scope: s,
-                action: "delete",
-                entity: "relation",
-                entity_id: format!("{a}-{b}"),
-                before: Some(json!({"person": a, "other": b, "kind": kind})),
-                after: None,
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    let before = json!({"person": a, "other": b, "kind": kind});
+    audit_relation(tx, actor, scope, b, "delete", Some(before), None).await
 }
 
 /// A person's relations.

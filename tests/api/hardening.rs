@@ -455,12 +455,18 @@ async fn a_relation_across_communities_is_not_found_for_community_staff_and_audi
     );
 }
 
-#[tokio::test]
-async fn staff_added_mid_count_needs_the_street_or_the_chief_scrutineer_and_a_reason() {
+/// A test app with sg01's counting room and a double-entry vote counting `collected` ballots.
+async fn counting_vote(collected: i64) -> (TestApp, cf::Room, i64) {
     let mut app = TestApp::spawn().await;
     let room = cf::room(&mut app).await;
     let v = cf::vote(&app, room.meeting, true).await;
-    cf::counting(&app, v, 3).await;
+    cf::counting(&app, v, collected).await;
+    (app, room, v)
+}
+
+#[tokio::test]
+async fn staff_added_mid_count_needs_the_street_or_the_chief_scrutineer_and_a_reason() {
+    let (app, room, v) = counting_vote(3).await;
     let path = format!("/api/v1/meetings/{}/staff", room.meeting);
     let before = app.count("select count(*) from meeting_staff").await;
     let extra = json!({"name": "计九", "role": "counter", "table": 9});
@@ -611,10 +617,7 @@ async fn a_crash_between_claim_and_write_leaves_no_stuck_key_and_the_retry_runs(
 
 #[tokio::test]
 async fn two_counters_with_the_same_client_id_each_get_their_own_entry() {
-    let mut app = TestApp::spawn().await;
-    let room = cf::room(&mut app).await;
-    let v = cf::vote(&app, room.meeting, true).await;
-    cf::counting(&app, v, 2).await;
+    let (app, room, v) = counting_vote(2).await;
     let a = app.client(Who::Counter).cloned().unwrap();
     let ra = cf::enter(&app, &a, v, "same-id", cf::for_names(&["李三"])).await;
     let rb = cf::enter(&app, &room.counter2, v, "same-id", cf::for_names(&["李三"])).await;
