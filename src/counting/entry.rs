@@ -75,6 +75,34 @@ fn check_ballot(vote: &Vote, b: &EntryBallot) -> AppResult<Vec<String>> {
 }
 
 /// Re-reconciles ballot `seq` of a table from its live entries.
+/// Refuses an entry that would start a ballot beyond those collected from the box: ballot
+/// `seq` of `table` is new when no counter has entered it yet, and the ballots entered so far
+/// (every table) already number the ballots collected.
+async fn refuse_beyond_the_box(tx: &mut Tx, vote: &Vote, table: i64, seq: i64) -> AppResult<()> {
+    let Some(collected) = vote.ballots_collected else {
+        return Ok(());
+    };
+    let known = Q::new("select count(*) from ballot_entries where vote_id = $1 and table_no = $2 and seq = $3 and voided = false")
+        .bind(vote.id)
+        .bind(table)
+        .bind(seq)
+        .scalar(&mut *tx)
+        .await?;
+    if known > 0 {
+        return Ok(());
+    }
+    let entered = Q::new("select count(*) from (select distinct table_no, seq from ballot_entries where vote_id = $1 and voided = false) b")
+        .bind(vote.id)
+        .scalar(&mut *tx)
+        .await?;
+    if entered >= collected {
+        return Err(AppError::conflict(format!(
+            "收回选票 {collected} 张，已录入 {entered} 张，不能再录入一张新的选票（第 {table} 组第 {seq} 张）。请核对是否重复录入，或请总监票人复核票箱。"
+        )));
+    }
+    Ok(())
+}
+
 async fn settle(tx: &mut Tx, vote: &Vote, table: i64, seq: i64) -> AppResult<BallotStatus> {
     let rows: Vec<(String,)> = Q::new("select ballot from ballot_entries where vote_id = $1 and table_no = $2 and seq = $3 and voided = false order by id")
         .bind(vote.id)
@@ -170,6 +198,7 @@ pub async fn enter(
         .bind(user.id)
         .scalar(&mut tx)
         .await?;
+    refuse_beyond_the_box(&mut tx, &vote, table, seq).await?;
     let text = serde_json::to_string(&ballot.canonical())
         .map_err(|e| AppError::internal(e.to_string()))?;
     let inserted = Q::new("insert into ballot_entries (vote_id, table_no, seq, user_id, client_id, ballot, created_at) values ($1, $2, $3, $4, $5, $6, $7)")

@@ -126,6 +126,11 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Street,
             r::post(votes::reopen_post),
         ),
+        post(
+            "/votes/{vote}/withdraw",
+            Access::Community,
+            r::post(votes::withdraw_post),
+        ),
         create(
             "/votes/{vote}/head-count",
             Access::Street,
@@ -155,6 +160,11 @@ pub fn routes() -> Vec<RouteDef> {
             "/api/v1/votes/{vote}/reopen",
             Access::Street,
             r::post(votes::api_reopen),
+        ),
+        post(
+            "/api/v1/votes/{vote}/withdraw",
+            Access::Community,
+            r::post(votes::api_withdraw),
         ),
         create(
             "/api/v1/votes/{vote}/head-count",

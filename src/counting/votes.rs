@@ -104,6 +104,30 @@ pub async fn create_vote(
     insert_vote(state, ctx, meeting, f).await
 }
 
+/// Creates a vote entered by hand on the meeting page or through the API: as
+/// [`create_vote`], and its title must be new in the meeting (a pipeline step names its own
+/// votes and keeps them apart itself).
+async fn create_vote_by_hand(
+    state: &AppState,
+    ctx: &Ctx,
+    meeting: &Meeting,
+    f: &VoteInput,
+) -> AppResult<Vote> {
+    let title = f.title.trim();
+    let same = Q::new("select count(*) from votes where meeting_id = $1 and title = $2")
+        .bind(meeting.id)
+        .bind(title)
+        .scalar(&state.db)
+        .await?;
+    if same > 0 {
+        return Err(AppError::invalid(
+            "投票名称",
+            format!("本会议已有名为“{title}”的投票，请换一个名称"),
+        ));
+    }
+    create_vote(state, ctx, meeting, f).await
+}
+
 /// Creates a vote of any round in a meeting (audited); the follow-up paths have checked that
 /// its round, seats and candidates are the ones the procedure gives.
 pub(super) async fn insert_vote(
@@ -177,6 +201,15 @@ pub(super) async fn insert_vote(
         .collect();
     if posts.is_empty() {
         return Err(AppError::invalid("职位", "至少设一个职位"));
+    }
+    if let Some(p) = posts
+        .iter()
+        .find(|p| p.seats > 0 && p.candidates.is_empty())
+    {
+        return Err(AppError::invalid(
+            "候选人",
+            format!("职位“{}”没有候选人：每个职位都要列出候选人", p.post),
+        ));
     }
     let round = f.round.clone().unwrap_or_else(|| "first".into());
     let settings = f.settings.clone().unwrap_or_else(|| json!({}));
@@ -542,6 +575,94 @@ async fn sign(state: &AppState, ctx: &Ctx, vote_id: i64) -> AppResult<Vote> {
     Ok(after)
 }
 
+/// Withdraws a draft vote entered by mistake (a reason required, audited with the whole vote):
+/// it is removed with its display links. A vote that has left draft, one a pipeline step made
+/// (its record points at it) or one that a later round follows stays.
+async fn withdraw(state: &AppState, ctx: &Ctx, vote_id: i64, reason: &str) -> AppResult<Meeting> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("理由", "撤回投票须说明理由"));
+    }
+    let vote = load_vote(&state.db, vote_id).await?;
+    let meeting = load_meeting(&state.db, vote.meeting_id).await?;
+    if vote.state() != VoteState::Draft {
+        return Err(AppError::conflict(format!(
+            "投票处于“{}”状态，只有草稿可以撤回。",
+            vote.state().label()
+        )));
+    }
+    let linked = Q::new(
+        "select (select count(*) from party_congresses where members_vote_id = $1 or leaders_vote_id = $1 or members_reduced_vote_id = $1) \
+              + (select count(*) from resident_elections where vote_id = $1) \
+              + (select count(*) from votes where follows_id = $1)",
+    )
+    .bind(vote_id)
+    .scalar(&state.db)
+    .await?;
+    if linked > 0 {
+        return Err(AppError::conflict(
+            "这项投票由换届流程或上一轮投票产生，不能在此撤回；请在相应的流程页面处理。",
+        ));
+    }
+    let community = communities::by_id(&state.db, meeting.community_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    if lock_vote(&mut tx, vote_id).await?.state() != VoteState::Draft {
+        return Err(AppError::conflict("投票已不是草稿。"));
+    }
+    for sql in [
+        "delete from display_links where vote_id = $1",
+        "delete from votes where id = $1",
+    ] {
+        Q::new(sql).bind(vote_id).execute(&mut tx).await?;
+    }
+    audit::append(
+        &mut tx,
+        &ctx.actor(),
+        Change {
+            scope: community.scope(),
+            action: "withdraw",
+            entity: "vote",
+            entity_id: vote_id.to_string(),
+            before: Some(vote.to_json()),
+            after: Some(json!({ "reason": reason })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(meeting)
+}
+
+pub async fn withdraw_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonInput>,
+) -> AppResult<Response> {
+    match withdraw(&state, &ctx, id, &f.reason).await {
+        Ok(m) => {
+            web::flash(&session, "ok", "投票已撤回。").await;
+            Ok(web::see_other(&format!("/meetings/{}", m.id)))
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            web::back_with_error(&session, &format!("/votes/{id}"), e).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn api_withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(f): Json<ReasonInput>,
+) -> AppResult<Json<Value>> {
+    let m = withdraw(&state, &ctx, id, &f.reason).await?;
+    Ok(Json(json!({ "ok": true, "meeting": m.id })))
+}
+
 /// Reopens a certified vote (street only, with a reason); its meeting reopens with it.
 async fn reopen(state: &AppState, ctx: &Ctx, vote_id: i64, reason: &str) -> AppResult<Vote> {
     let reason = reason.trim();
@@ -884,7 +1005,7 @@ pub async fn create_post(
         posts,
         double_entry: Some(f.single_entry.is_none()),
     };
-    match create_vote(&state, &ctx, &m, &input).await {
+    match create_vote_by_hand(&state, &ctx, &m, &input).await {
         Ok(v) => {
             web::flash(&session, "ok", format!("已创建投票“{}”。", v.title)).await;
             Ok(web::see_other(&format!("/votes/{}", v.id)))
@@ -984,7 +1105,7 @@ pub async fn api_create(
     Json(f): Json<VoteInput>,
 ) -> AppResult<Response> {
     let m = load_meeting(&state.db, id).await?;
-    let v = create_vote(&state, &ctx, &m, &f).await?;
+    let v = create_vote_by_hand(&state, &ctx, &m, &f).await?;
     Ok((StatusCode::CREATED, Json(v.to_json())).into_response())
 }
 

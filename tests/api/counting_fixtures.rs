@@ -114,7 +114,18 @@ pub async fn room(app: &mut TestApp) -> Room {
 
 /// A 委员 vote: 7 electors, 2 seats, candidates 丁一 王二 李三.
 pub async fn vote(app: &TestApp, meeting: i64, double_entry: bool) -> i64 {
-    let body = json!({"title": "选举委员", "preset": "party", "electorate": 7, "double_entry": double_entry,
+    // Titles are unique in a meeting: the second and later votes are numbered.
+    let n = app
+        .count(&format!(
+            "select count(*) from votes where meeting_id = {meeting}"
+        ))
+        .await;
+    let title = if n == 0 {
+        "选举委员".to_string()
+    } else {
+        format!("选举委员（{}）", n + 1)
+    };
+    let body = json!({"title": title, "preset": "party", "electorate": 7, "double_entry": double_entry,
         "posts": [{"post": "委员", "seats": 2, "candidates": ["李三", "王二", "丁一"]}]});
     create_vote(app, meeting, body).await
 }

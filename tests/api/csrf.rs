@@ -86,6 +86,8 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         ("POST", "/api/v1/communities/{code}/people/{id}/relations") => {
             Fix::Json(json!({"kind": "sibling", "other_id": ids.person2}))
         }
+        ("POST", "/votes/{vote}/withdraw") => f(&[("reason", "录错了")]),
+        ("POST", "/api/v1/votes/{vote}/withdraw") => Fix::Json(json!({"reason": "录错了"})),
         ("POST", "/communities/{code}/people/{id}/relations/{relation}/delete")
         | ("POST", "/meetings/{meeting}/staff/{staff}/unlock")
         | ("POST", "/api/v1/meetings/{meeting}/staff/{staff}/unlock") => Fix::Empty,
@@ -155,7 +157,7 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         | ("POST", "/votes/{vote}/signoff")
         | ("POST", "/votes/{vote}/void-last") => Fix::Empty,
         ("POST", "/meetings/{meeting}/votes") => f(&[
-            ("title", "选举委员"),
+            ("title", "表单新建的投票"),
             ("electorate", "9"),
             ("post", "委员"),
             ("seats", "1"),
@@ -172,7 +174,7 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         | ("POST", "/api/v1/votes/{vote}/next")
         | ("POST", "/api/v1/votes/{vote}/ballots/void-last") => Fix::Json(json!({})),
         ("POST", "/api/v1/meetings/{meeting}/votes") => Fix::Json(
-            json!({"title": "选举委员", "preset": "party", "electorate": 9, "posts": [{"post": "委员", "seats": 1, "candidates": ["甲一", "乙二"]}]}),
+            json!({"title": "接口新建的投票", "preset": "party", "electorate": 9, "posts": [{"post": "委员", "seats": 1, "candidates": ["甲一", "乙二"]}]}),
         ),
         ("POST", "/votes/{vote}/state") => f(&[("to", "voting")]),
         ("POST", "/api/v1/votes/{vote}/state") => Fix::Json(
@@ -1038,6 +1040,7 @@ async fn prepare_vote(app: &TestApp, ids: &Ids, pattern: &str) -> i64 {
             cf::counting(app, v, 1).await;
             cf::enter_both(app, room, v, "u", json!({"undecided": true})).await;
         }
+        "/votes/{vote}/withdraw" => {} // a draft
         _ => cf::counting(app, v, 1).await,
     }
     v

@@ -5,6 +5,7 @@ mod audit;
 mod audit_anchor;
 mod browser;
 mod campaign_dates;
+mod clerk;
 mod congress_exclusions;
 mod counting;
 mod counting_fixtures;

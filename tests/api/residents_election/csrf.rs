@@ -35,7 +35,7 @@ async fn campaign(app: &TestApp) -> i64 {
     let c = r.json()["campaign"]["id"].as_i64().unwrap();
     let at = "'2027-01-01T00:00:00Z'";
     let mut sqls = Vec::new();
-    for (i, name) in ["选甲", "选乙", "选丙", "选丁"].iter().enumerate() {
+    for (i, name) in ["选甲", "选乙", "选丙", "选丁", "选戊"].iter().enumerate() {
         let id = 9101 + i;
         sqls.push(format!(
             "insert into people (id, street_id, name, gender, birth_date, id_number, hukou_community_id, residence_community_id, created_at, updated_at) \
@@ -45,7 +45,8 @@ async fn campaign(app: &TestApp) -> i64 {
             "insert into resident_voters (campaign_id, person_id, basis, certificate_no, created_at) values ({c}, {id}, 'hukou', 'XM-sg01-12-0{id}', {at})"
         ));
     }
-    for (id, post) in [(9101, "director"), (9102, "member")] {
+    // Every post with seats has a candidate (a vote needs them).
+    for (id, post) in [(9101, "director"), (9102, "member"), (9105, "deputy")] {
         sqls.push(format!(
             "insert into resident_nominees (id, campaign_id, person_id, post, channel, created_at, updated_at) values ({id}, {c}, {id}, '{post}', 'self_nomination', {at}, {at})"
         ));
