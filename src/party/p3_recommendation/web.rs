@@ -81,6 +81,19 @@ pub struct RecommendPage {
     posts: Vec<(&'static str, &'static str, u32)>,
     forms: usize,
     summary: Summary,
+    /// The saved totals: (person, post id, votes).
+    totals: Vec<(i64, String, i64)>,
+}
+
+impl RecommendPage {
+    /// The saved total of a nominee for a post, as the grid shows it (empty when none).
+    fn total(&self, person: &i64, post: &&str) -> String {
+        self.totals
+            .iter()
+            .find(|(p, q, _)| p == person && q == post)
+            .map(|(_, _, v)| v.to_string())
+            .unwrap_or_default()
+    }
 }
 
 pub async fn recommendation_get(
@@ -127,6 +140,7 @@ pub async fn recommendation_get(
             .collect(),
         forms: read::forms(db, c.id).await?.len(),
         summary: read::summary(db, c.id).await?,
+        totals: read::totals(db, c.id).await?,
         c,
         community,
     })
@@ -231,9 +245,12 @@ pub async fn totals_post(
         campaign: c,
         community,
     } = scope;
-    let r = recommend::set_totals(&state, &ctx, &c, &community, &totals_of(&fields)).await;
-    finish(&session, &back(&community, &c), r, |n| {
-        format!("已登记 {n} 项推荐票合计。")
+    let confirm_zero = fields.iter().any(|(k, v)| k == "confirm_zero" && v == "1");
+    let mode = recommend::TotalsSave::Merge { confirm_zero };
+    let r = recommend::set_totals(&state, &ctx, &c, &community, &totals_of(&fields), mode).await;
+    finish(&session, &back(&community, &c), r, |n| match n {
+        0 => "推荐票合计没有改动。".to_string(),
+        n => format!("已保存 {n} 项推荐票合计的改动。"),
     })
     .await
 }
@@ -407,7 +424,15 @@ pub async fn api_totals(
         campaign: c,
         community,
     } = scope;
-    let n = recommend::set_totals(&state, &ctx, &c, &community, &f.totals).await?;
+    let n = recommend::set_totals(
+        &state,
+        &ctx,
+        &c,
+        &community,
+        &f.totals,
+        recommend::TotalsSave::Replace,
+    )
+    .await?;
     Ok(Json(json!({"stored": n})))
 }
 

@@ -295,16 +295,31 @@ pub struct TotalInput {
     pub votes: i64,
 }
 
-/// Replaces the per-nominee totals; each is at most the number of participants.
+/// How a save of totals treats the figures it does not name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TotalsSave {
+    /// The API's `PUT`: the given totals are the whole set.
+    Replace,
+    /// The page's grid: the given figures change those saved, the others stay. Turning a saved
+    /// figure into 0 needs `confirm_zero` (the page asks first).
+    Merge {
+        /// The clerk confirmed zeroing saved figures.
+        confirm_zero: bool,
+    },
+}
+
+/// Saves the per-nominee totals; each is at most the number of participants. Only the figures
+/// that change are written and audited (before and after); returns how many changed.
 pub async fn set_totals(
     state: &AppState,
     ctx: &Ctx,
     c: &Campaign,
     community: &Community,
     totals: &[TotalInput],
+    mode: TotalsSave,
 ) -> AppResult<usize> {
     let (participants, people) = entry_basis(state, c).await?;
-    let mut rows = Vec::new();
+    let mut given: Vec<(i64, Post, i64)> = Vec::new();
     for t in totals {
         unknown(&[t.person_id], &people)?;
         let post = Post::parse(&t.post)
@@ -315,33 +330,94 @@ pub async fn set_totals(
                 format!("应为 0 至参加人数 {participants} 之间的整数"),
             ));
         }
-        rows.retain(|(p, q, _): &(i64, Post, i64)| !(*p == t.person_id && *q == post));
-        rows.push((t.person_id, post, t.votes));
+        given.retain(|(p, q, _)| !(*p == t.person_id && *q == post));
+        given.push((t.person_id, post, t.votes));
     }
     if !read::forms(&state.db, c.id).await?.is_empty() {
         return Err(AppError::conflict(
             "已逐张录入推荐票，合计由系统统计，不能另行登记。",
         ));
     }
+    let saved: Vec<(i64, Post, i64)> = read::totals(&state.db, c.id)
+        .await?
+        .into_iter()
+        .filter_map(|(p, q, v)| Post::parse(&q).map(|q| (p, q, v)))
+        .collect();
+    let saved_of = |p: i64, q: Post| {
+        saved
+            .iter()
+            .find(|(sp, sq, _)| *sp == p && *sq == q)
+            .map(|(_, _, v)| *v)
+    };
+    if let TotalsSave::Merge {
+        confirm_zero: false,
+    } = mode
+    {
+        let nominees = read::nominees(&state.db, c.id).await?;
+        let zeroed: Vec<String> = given
+            .iter()
+            .filter(|(p, q, v)| *v == 0 && saved_of(*p, *q).is_some_and(|s| s > 0))
+            .map(|(p, q, _)| {
+                let name = nominees
+                    .iter()
+                    .find(|n| n.person_id == *p)
+                    .map_or_else(|| p.to_string(), |n| n.name.clone());
+                format!("{name} {} {} 票", q.label(), saved_of(*p, *q).unwrap_or(0))
+            })
+            .collect();
+        if !zeroed.is_empty() {
+            return Err(AppError::invalid(
+                "推荐票数",
+                format!("将把已登记的 {} 改为 0，请确认后再保存", zeroed.join("、")),
+            ));
+        }
+    }
+    // The set after the save, and the figures that change.
+    let mut rows: Vec<(i64, Post, i64)> = match mode {
+        TotalsSave::Replace => Vec::new(),
+        TotalsSave::Merge { .. } => saved.clone(),
+    };
+    for (p, q, v) in &given {
+        rows.retain(|(rp, rq, _)| !(rp == p && rq == q));
+        rows.push((*p, *q, *v));
+    }
+    let changed: Vec<(i64, Post, Option<i64>, Option<i64>)> = rows
+        .iter()
+        .map(|(p, q, v)| (*p, *q, saved_of(*p, *q), Some(*v)))
+        .chain(
+            saved
+                .iter()
+                .filter(|(p, q, _)| !rows.iter().any(|(rp, rq, _)| rp == p && rq == q))
+                .map(|(p, q, v)| (*p, *q, Some(*v), None)),
+        )
+        .filter(|(_, _, before, after)| before != after)
+        .collect();
+    if changed.is_empty() {
+        return Ok(0);
+    }
     let mut tx = state.db.begin().await?;
-    Q::new("delete from party_recommend_totals where campaign_id = $1")
-        .bind(c.id)
-        .execute(&mut tx)
-        .await?;
     let now = crate::now();
-    for (person, post, votes) in &rows {
-        Q::new("insert into party_recommend_totals (campaign_id, person_id, post, votes, created_at) values ($1, $2, $3, $4, $5)")
+    for (person, post, _, after) in &changed {
+        Q::new("delete from party_recommend_totals where campaign_id = $1 and person_id = $2 and post = $3")
             .bind(c.id)
             .bind(*person)
             .bind(post.as_str())
-            .bind(*votes)
-            .bind(now)
             .execute(&mut tx)
             .await?;
+        if let Some(votes) = after {
+            Q::new("insert into party_recommend_totals (campaign_id, person_id, post, votes, created_at) values ($1, $2, $3, $4, $5)")
+                .bind(c.id)
+                .bind(*person)
+                .bind(post.as_str())
+                .bind(*votes)
+                .bind(now)
+                .execute(&mut tx)
+                .await?;
+        }
     }
-    let after: Vec<Value> = rows
+    let after: Vec<Value> = changed
         .iter()
-        .map(|(p, q, v)| json!({"person_id": p, "post": q, "votes": v}))
+        .map(|(p, q, b, a)| json!({"person_id": p, "post": q, "before": b, "votes": a}))
         .collect();
     let id = c.id.to_string();
     audit::record(
@@ -353,5 +429,5 @@ pub async fn set_totals(
     )
     .await?;
     tx.commit().await?;
-    Ok(rows.len())
+    Ok(changed.len())
 }

@@ -493,3 +493,70 @@ async fn the_pages_take_checkbox_forms_totals_and_introductions() {
         0
     );
 }
+
+#[tokio::test]
+async fn the_totals_grid_shows_saved_figures_and_a_save_changes_only_what_changed() {
+    let app = TestApp::spawn().await;
+    let (c, p, _) = after_p2(&app, 2).await;
+    let r = meeting(&app, c, 30, 50).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let page = format!("/communities/sg01/campaigns/{c}/party/recommendation");
+    let save = |fields: Vec<(String, String)>| {
+        let (app, page) = (&app, &page);
+        async move {
+            app.call(
+                Who::Community,
+                Method::POST,
+                &format!("{page}/totals"),
+                B::Form(fields),
+            )
+            .await
+        }
+    };
+    let cell = |person: i64, post: &str, v: &str| (format!("v_{person}_{post}"), v.to_string());
+    let r = save(vec![cell(p[0], "member", "71"), cell(p[1], "member", "60")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let shown = app.call(Who::Community, Method::GET, &page, B::Empty).await;
+    assert!(
+        shown
+            .text
+            .contains(&format!("name=\"v_{}_member\" value=\"71\"", p[0])),
+        "the grid shows the saved figure"
+    );
+    let stored = || async {
+        app.count(&format!(
+            "select coalesce(sum(votes), -1) from party_recommend_totals where campaign_id = {c} and person_id = {}",
+            p[1]
+        ))
+        .await
+    };
+    // Correcting one figure (the other cell left empty) keeps the other.
+    let r = save(vec![cell(p[0], "member", "72"), cell(p[1], "member", "")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(stored().await, 60, "the other total is not wiped");
+    assert_eq!(
+        app.count(&format!(
+            "select votes from party_recommend_totals where campaign_id = {c} and person_id = {}",
+            p[0]
+        ))
+        .await,
+        72
+    );
+    // Zeroing a saved figure asks first.
+    let r = save(vec![cell(p[1], "member", "0")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let shown = app.call(Who::Community, Method::GET, &page, B::Empty).await;
+    assert!(
+        shown.text.contains("改为 0，请确认后再保存"),
+        "{}",
+        shown.text
+    );
+    assert_eq!(stored().await, 60);
+    let r = save(vec![
+        cell(p[1], "member", "0"),
+        ("confirm_zero".into(), "1".into()),
+    ])
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(stored().await, 0);
+}
