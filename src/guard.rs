@@ -67,10 +67,17 @@ pub async fn guard(
     let path = req.uri().path().to_string();
     match check(&state, &meta, &session, &params, req).await {
         Ok((req, ctx)) => {
-            if meta.creates {
-                crate::idempotency::run(&state, &meta, &ctx, req, next).await
-            } else {
-                next.run(req).await
+            let submitted = req.extensions().get::<crate::web::Submitted>().cloned();
+            let run = async {
+                if meta.creates {
+                    crate::idempotency::run(&state, &meta, &ctx, req, next).await
+                } else {
+                    next.run(req).await
+                }
+            };
+            match submitted {
+                Some(s) => crate::web::SUBMITTED.scope(s, run).await,
+                None => run.await,
             }
         }
         Err(e) => {
@@ -169,7 +176,15 @@ async fn check(
         check_text_lengths(&parts.headers, &bytes)?;
         form_fields = form_fields_of(&parts.headers, &bytes).await;
         body_bytes = bytes.clone();
-        req = Request::from_parts(parts, Body::from(bytes));
+        let mut r = Request::from_parts(parts, Body::from(bytes));
+        if !meta.api && content_type(r.headers()).starts_with("application/x-www-form-urlencoded") {
+            let action = r.uri().path().to_string();
+            r.extensions_mut().insert(crate::web::Submitted {
+                action,
+                fields: form_fields.clone(),
+            });
+        }
+        req = r;
     }
     if meta.csrf {
         let sent = req

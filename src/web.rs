@@ -15,7 +15,54 @@ pub struct Flash {
     pub kind: String,
     /// The message, in Chinese.
     pub message: String,
+    /// After a refused form: what was typed and which fields were wrong, for the page to put
+    /// back (see `static/forms.js`).
+    #[serde(default)]
+    pub echo: Option<Echo>,
 }
+
+/// A refused form as it was sent: the page it was posted to, its fields (never the CSRF token,
+/// the idempotency key or a password), and the field errors by their Chinese names.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Echo {
+    /// The form's action path.
+    pub action: String,
+    /// The fields in the order sent (repeated names in order).
+    pub fields: Vec<(String, String)>,
+    /// Field errors (`field` is the Chinese field name the message uses).
+    pub errors: Vec<crate::error::FieldError>,
+}
+
+impl Flash {
+    /// The echo as JSON safe to put inside a `<script>` element, if any.
+    pub fn echo_json(&self) -> Option<String> {
+        self.echo.as_ref().map(|e| {
+            serde_json::to_string(e)
+                .unwrap_or_default()
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026")
+        })
+    }
+}
+
+/// The form fields of the page post being handled, set by the guard, so that a refusal can
+/// give them back ([`back_with_error`]).
+#[derive(Clone, Debug, Default)]
+pub struct Submitted {
+    /// The path posted to.
+    pub action: String,
+    /// Its urlencoded fields.
+    pub fields: Vec<(String, String)>,
+}
+
+tokio::task_local! {
+    /// The page form being handled on this task.
+    pub static SUBMITTED: Submitted;
+}
+
+/// Fields never given back: tokens, and passwords (a refused password is typed again).
+const NOT_ECHOED: [&str; 6] = ["_csrf", "_idem", "password", "current", "new", "confirm"];
 
 /// A navigation link.
 #[derive(Clone, Debug)]
@@ -111,6 +158,7 @@ pub async fn flash(session: &Session, kind: &str, message: impl Into<String>) {
     let f = Flash {
         kind: kind.into(),
         message: message.into(),
+        echo: None,
     };
     if let Err(e) = session.insert(FLASH_KEY, f).await {
         tracing::warn!(error = %e, "flash not stored");
@@ -165,13 +213,32 @@ pub async fn finish<T>(
     }
 }
 
-/// Answers a form's validation error: the message as a flash, and back to the form.
+/// Answers a form's validation error: the message as a flash, and back to the form, which the
+/// page fills again with what was typed (the guard's [`SUBMITTED`], put back by
+/// `static/forms.js`) and marks the fields in error. One helper for every form.
 pub async fn back_with_error(
     session: &Session,
     to: &str,
     e: crate::error::AppError,
 ) -> Result<axum::response::Response, crate::error::AppError> {
-    flash(session, "error", e.message()).await;
+    let echo = SUBMITTED.try_with(|s| Echo {
+        action: s.action.clone(),
+        fields: s
+            .fields
+            .iter()
+            .filter(|(k, _)| !NOT_ECHOED.contains(&k.as_str()))
+            .cloned()
+            .collect(),
+        errors: e.fields().to_vec(),
+    });
+    let f = Flash {
+        kind: "error".into(),
+        message: e.message(),
+        echo: echo.ok(),
+    };
+    if let Err(e) = session.insert(FLASH_KEY, f).await {
+        tracing::warn!(error = %e, "flash not stored");
+    }
     Ok(see_other(to))
 }
 

@@ -134,3 +134,78 @@ async fn no_ballot_is_entered_beyond_those_collected_and_the_refusal_gives_the_n
         2
     );
 }
+
+#[tokio::test]
+async fn a_refused_person_form_comes_back_with_everything_typed_but_tokens() {
+    let app = TestApp::spawn().await;
+    let c = app.client(Who::Community).cloned().unwrap();
+    let mut bad_id = crate::helpers::id_number("19800101", 41);
+    let last = if bad_id.ends_with('1') { '2' } else { '1' };
+    bad_id.replace_range(17.., &last.to_string());
+    let fields = vec![
+        ("_csrf".to_string(), c.csrf.clone()),
+        ("_idem".to_string(), "k-echo".to_string()),
+        ("name".to_string(), "欧阳<小>明".to_string()),
+        ("id_number".to_string(), bad_id.clone()),
+        ("ethnicity".to_string(), "回族".to_string()),
+        ("phone".to_string(), "13912345678".to_string()),
+        ("household_no".to_string(), "0712".to_string()),
+        ("education".to_string(), "大专".to_string()),
+    ];
+    let r = app
+        .send(
+            Some(&c),
+            Method::POST,
+            "/communities/sg01/people",
+            B::Form(fields),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = app
+        .send(
+            Some(&c),
+            Method::GET,
+            r.location.as_deref().unwrap(),
+            B::Empty,
+            &[],
+        )
+        .await;
+    let echo = page
+        .text
+        .split("<script type=\"application/json\" id=\"form-echo\">")
+        .nth(1)
+        .and_then(|t| t.split("</script>").next())
+        .expect("the page carries the refused form");
+    assert!(!echo.contains('<'), "escaped inside the script: {echo}");
+    let v: serde_json::Value = serde_json::from_str(echo).unwrap();
+    assert_eq!(v["action"], "/communities/sg01/people");
+    let typed: Vec<(String, String)> = serde_json::from_value(v["fields"].clone()).unwrap();
+    for (k, want) in [
+        ("name", "欧阳<小>明"),
+        ("ethnicity", "回族"),
+        ("phone", "13912345678"),
+        ("household_no", "0712"),
+        ("education", "大专"),
+        ("id_number", bad_id.as_str()),
+    ] {
+        assert!(
+            typed.iter().any(|(n, t)| n == k && t == want),
+            "{k} given back: {typed:?}"
+        );
+    }
+    assert!(typed.iter().all(|(n, _)| n != "_csrf" && n != "_idem"));
+    assert_eq!(v["errors"][0]["field"], "身份证号");
+    assert!(page.text.contains("/static/forms.js"));
+    // The next page view has no echo left.
+    let again = app
+        .send(
+            Some(&c),
+            Method::GET,
+            r.location.as_deref().unwrap(),
+            B::Empty,
+            &[],
+        )
+        .await;
+    assert!(!again.text.contains("form-echo"));
+}

@@ -574,9 +574,17 @@ fn party_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
             f(&[("text", "本人简历。"), ("speech_given", "on")]),
             json!({"text": "本人简历。", "speech_given": true}),
         ),
-        // An empty form is a valid one; empty totals clear the totals.
+        // An empty form is a valid one. Totals: a save that changes a figure (a no-op save
+        // writes and audits nothing).
         "/party/recommendation/forms" => pick(Fix::Empty, json!({})),
-        "/party/recommendation/totals" => pick(Fix::Empty, json!({"totals": []})),
+        "/party/recommendation/totals" => {
+            let cell: &'static str =
+                Box::leak(format!("v_{}_member", ids.party.person).into_boxed_str());
+            pick(
+                f(&[(cell, "5")]),
+                json!({"totals": [{"person_id": ids.party.person, "post": "member", "votes": 6}]}),
+            )
+        }
         // P-6/P-7 (state from `party::congress::csrf_prepare`).
         "/party/congress/open" => pick(f(&[("reason", "时间紧")]), json!({"reason": "时间紧"})),
         "/party/congress" => pick(f(&[("date", "2027-04-26")]), json!({"date": "2027-04-27"})),

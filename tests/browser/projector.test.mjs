@@ -9,96 +9,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
 import { chromium } from 'playwright-core';
+import { freePort, startServer, stopServer, Api, logInPage, ADMIN_PW } from './server.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = process.env.HUANJIE_BIN || join(ROOT, 'target', 'debug', 'huanjie');
 const SHOTS = join(ROOT, 'target', 'browser');
-const ADMIN_PW = 'browser-test-admin-1';
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
-
-/** Starts the server on a database file; resolves when it answers. */
-async function startServer(dir, port) {
-  const child = spawn(BIN, ['serve'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite:${join(dir, 'huanjie.db')}`,
-      HUANJIE_BIND: `127.0.0.1:${port}`,
-      HUANJIE_ADMIN_PASSWORD: ADMIN_PW,
-      RUST_LOG: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/login`);
-      if (r.ok) return child;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not start');
-}
-
-function stopServer(child) {
-  return new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000);
-  });
-}
-
-/** A JSON API session (cookie + CSRF token). */
-class Api {
-  constructor(base) { this.base = base; this.cookie = ''; this.csrf = ''; this.n = 0; }
-  async login(username, password) {
-    const r = await fetch(`${this.base}/api/v1/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    const text = await r.text();
-    assert.equal(r.status, 200, `login ${username}: ${text}`);
-    this.cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    this.csrf = JSON.parse(text).csrf_token;
-    return this;
-  }
-  async call(method, path, body, expect) {
-    const r = await fetch(`${this.base}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json', cookie: this.cookie,
-        'x-csrf-token': this.csrf, 'idempotency-key': `bt-${Date.now()}-${this.n++}`,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    if (expect) assert.equal(r.status, expect, `${method} ${path}: ${text}`);
-    return text ? JSON.parse(text) : null;
-  }
-}
-
-async function logInPage(context, base, username, password) {
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForNavigation(), page.click('button')]);
-  assert.ok(!page.url().includes('/login'), `login of ${username} failed`);
-  return page;
-}
 
 // Ten ballots, by candidate number in ballot order (1 丁一, 2 王二, 3 李三).
 const BALLOTS = [[1, 2], [1, 2], [1, 3], [1], [2, 3], [1, 2], [2], [1, 3], [3], [1, 2]];
