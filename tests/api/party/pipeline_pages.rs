@@ -238,7 +238,7 @@ async fn a_community_walks_the_whole_party_pipeline_through_the_pages_to_the_app
     let (msg, _) = staff
         .submit_flash(&page, &format!("{rec}/totals"), &refs(&totals))
         .await;
-    assert!(msg.contains("已登记 7 项"), "{msg}");
+    assert!(msg.contains("已保存 7 项推荐票合计的改动"), "{msg}");
     let page = street.get(&rec).await;
     let (msg, _) = street
         .submit_flash(&page, &format!("{base}/steps/P-3/done"), &[])
