@@ -281,32 +281,76 @@ pub fn number_label(key: &str) -> &str {
     }
 }
 
-/// A check's numbers in words: `名称 = 值`, joined with "，" (yes/no as 是/否, lists with "、").
+/// The Chinese words for the code values a check's numbers may hold (an organisation type, a
+/// comparison, a post); other text is shown as it is.
+pub fn value_label(value: &str) -> &str {
+    match value {
+        "zongzhi" => "党总支",
+        "zhibu" => "党支部",
+        "gt" => "超过半数",
+        "ge" => "达到半数",
+        "director" => "主任",
+        "deputy" => "副主任",
+        "member" => "委员",
+        "secretary" => "书记",
+        "deputy_secretary" => "副书记",
+        "hukou" => "户籍",
+        "residence" => "居住",
+        other => other,
+    }
+}
+
+/// A check's numbers in words: `名称：值`, joined with "；" (yes/no as 是/否, lists with "、",
+/// code values in Chinese). A number without a Chinese name is left out rather than shown
+/// under its internal key.
 pub fn numbers_text(numbers: &BTreeMap<String, Value>) -> String {
     numbers
         .iter()
+        .filter(|(k, _)| number_label(k) != k.as_str())
         .map(|(k, v)| {
             let value = match v {
-                Value::String(s) => s.clone(),
+                Value::String(s) => value_label(s).to_string(),
                 Value::Bool(true) => "是".into(),
                 Value::Bool(false) => "否".into(),
                 Value::Array(a) if a.is_empty() => "无".into(),
                 Value::Array(a) => a
                     .iter()
-                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                    .map(|x| {
+                        x.as_str()
+                            .map_or_else(|| x.to_string(), |s| value_label(s).to_string())
+                    })
                     .collect::<Vec<_>>()
                     .join("、"),
                 other => other.to_string(),
             };
-            format!("{} = {value}", number_label(k))
+            format!("{}：{value}", number_label(k))
         })
         .collect::<Vec<_>>()
-        .join("，")
+        .join("；")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_as_chinese_words_without_internal_keys_or_codes() {
+        let numbers: BTreeMap<String, Value> = [
+            ("kind".to_string(), Value::from("zongzhi")),
+            ("rule".to_string(), Value::from("gt")),
+            ("incumbent".to_string(), Value::from(false)),
+            ("posts".to_string(), Value::from(vec!["director", "member"])),
+            ("internal_only".to_string(), Value::from(3)),
+        ]
+        .into_iter()
+        .collect();
+        let text = numbers_text(&numbers);
+        assert_eq!(
+            text,
+            "现任：否；组织类型：党总支；职务：主任、委员；规则：超过半数"
+        );
+        assert!(!text.contains('=') && !text.contains("internal"));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -409,7 +453,7 @@ mod tests {
         );
         assert_eq!(
             numbers_text(&c.numbers),
-            "已批准 = 否，不在名单中 = 张三、李四，odd_key = 1，职数 = 7"
+            "已批准：否；不在名单中：张三、李四；职数：7"
         );
     }
 }

@@ -33,7 +33,7 @@ async fn five_official_candidates_for_five_seats_are_refused_and_six_accepted() 
         stored["slate_checks"][0]["numbers"]
             .as_str()
             .unwrap()
-            .contains("差额人数 = 0")
+            .contains("差额人数：0")
     );
     slate(&app, c, "sg02", [0, 0, 1], 10).await;
     let r = close_r5(&app, Who::Street, c).await;
