@@ -93,6 +93,13 @@ pub struct ElectedOut {
     pub certificate_no: String,
 }
 
+impl ElectedOut {
+    /// The post as people read it (主任, 副主任, 委员).
+    pub fn post_label(&self) -> &str {
+        crate::domain::rules::value_label(&self.post)
+    }
+}
+
 impl State7 {
     /// A vacant seat still waits for its further election.
     pub fn further_due(&self) -> bool {
