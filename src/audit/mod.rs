@@ -5,6 +5,7 @@
 pub mod anchor;
 mod chain;
 mod pages;
+pub mod words;
 
 pub use chain::{
     Actor, Break, Change, Entry, GENESIS, Head, append, canonical_time, entry_hash, heads,

@@ -58,11 +58,54 @@ async fn entries(db: &Db, f: &Filter) -> AppResult<Vec<Entry>> {
     .await
 }
 
+/// An entry as the page shows it: Beijing time, the chain by name, action and object as
+/// phrases, and the change field by field.
+struct EntryView {
+    at: String,
+    chain: String,
+    seq: i64,
+    actor: String,
+    action: &'static str,
+    entity: &'static str,
+    entity_id: String,
+    changes: Vec<super::words::FieldChange>,
+}
+
+/// A chain's name: 街道, or the community's name (its code when unknown).
+fn chain_name(scope: &str, names: &[(String, String)]) -> String {
+    match scope.strip_prefix("community:") {
+        Some(code) => names
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or_else(|| code.to_string(), |(_, n)| n.clone()),
+        None => "街道".into(),
+    }
+}
+
+fn view(e: &Entry, names: &[(String, String)]) -> EntryView {
+    EntryView {
+        at: (e.at + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        chain: chain_name(&e.scope, names),
+        seq: e.seq,
+        actor: e.actor.clone(),
+        action: super::words::action_label(&e.action),
+        entity: super::words::entity_label(&e.entity),
+        entity_id: e.entity_id.clone(),
+        changes: super::words::changes(e.before_json.as_deref(), e.after_json.as_deref()),
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "audit/list.html")]
 struct AuditPage {
     layout: Layout,
-    entries: Vec<Entry>,
+    entries: Vec<EntryView>,
+    /// Chains by scope with their names.
+    chains: Vec<(String, String)>,
+    actions: &'static [(&'static str, &'static str)],
+    entities: &'static [(&'static str, &'static str)],
     heads: Vec<Head>,
     breaks: Vec<Break>,
     f: Filter,
@@ -75,13 +118,27 @@ async fn audit_get(
     session: Session,
     Query(f): Query<Filter>,
 ) -> AppResult<AuditPage> {
-    let entries = entries(&state.db, &f).await?;
+    let names: Vec<(String, String)> = Q::new("select code, name from communities order by code")
+        .all(&state.db)
+        .await?;
+    let entries = entries(&state.db, &f)
+        .await?
+        .iter()
+        .map(|e| view(e, &names))
+        .collect();
     let heads = heads(&state.db).await?;
     let breaks = verify(&state.db).await?;
     let page = f.page.unwrap_or(1).max(1);
+    let chains = heads
+        .iter()
+        .map(|h| (h.scope.clone(), chain_name(&h.scope, &names)))
+        .collect();
     Ok(AuditPage {
         layout: Layout::new(&ctx, &session, "审计日志").await,
         entries,
+        chains,
+        actions: &super::words::ACTIONS,
+        entities: &super::words::ENTITIES,
         heads,
         breaks,
         f,

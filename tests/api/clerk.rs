@@ -209,3 +209,40 @@ async fn a_refused_person_form_comes_back_with_everything_typed_but_tokens() {
         .await;
     assert!(!again.text.contains("form-echo"));
 }
+
+#[tokio::test]
+async fn the_audit_page_reads_in_chinese_with_beijing_times_and_field_changes() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .call(
+            Who::Community,
+            Method::POST,
+            "/api/v1/communities/sg01/people",
+            B::Json(json!({"name": "审计甲", "gender": "女", "household_no": "12"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let page = app
+        .call(
+            Who::Street,
+            Method::GET,
+            "/audit?scope=community:sg01&entity=person",
+            B::Empty,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let table = page
+        .text
+        .split("<table class=\"grid small audit\">")
+        .nth(1)
+        .unwrap();
+    assert!(table.contains("时间（北京时间）"));
+    assert!(
+        table.contains("新增") && table.contains("人员（编号"),
+        "{table}"
+    );
+    assert!(table.contains("户号：空 → 12"), "{table}");
+    for raw in ["\"household_no\"", "create", "person ", "{&quot;"] {
+        assert!(!table.contains(raw), "{raw} shown");
+    }
+}
