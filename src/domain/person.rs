@@ -175,6 +175,32 @@ fn lookup(table: &[(&'static str, &'static str)], s: &str) -> Option<&'static st
         .map(|(k, _)| *k)
 }
 
+/// Whether a phone number has a form in use: a mobile number (11 digits from 13…19), or a
+/// landline with its area code (0 + 2–3 digits, then 7–8 digits, a "-" or space between
+/// allowed) or without it (7–8 digits); an extension after "-" or "转" is allowed.
+pub fn phone_ok(phone: &str) -> bool {
+    let p: String = phone.chars().filter(|c| *c != ' ').collect();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let main = p.split(['转']).next().unwrap_or("");
+    if digits(main) && main.len() == 11 && main.starts_with('1') {
+        return matches!(main.as_bytes()[1], b'3'..=b'9');
+    }
+    let parts: Vec<&str> = main.split('-').collect();
+    match parts.as_slice() {
+        [local] if digits(local) && local.starts_with('0') => (10..=12).contains(&local.len()),
+        [local] => digits(local) && (7..=8).contains(&local.len()),
+        [area, local] | [area, local, _] => {
+            digits(area)
+                && area.starts_with('0')
+                && (3..=4).contains(&area.len())
+                && digits(local)
+                && (7..=8).contains(&local.len())
+                && parts.get(2).is_none_or(|x| digits(x) && x.len() <= 6)
+        }
+        _ => false,
+    }
+}
+
 /// The longest text each free field of a person takes, in characters: (label, max). The forms
 /// carry the same limits as `maxlength`.
 pub const FIELD_MAX: [(&str, usize); 15] = [
@@ -341,11 +367,12 @@ impl RawPerson {
             }
         }
         if let Some(p) = opt(&self.phone)
-            && !p
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '-' || c == ' ')
+            && !phone_ok(&p)
         {
-            err("联系电话", "只能包含数字和“-”".into());
+            err(
+                "联系电话",
+                format!("“{p}”不是有效的手机号（11 位，1 开头）或固定电话（如 0531-88886666）"),
+            );
         }
         let rights_removed = flag("被剥夺政治权利", &self.rights_removed, &mut errs);
         let npc_deputy = flag("人大代表", &self.npc_deputy, &mut errs);
@@ -400,10 +427,35 @@ mod tests {
     }
 
     #[test]
+    fn phone_numbers_are_mobile_or_landline_forms() {
+        for ok in [
+            "13912345678",
+            "139 1234 5678",
+            "0531-88886666",
+            "053188886666",
+            "010-12345678",
+            "88886666",
+            "0531-88886666-123",
+        ] {
+            assert!(phone_ok(ok), "{ok}");
+        }
+        for bad in [
+            "12345",
+            "12912345678",
+            "1391234567",
+            "531-88886666",
+            "0531--8888",
+            "abc",
+        ] {
+            assert!(!phone_ok(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn text_beyond_a_field_limit_is_refused_without_quoting_it() {
         let mut p = raw("张三", "");
         p.household_no = "1".repeat(31);
-        p.phone = "1".repeat(20);
+        p.phone = "13912345678".into();
         let errs = p.parse().unwrap_err();
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(errs[0].field, "户号");
