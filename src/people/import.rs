@@ -692,7 +692,8 @@ mod tests {
     fn a_utf8_csv_with_a_bom_is_read_with_spreadsheet_row_numbers() {
         let a = id("11010519491231002");
         let b = id("11010119900307001");
-        let body = format!("姓名,身份证号,联系电话\r\n王芳,{a},010-12345678\r\n,,\r\n李四,{b},\r\n");
+        let body =
+            format!("姓名,身份证号,联系电话\r\n王芳,{a},010-12345678\r\n,,\r\n李四,{b},\r\n");
         let rows = read_rows("名单.csv", &csv_with_bom(&body)).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(

@@ -246,3 +246,39 @@ async fn the_audit_page_reads_in_chinese_with_beijing_times_and_field_changes() 
         assert!(!table.contains(raw), "{raw} shown");
     }
 }
+
+#[tokio::test]
+async fn the_ballot_names_the_community_once() {
+    let mut app = TestApp::spawn().await;
+    let room = cf::room(&mut app).await;
+    let v = cf::vote(&app, room.meeting, true).await;
+    let title: (String,) = huanjie::db::Q::new("select title from meetings where id = $1")
+        .bind(room.meeting)
+        .one(&app.state.db)
+        .await
+        .unwrap();
+    // A meeting titled with the community's name, as the pipelines name theirs.
+    huanjie::db::Q::new("update meetings set title = $1 where id = $2")
+        .bind(format!("一号社区{}", title.0))
+        .bind(room.meeting)
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    let page = app
+        .call(
+            Who::Street,
+            Method::GET,
+            &format!("/votes/{v}/ballot"),
+            B::Empty,
+        )
+        .await;
+    let h1 = page
+        .text
+        .split("<h1>")
+        .nth(1)
+        .unwrap()
+        .split("</h1>")
+        .next()
+        .unwrap();
+    assert_eq!(h1, format!("一号社区{}选票", title.0));
+}
