@@ -169,7 +169,9 @@ pub(crate) async fn checked(
     };
     let check = check_voter(&r, &community.code, &reg, day);
     if !check.passed {
-        return Err(AppError::invalid("选民资格", &check.message));
+        // The field names the rule; the message need not name it again.
+        let why = check.message.trim_start_matches("选民资格（R-4）：");
+        return Err(AppError::invalid("选民资格", why));
     }
     let mode = voters_mode::check_one(tx, c.id, &r).await?;
     if let Some(m) = mode.as_ref().filter(|m| !m.passed) {
