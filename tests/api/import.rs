@@ -140,3 +140,95 @@ async fn the_import_page_lists_the_rows_in_error() {
         r.text
     );
 }
+
+/// The issue's file, written by hand: a sheet that declares A1:XFD1048576 (17 billion cells, which
+/// calamine's `worksheet_range` would allocate at once) and holds one cell at each corner.
+fn sparse_corner_xlsx() -> Vec<u8> {
+    use std::io::Write;
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            format!(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(r#"<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="人员" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(r#"<worksheet xmlns="{MAIN}"><dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>张三</t></is></c></row></sheetData></worksheet>"#),
+        ),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, xml) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(xml.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn a_sparse_sheet_declaring_17_billion_cells_is_refused_in_chinese_and_the_server_still_answers()
+ {
+    let app = TestApp::spawn().await;
+    let bytes = sparse_corner_xlsx();
+    assert!(bytes.len() < 2_000, "a small file: {} bytes", bytes.len());
+    // The file is the bomb: what it declares, read without reading the cells.
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let declared = book.worksheet_cells_reader("人员").unwrap().dimensions();
+    assert_eq!(declared.len(), 1_048_576 * 16_384);
+    let before = app.count("select count(*) from people").await;
+
+    let (path, body) = upload("corner.xlsx", bytes.clone());
+    let r = app.call(Who::Community, Method::POST, &path, body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let message = r.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("文件过大") && message.contains("行"),
+        "{message}"
+    );
+    assert!(!message.to_lowercase().contains("error"), "{message}");
+
+    let c = app.client(Who::Community).cloned().unwrap();
+    let page = app
+        .send(
+            Some(&c),
+            Method::POST,
+            "/communities/sg01/people/import",
+            B::Multipart(
+                vec![
+                    ("_csrf".into(), c.csrf.clone()),
+                    ("_idem".into(), "imp-corner".into()),
+                ],
+                Some(("corner.xlsx".into(), bytes)),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text.contains("文件过大"), "{}", page.text);
+
+    // Still up, and nothing imported.
+    let r = app
+        .call(
+            Who::Community,
+            Method::GET,
+            "/people/template.csv",
+            B::Empty,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(app.count("select count(*) from people").await, before);
+}
