@@ -171,6 +171,18 @@ impl Tx {
         Ok(())
     }
 
+    /// The placeholder of the `n`th bind parameter (from 1) of a statement that uses each
+    /// parameter once and in order: `$n` on PostgreSQL, `?` on SQLite. SQLite keeps `$n` as a
+    /// name that it looks up in a list scanned from the start, when it parses the statement and
+    /// again when each value is bound: fine for a few parameters, quadratic for the thousands of a
+    /// multi-row insert. An anonymous `?` takes the next value without a lookup.
+    pub fn param(&self, n: usize) -> String {
+        match self {
+            Tx::Sqlite(_) => "?".into(),
+            Tx::Postgres(_) => format!("${n}"),
+        }
+    }
+
     /// Suffix that locks the selected rows until commit where the backend needs it
     /// (PostgreSQL); SQLite already holds the database's write lock for the transaction.
     pub fn for_update(&self) -> &'static str {

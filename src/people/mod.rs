@@ -1,10 +1,14 @@
 //! People (人员), once per street: records, relations, incumbency, honours, and import.
 //! Lists mask ID numbers and phones; the detail page shows them to those allowed.
 
+mod bulk;
 pub mod import;
+mod importing;
 mod pages;
 mod store;
 
+pub use bulk::{NewPerson, insert_people};
+pub use importing::{Importer, Outcome, Report};
 pub use store::{Person, PersonRef, Resolved, add_relation, insert_person, resolve, scope_for};
 
 use crate::routes::{Access, RouteDef, create, delete, get, post, put};

@@ -11,6 +11,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::import::{self, RowError};
+use super::importing::{Importer, Outcome};
 use super::store::{
     self, Person, PersonRef, SELECT, in_community, insert_person, relations, resolve, update_person,
 };
@@ -21,7 +22,7 @@ use crate::db::{Db, Q};
 use crate::domain::person::{
     EDUCATION, PARTY_ORG, PARTY_STATUS, PersonDraft, RELATIONS, RawPerson,
 };
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::{self, Layout};
 
@@ -596,12 +597,6 @@ pub async fn honour_post(
     }
 }
 
-/// Outcome of an import: the number imported, or the per-row problems (nothing imported).
-enum ImportOutcome {
-    Done(usize),
-    Refused(Vec<RowError>),
-}
-
 async fn upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>)> {
     while let Some(field) = mp
         .next_field()
@@ -620,73 +615,21 @@ async fn upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>)> {
     Err(AppError::invalid("文件", "请选择要导入的文件"))
 }
 
-/// All or nothing: every row is checked (fields, references, duplicates in the file and in the
-/// street) before one transaction inserts them all.
+/// Runs an import of the uploaded file into the path's community (see [`Importer`]).
 async fn run_import(
     state: &AppState,
     ctx: &Ctx,
-    filename: &str,
-    bytes: &[u8],
-) -> AppResult<ImportOutcome> {
-    let c = ctx.community()?.clone();
-    let rows =
-        import::read_rows(filename, bytes).map_err(|e| AppError::invalid("文件", e.message()))?;
-    let rows: Vec<_> = rows
-        .into_iter()
-        .map(|(n, mut r)| {
-            if r.residence_community.trim().is_empty() && r.hukou_community.trim().is_empty() {
-                r.residence_community = c.code.clone();
-            }
-            (n, r)
-        })
-        .collect();
-    let (drafts, mut errors) = import::check_rows(&rows);
-    let mut ready = Vec::new();
-    for (row, draft) in drafts {
-        let mut push = |e: FieldError| {
-            errors.push(RowError {
-                row,
-                column: e.field,
-                problem: e.message,
-            })
-        };
-        match resolve(&state.db, &draft).await? {
-            Err(errs) => errs.into_iter().for_each(&mut push),
-            Ok(r) => {
-                if !ctx.user()?.is_street() && r.residence != Some(c.id) && r.hukou != Some(c.id) {
-                    push(FieldError {
-                        field: "居住社区".into(),
-                        message: format!("人员须居住或户籍在{}", c.name),
-                    });
-                    continue;
-                }
-                if let Some(id) = &draft.id_number {
-                    let n = Q::new("select count(*) from people where id_number = $1")
-                        .bind(id)
-                        .scalar(&state.db)
-                        .await?;
-                    if n > 0 {
-                        push(FieldError {
-                            field: "身份证号".into(),
-                            message: "该身份证号已在本街道登记".into(),
-                        });
-                        continue;
-                    }
-                }
-                ready.push((draft, r));
-            }
-        }
+    filename: String,
+    bytes: Vec<u8>,
+) -> AppResult<Outcome> {
+    Importer {
+        db: &state.db,
+        actor: ctx.actor(),
+        community: ctx.community()?,
+        street: ctx.user()?.is_street(),
     }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| e.row);
-        return Ok(ImportOutcome::Refused(errors));
-    }
-    let mut tx = state.db.begin().await?;
-    for (draft, r) in &ready {
-        insert_person(&mut tx, &ctx.actor(), draft, r).await?;
-    }
-    tx.commit().await?;
-    Ok(ImportOutcome::Done(ready.len()))
+    .run(filename, bytes)
+    .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -718,9 +661,9 @@ pub async fn import_post(
 ) -> AppResult<Response> {
     let community = ctx.community()?.clone();
     let (name, bytes) = upload(mp).await?;
-    let outcome = match run_import(&state, &ctx, &name, &bytes).await {
+    let outcome = match run_import(&state, &ctx, name, bytes).await {
         Ok(o) => o,
-        Err(AppError::Validation(errs)) => ImportOutcome::Refused(
+        Err(AppError::Validation(errs)) => Outcome::Refused(
             errs.into_iter()
                 .map(|e| RowError {
                     row: 0,
@@ -732,14 +675,15 @@ pub async fn import_post(
         Err(e) => return Err(e),
     };
     match outcome {
-        ImportOutcome::Done(n) => {
+        Outcome::Imported(report) => {
+            let n = report.count;
             web::flash(&session, "ok", format!("已导入 {n} 人。")).await;
             Ok(web::see_other(&format!(
                 "/communities/{}/people",
                 community.code
             )))
         }
-        ImportOutcome::Refused(errors) => {
+        Outcome::Refused(errors) => {
             let layout = Layout::new(&ctx, &session, "导入人员").await;
             let idem = layout.idem();
             Ok((
@@ -859,11 +803,13 @@ pub async fn api_import(
     mp: Multipart,
 ) -> AppResult<Response> {
     let (name, bytes) = upload(mp).await?;
-    match run_import(&state, &ctx, &name, &bytes).await? {
-        ImportOutcome::Done(n) => {
-            Ok((StatusCode::CREATED, Json(json!({ "imported": n }))).into_response())
-        }
-        ImportOutcome::Refused(errors) => {
+    match run_import(&state, &ctx, name, bytes).await? {
+        Outcome::Imported(report) => Ok((
+            StatusCode::CREATED,
+            Json(json!({ "imported": report.count })),
+        )
+            .into_response()),
+        Outcome::Refused(errors) => {
             let body = json!({ "error": { "code": "import_rejected", "message": format!("导入未执行：{} 处错误，请修改后重新导入。", errors.len()), "rows": errors } });
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
         }

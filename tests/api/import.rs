@@ -2,6 +2,8 @@
 
 use axum::http::{Method, StatusCode};
 
+use huanjie::db::Q;
+
 use crate::helpers::{B, TestApp, Who, id_number};
 
 /// The API import path and a multipart body carrying one file.
@@ -231,4 +233,61 @@ async fn a_sparse_sheet_declaring_17_billion_cells_is_refused_in_chinese_and_the
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(app.count("select count(*) from people").await, before);
+}
+
+#[tokio::test]
+async fn a_street_import_of_2600_people_in_two_communities_audits_each_in_a_verified_chain() {
+    let app = TestApp::spawn().await;
+    // More rows than one multi-row insert takes, split over two audit chains.
+    let n = 2_600;
+    let ids: Vec<String> = (0..n)
+        .map(|i| {
+            let birth = format!(
+                "{:04}{:02}{:02}",
+                1950 + i / 300,
+                1 + (i / 25) % 12,
+                1 + i % 25
+            );
+            id_number(&birth, 777)
+        })
+        .collect();
+    let mut text = "姓名,身份证号,居住社区\n".to_string();
+    for (i, id) in ids.iter().enumerate() {
+        let home = if i % 3 == 0 { "sg02" } else { "sg01" };
+        text.push_str(&format!("居民,{id},{home}\n"));
+    }
+    let people = app.count("select count(*) from people").await;
+    let created = "select count(*) from audit_log where entity = 'person' and action = 'create'";
+    let audited = app.count(created).await;
+
+    let (path, body) = upload("many.csv", text.into_bytes());
+    let r = app.call(Who::Street, Method::POST, &path, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.json()["imported"], n);
+    assert_eq!(
+        app.count("select count(*) from people").await,
+        people + n as i64
+    );
+    assert_eq!(app.count(created).await, audited + n as i64);
+    assert_eq!(
+        app.count(
+            "select count(*) from audit_log where entity = 'person' and scope = 'community:sg02'"
+        )
+        .await,
+        (n as i64 + 2) / 3
+    );
+    let breaks = huanjie::audit::verify(&app.state.db).await.unwrap();
+    assert!(breaks.is_empty(), "{breaks:?}");
+    // Each entry describes the person whose id it names, across the insert chunks' seams.
+    for i in [0, 999, 1_000, 1_001, 2_599] {
+        let (after,): (String,) = Q::new(
+            "select a.after_json from audit_log a join people p on a.entity_id = cast(p.id as text) \
+             where a.entity = 'person' and p.id_number = $1",
+        )
+        .bind(&ids[i])
+        .one(&app.state.db)
+        .await
+        .unwrap();
+        assert!(after.contains(&ids[i]), "row {i}: {after}");
+    }
 }
