@@ -96,28 +96,7 @@ pub async fn insert_people(
             ..
         } in chunk
         {
-            q = q
-                .bind(street_id)
-                .bind(now)
-                .bind(now)
-                .bind(&d.name)
-                .bind(&d.gender)
-                .bind(d.birth_date)
-                .bind(&d.ethnicity)
-                .bind(d.education.clone())
-                .bind(d.id_number.clone())
-                .bind(r.hukou)
-                .bind(r.residence)
-                .bind(r.group)
-                .bind(d.rights_removed)
-                .bind(&d.party_status)
-                .bind(d.party_org.clone())
-                .bind(d.party_org_name.clone())
-                .bind(d.party_joined)
-                .bind(d.npc_deputy)
-                .bind(d.cppcc_member)
-                .bind(d.phone.clone())
-                .bind(d.household_no.clone());
+            q = super::store::bind_fields(q.bind(street_id).bind(now).bind(now), d, r);
         }
         let mut inserted: Vec<(i64, String)> = q.all(&mut *tx).await.map_err(|e| match e {
             AppError::Db(e) if is_unique_violation(&e) => AppError::invalid(

@@ -235,29 +235,12 @@ pub async fn insert_person(
          resident_group_id, rights_removed, party_status, party_org, party_org_name, party_joined, npc_deputy, cppcc_member, phone, household_no, \
          created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) returning id",
     )
-    .bind(street_id)
-    .bind(&d.name)
-    .bind(&d.gender)
-    .bind(d.birth_date)
-    .bind(&d.ethnicity)
-    .bind(d.education.clone())
-    .bind(d.id_number.clone())
-    .bind(r.hukou)
-    .bind(r.residence)
-    .bind(r.group)
-    .bind(d.rights_removed)
-    .bind(&d.party_status)
-    .bind(d.party_org.clone())
-    .bind(d.party_org_name.clone())
-    .bind(d.party_joined)
-    .bind(d.npc_deputy)
-    .bind(d.cppcc_member)
-    .bind(d.phone.clone())
-    .bind(d.household_no.clone())
-    .bind(now)
-    .try_scalar(&mut *tx)
-    .await
-    .map_err(unique_id_error)?;
+    .bind(street_id);
+    let id = bind_fields(id, d, r)
+        .bind(now)
+        .try_scalar(&mut *tx)
+        .await
+        .map_err(unique_id_error)?;
     let scope = scope_of(tx, r.residence).await?;
     audit::append(
         tx,
@@ -326,6 +309,29 @@ pub async fn update_person(
     )
     .await?;
     Ok(())
+}
+
+/// Binds a person's stored fields, `name` … `household_no` in the order of the people table
+/// (the one list both the single insert and the import's bulk insert use).
+pub fn bind_fields(q: Q, d: &PersonDraft, r: &Resolved) -> Q {
+    q.bind(&d.name)
+        .bind(&d.gender)
+        .bind(d.birth_date)
+        .bind(&d.ethnicity)
+        .bind(d.education.clone())
+        .bind(d.id_number.clone())
+        .bind(r.hukou)
+        .bind(r.residence)
+        .bind(r.group)
+        .bind(d.rights_removed)
+        .bind(&d.party_status)
+        .bind(d.party_org.clone())
+        .bind(d.party_org_name.clone())
+        .bind(d.party_joined)
+        .bind(d.npc_deputy)
+        .bind(d.cppcc_member)
+        .bind(d.phone.clone())
+        .bind(d.household_no.clone())
 }
 
 /// Records a relation and its converse (audited). Idempotent on the pair and kind.
