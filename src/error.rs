@@ -13,6 +13,20 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// Field errors as one Chinese sentence: `字段：问题；…`.
+fn fields_text(errs: &[FieldError]) -> String {
+    errs.iter()
+        .map(|e| {
+            if e.field.is_empty() {
+                e.message.clone()
+            } else {
+                format!("{}：{}", e.field, e.message)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -29,13 +43,13 @@ pub enum AppError {
     #[error("not found")]
     NotFound,
     /// Malformed request, with a Chinese message.
-    #[error("bad request: {0}")]
+    #[error("{0}")]
     BadRequest(String),
     /// Input that breaks a rule, with per-field messages.
-    #[error("validation: {0:?}")]
+    #[error("{}", fields_text(.0))]
     Validation(Vec<FieldError>),
     /// The state of a resource does not allow the change.
-    #[error("conflict: {0}")]
+    #[error("{0}")]
     Conflict(String),
     /// Login throttled, with a Chinese message saying when to retry.
     #[error("throttled: {0}")]
@@ -119,17 +133,7 @@ impl AppError {
             | AppError::Conflict(m)
             | AppError::Throttled(m)
             | AppError::TooLarge(m) => m.clone(),
-            AppError::Validation(errs) => errs
-                .iter()
-                .map(|e| {
-                    if e.field.is_empty() {
-                        e.message.clone()
-                    } else {
-                        format!("{}：{}", e.field, e.message)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("；"),
+            AppError::Validation(errs) => fields_text(errs),
             AppError::Db(_) | AppError::Migrate(_) | AppError::Internal(_) => {
                 "服务器内部错误，请稍后重试。".into()
             }

@@ -33,7 +33,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, watch};
 
 /// Password given to the server for its first `admin` account.
-const ADMIN_PASSWORD: &str = "loadgen-admin-password";
+const ADMIN_PASSWORD: &str = "Qiao-shu-lan-2027-load";
 /// Every box number of the vote: large enough that no entry is ever refused.
 const BOX: i64 = 10_000_000;
 /// Longest wait for one HTTP answer.
