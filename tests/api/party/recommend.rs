@@ -525,7 +525,7 @@ async fn the_totals_grid_shows_saved_figures_and_a_save_changes_only_what_change
     );
     let stored = || async {
         app.count(&format!(
-            "select coalesce(sum(votes), -1) from party_recommend_totals where campaign_id = {c} and person_id = {}",
+            "select cast(coalesce(sum(votes), -1) as bigint) from party_recommend_totals where campaign_id = {c} and person_id = {}",
             p[1]
         ))
         .await
