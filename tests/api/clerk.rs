@@ -282,3 +282,31 @@ async fn the_ballot_names_the_community_once() {
         .unwrap();
     assert_eq!(h1, format!("一号社区{}选票", title.0));
 }
+
+#[tokio::test]
+async fn a_persons_page_leads_back_to_the_communitys_list() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .call(
+            Who::Community,
+            Method::POST,
+            "/api/v1/communities/sg01/people",
+            B::Json(json!({"name": "回列甲", "gender": "男"})),
+        )
+        .await;
+    let id = r.json()["person"]["id"].as_i64().unwrap();
+    let page = app
+        .call(
+            Who::Community,
+            Method::GET,
+            &format!("/communities/sg01/people/{id}"),
+            B::Empty,
+        )
+        .await;
+    assert!(
+        page.text
+            .contains("<a href=\"/communities/sg01/people\">← 返回一号社区人员名单</a>"),
+        "{}",
+        page.text
+    );
+}
