@@ -88,6 +88,25 @@ pub struct Entry {
     pub hash: String,
 }
 
+impl Entry {
+    /// Binds the entry's stored columns, `scope` … `hash`, in the order of `audit_log`'s insert
+    /// (the one list the single append and bulk appends use).
+    pub fn bind_row(&self, q: Q) -> Q {
+        q.bind(&self.scope)
+            .bind(self.seq)
+            .bind(self.at)
+            .bind(self.actor_id)
+            .bind(&self.actor)
+            .bind(&self.action)
+            .bind(&self.entity)
+            .bind(&self.entity_id)
+            .bind(self.before_json.clone())
+            .bind(self.after_json.clone())
+            .bind(&self.prev_hash)
+            .bind(&self.hash)
+    }
+}
+
 /// Formats an instant the way it is hashed.
 pub fn canonical_time(at: &DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
@@ -164,22 +183,10 @@ pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<En
         hash: String::new(),
     };
     e.hash = entry_hash(&e);
-    e.id = Q::new(
+    e.id = e.bind_row(Q::new(
         "insert into audit_log (scope, seq, at, actor_id, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id",
-    )
-    .bind(&e.scope)
-    .bind(e.seq)
-    .bind(e.at)
-    .bind(e.actor_id)
-    .bind(&e.actor)
-    .bind(&e.action)
-    .bind(&e.entity)
-    .bind(&e.entity_id)
-    .bind(e.before_json.clone())
-    .bind(e.after_json.clone())
-    .bind(&e.prev_hash)
-    .bind(&e.hash)
+    ))
     .scalar(&mut *tx)
     .await?;
     Q::new("update audit_heads set seq = $1, hash = $2 where scope = $3")

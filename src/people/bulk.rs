@@ -232,19 +232,7 @@ async fn append_created(
         );
         let mut q = Q::new(sql);
         for e in chunk {
-            q = q
-                .bind(&e.scope)
-                .bind(e.seq)
-                .bind(e.at)
-                .bind(e.actor_id)
-                .bind(&e.actor)
-                .bind(&e.action)
-                .bind(&e.entity)
-                .bind(&e.entity_id)
-                .bind(e.before_json.clone())
-                .bind(e.after_json.clone())
-                .bind(&e.prev_hash)
-                .bind(&e.hash);
+            q = e.bind_row(q);
         }
         q.execute(&mut *tx).await?;
     }

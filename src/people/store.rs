@@ -266,34 +266,17 @@ pub async fn update_person(
     d: &PersonDraft,
     r: &Resolved,
 ) -> AppResult<()> {
-    Q::new(
+    let q = Q::new(
         "update people set name = $1, gender = $2, birth_date = $3, ethnicity = $4, education = $5, id_number = $6, hukou_community_id = $7, \
          residence_community_id = $8, resident_group_id = $9, rights_removed = $10, party_status = $11, party_org = $12, party_org_name = $13, \
          party_joined = $14, npc_deputy = $15, cppcc_member = $16, phone = $17, household_no = $18, updated_at = $19 where id = $20",
-    )
-    .bind(&d.name)
-    .bind(&d.gender)
-    .bind(d.birth_date)
-    .bind(&d.ethnicity)
-    .bind(d.education.clone())
-    .bind(d.id_number.clone())
-    .bind(r.hukou)
-    .bind(r.residence)
-    .bind(r.group)
-    .bind(d.rights_removed)
-    .bind(&d.party_status)
-    .bind(d.party_org.clone())
-    .bind(d.party_org_name.clone())
-    .bind(d.party_joined)
-    .bind(d.npc_deputy)
-    .bind(d.cppcc_member)
-    .bind(d.phone.clone())
-    .bind(d.household_no.clone())
-    .bind(crate::now())
-    .bind(before.id)
-    .try_execute(&mut *tx)
-    .await
-    .map_err(unique_id_error)?;
+    );
+    bind_fields(q, d, r)
+        .bind(crate::now())
+        .bind(before.id)
+        .try_execute(&mut *tx)
+        .await
+        .map_err(unique_id_error)?;
     let scope = scope_of(tx, r.residence).await?;
     audit::append(
         tx,
@@ -312,7 +295,7 @@ pub async fn update_person(
 }
 
 /// Binds a person's stored fields, `name` … `household_no` in the order of the people table
-/// (the one list both the single insert and the import's bulk insert use).
+/// (the one list the insert, the update and the import's bulk insert use).
 pub fn bind_fields(q: Q, d: &PersonDraft, r: &Resolved) -> Q {
     q.bind(&d.name)
         .bind(&d.gender)
