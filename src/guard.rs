@@ -68,12 +68,17 @@ pub async fn guard(
     match check(&state, &meta, &session, &params, req).await {
         Ok((req, ctx)) => {
             let submitted = req.extensions().get::<crate::web::Submitted>().cloned();
+            let back = referer_path(req.headers()).unwrap_or_else(|| path.clone());
             let run = async {
-                if meta.creates {
+                let resp = if meta.creates {
                     crate::idempotency::run(&state, &meta, &ctx, req, next).await
                 } else {
                     next.run(req).await
+                };
+                if !meta.api && meta.changes_state && is_form_rejection(&resp) {
+                    return form_rejected(&session, &back, resp).await;
                 }
+                resp
             };
             match submitted {
                 Some(s) => crate::web::SUBMITTED.scope(s, run).await,
@@ -394,6 +399,75 @@ async fn form_fields_of(headers: &HeaderMap, bytes: &Bytes) -> Vec<(String, Stri
         return out;
     }
     Vec::new()
+}
+
+/// The path (and query) of this site's page that sent the request, from `Referer`.
+fn referer_path(headers: &HeaderMap) -> Option<String> {
+    let uri: axum::http::Uri = headers.get(header::REFERER)?.to_str().ok()?.parse().ok()?;
+    let path = uri.path_and_query()?.as_str();
+    let safe = auth::safe_next(path);
+    (safe == path).then_some(safe)
+}
+
+/// An extractor's rejection of a form body (a number field left empty, a choice missing):
+/// axum answers those in plain text, our own errors never.
+fn is_form_rejection(resp: &Response) -> bool {
+    matches!(resp.status().as_u16(), 400 | 422)
+        && resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("text/plain"))
+}
+
+/// Sends a rejected page form back to its page, filled in again as typed, with the field the
+/// rejection names marked (by its label in the form, when the name is a known one).
+async fn form_rejected(session: &Session, back: &str, resp: Response) -> Response {
+    let text = axum::body::to_bytes(resp.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let e = AppError::Validation(vec![crate::error::FieldError {
+        field: rejected_field(&text)
+            .map(field_label_of_form)
+            .unwrap_or_default(),
+        message: "未填写或格式不正确，请检查后重新提交".into(),
+    }]);
+    crate::web::back_with_error(session, back, e)
+        .await
+        .unwrap_or_else(|e| e.into_response())
+}
+
+/// The field a form rejection names: serde's messages read `…: person_id: cannot parse …` or
+/// `missing field `basis``.
+fn rejected_field(text: &str) -> Option<&str> {
+    if let Some(i) = text.find("missing field `") {
+        let rest = &text[i + "missing field `".len()..];
+        return rest.split('`').next();
+    }
+    let rest = text.split_once("body: ")?.1;
+    let name = rest.split(':').next()?.trim();
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some(name)
+}
+
+/// A form field's label as the forms show it, for marking the field; the message names it.
+fn field_label_of_form(name: &str) -> String {
+    const FORM_LABELS: [(&str, &str); 8] = [
+        ("person_id", "人员"),
+        ("seats", "职数"),
+        ("count", "数量"),
+        ("votes", "票数"),
+        ("table_no", "计票组"),
+        ("meeting_id", "会议"),
+        ("community_id", "社区"),
+        ("basis", "登记依据"),
+    ];
+    FORM_LABELS
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, l)| (*l).to_string())
+        .unwrap_or_else(|| field_label(name))
 }
 
 /// Adds a header value, ignoring values that cannot be headers.

@@ -231,42 +231,53 @@ pub fn field_max(label: &str) -> usize {
 }
 
 impl RawPerson {
-    /// The free fields with their labels, for the length check.
-    fn texts(&self) -> [(&'static str, &str); 15] {
+    /// Checks every field; returns all problems at once. Text longer than its field's limit
+    /// is reported without being quoted, and the other fields are still checked.
+    pub fn parse(&self) -> Result<PersonDraft, Vec<FieldError>> {
+        let mut too_long = Vec::new();
+        let mut rest = self.clone();
+        for (label, v) in rest.texts_mut() {
+            if v.trim().chars().count() > field_max(label) {
+                too_long.push(FieldError {
+                    field: label.into(),
+                    message: format!("过长（最多 {} 字）", field_max(label)),
+                });
+                v.clear();
+            }
+        }
+        if too_long.is_empty() {
+            return self.parse_fields();
+        }
+        if let Err(more) = rest.parse_fields() {
+            let said: Vec<String> = too_long.iter().map(|e| e.field.clone()).collect();
+            too_long.extend(more.into_iter().filter(|e| !said.contains(&e.field)));
+        }
+        Err(too_long)
+    }
+
+    /// The free fields with their labels, to clear the ones that are too long.
+    fn texts_mut(&mut self) -> [(&'static str, &mut String); 15] {
         [
-            ("姓名", &self.name),
-            ("性别", &self.gender),
-            ("出生日期", &self.birth_date),
-            ("民族", &self.ethnicity),
-            ("文化程度", &self.education),
-            ("身份证号", &self.id_number),
-            ("户籍社区", &self.hukou_community),
-            ("居住社区", &self.residence_community),
-            ("居民小组", &self.resident_group),
-            ("党员状态", &self.party_status),
-            ("党组织关系", &self.party_org),
-            ("党组织名称", &self.party_org_name),
-            ("入党日期", &self.party_joined),
-            ("联系电话", &self.phone),
-            ("户号", &self.household_no),
+            ("姓名", &mut self.name),
+            ("性别", &mut self.gender),
+            ("出生日期", &mut self.birth_date),
+            ("民族", &mut self.ethnicity),
+            ("文化程度", &mut self.education),
+            ("身份证号", &mut self.id_number),
+            ("户籍社区", &mut self.hukou_community),
+            ("居住社区", &mut self.residence_community),
+            ("居民小组", &mut self.resident_group),
+            ("党员状态", &mut self.party_status),
+            ("党组织关系", &mut self.party_org),
+            ("党组织名称", &mut self.party_org_name),
+            ("入党日期", &mut self.party_joined),
+            ("联系电话", &mut self.phone),
+            ("户号", &mut self.household_no),
         ]
     }
 
-    /// Checks every field; returns all problems at once. Text longer than its field's limit
-    /// is refused first, before any message could quote it.
-    pub fn parse(&self) -> Result<PersonDraft, Vec<FieldError>> {
-        let too_long: Vec<FieldError> = self
-            .texts()
-            .iter()
-            .filter(|(label, v)| v.trim().chars().count() > field_max(label))
-            .map(|(label, _)| FieldError {
-                field: (*label).into(),
-                message: format!("过长（最多 {} 字）", field_max(label)),
-            })
-            .collect();
-        if !too_long.is_empty() {
-            return Err(too_long);
-        }
+    /// Checks the fields once their lengths are known to be within limits.
+    fn parse_fields(&self) -> Result<PersonDraft, Vec<FieldError>> {
         let mut errs = Vec::new();
         let mut err = |field: &str, message: String| {
             errs.push(FieldError {

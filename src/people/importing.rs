@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
+use super::Resolved;
 use super::bulk::{self, NewPerson};
-use super::import::{self, ImportError, RowError};
-use super::{Resolved, resolve};
+use super::import::{self, ImportError, Lookup, RowError};
+use super::store::resolve_parts;
 use crate::audit::Actor;
 use crate::communities::Community;
 use crate::db::{Db, Q};
@@ -53,6 +54,14 @@ pub struct Report {
     pub write_held: Duration,
 }
 
+/// The rows read and checked on their own: drafts of the good rows, lookups of the refused
+/// ones, and the problems found.
+type Checked = (
+    Vec<(usize, PersonDraft)>,
+    Vec<(usize, Lookup)>,
+    Vec<RowError>,
+);
+
 /// What resolving a draft reads: its community codes (户籍, 居住) and its group.
 type ResolveKey = (Option<String>, Option<String>, Option<String>);
 
@@ -60,8 +69,8 @@ impl Importer<'_> {
     /// Imports the people of an uploaded file. A file that cannot be read at all is a
     /// validation error on 文件; a file with problems in its rows is [`Outcome::Refused`].
     pub async fn run(&self, filename: String, bytes: Vec<u8>) -> AppResult<Outcome> {
-        let (drafts, mut errors) = self.read(filename, bytes).await?;
-        let ready = self.check(drafts, &mut errors).await?;
+        let (drafts, refused, mut errors) = self.read(filename, bytes).await?;
+        let ready = self.check(drafts, refused, &mut errors).await?;
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.row);
             return Ok(Outcome::Refused(errors));
@@ -83,11 +92,7 @@ impl Importer<'_> {
     }
 
     /// Reads and checks the file in the blocking pool (it is CPU work, up to a second).
-    async fn read(
-        &self,
-        filename: String,
-        bytes: Vec<u8>,
-    ) -> AppResult<(Vec<(usize, PersonDraft)>, Vec<RowError>)> {
+    async fn read(&self, filename: String, bytes: Vec<u8>) -> AppResult<Checked> {
         let _turn = READING
             .acquire()
             .await
@@ -105,34 +110,44 @@ impl Importer<'_> {
                     (n, r)
                 })
                 .collect::<Vec<_>>();
-            Ok::<_, ImportError>(import::check_rows(&rows))
+            let (drafts, errors) = import::check_rows(&rows);
+            let refused = import::lookups_of_refused(&rows, &errors);
+            Ok::<_, ImportError>((drafts, refused, errors))
         })
         .await
         .map_err(|e| AppError::internal(format!("import: reading the file failed: {e}")))?;
         read.map_err(|e| AppError::invalid("文件", e.message()))
     }
 
-    /// Resolves each draft's communities and group (once per distinct combination), refuses
+    /// Resolves each row's communities and group (once per distinct combination), refuses
     /// people outside the importer's reach or already registered in the street, and prepares the
-    /// rest for the bulk insert.
+    /// drafts for the bulk insert. Rows already refused for their own fields are looked up too,
+    /// so that one pass reports every problem of every row.
     async fn check(
         &self,
         drafts: Vec<(usize, PersonDraft)>,
+        refused: Vec<(usize, Lookup)>,
         errors: &mut Vec<RowError>,
     ) -> AppResult<Vec<NewPerson>> {
-        let registered = self.registered(&drafts).await?;
+        let looked: Vec<(usize, Lookup, Option<PersonDraft>)> = drafts
+            .into_iter()
+            .map(|(row, d)| (row, Lookup::of_draft(&d), Some(d)))
+            .chain(refused.into_iter().map(|(row, l)| (row, l, None)))
+            .collect();
+        let registered = self.registered(&looked).await?;
         let c = self.community;
         let mut resolved: HashMap<ResolveKey, Result<Resolved, Vec<FieldError>>> = HashMap::new();
-        let mut ready = Vec::with_capacity(drafts.len());
-        for (row, draft) in drafts {
+        let mut ready = Vec::with_capacity(looked.len());
+        for (row, look, draft) in looked {
             let key = (
-                draft.hukou_community.clone(),
-                draft.residence_community.clone(),
-                draft.resident_group.clone(),
+                look.hukou_community.clone(),
+                look.residence_community.clone(),
+                look.resident_group.clone(),
             );
             if let hash_map::Entry::Vacant(slot) = resolved.entry(key.clone()) {
-                slot.insert(resolve(self.db, &draft).await?);
+                slot.insert(resolve_parts(self.db, &key.0, &key.1, &key.2).await?);
             }
+            let before = errors.len();
             let mut push = |field: &str, problem: String| {
                 errors.push(RowError {
                     row,
@@ -145,25 +160,32 @@ impl Importer<'_> {
                 Ok(r) if !self.street && r.residence != Some(c.id) && r.hukou != Some(c.id) => {
                     push("居住社区", format!("人员须居住或户籍在{}", c.name))
                 }
-                Ok(_)
-                    if draft
-                        .id_number
-                        .as_ref()
-                        .is_some_and(|id| registered.contains(id)) =>
-                {
-                    push("身份证号", "该身份证号已在本街道登记".into())
-                }
-                Ok(r) => ready.push(NewPerson::new(draft, r.clone())),
+                Ok(_) => {}
+            }
+            if look
+                .id_number
+                .as_ref()
+                .is_some_and(|id| registered.contains(id))
+            {
+                push("身份证号", "该身份证号已在本街道登记".into());
+            }
+            if let (Some(d), Ok(r)) = (draft, &resolved[&key])
+                && errors.len() == before
+            {
+                ready.push(NewPerson::new(d, r.clone()));
             }
         }
         Ok(ready)
     }
 
     /// The drafts' ID numbers already in the street.
-    async fn registered(&self, drafts: &[(usize, PersonDraft)]) -> AppResult<HashSet<String>> {
-        let ids: Vec<&String> = drafts
+    async fn registered(
+        &self,
+        rows: &[(usize, Lookup, Option<PersonDraft>)],
+    ) -> AppResult<HashSet<String>> {
+        let ids: Vec<&String> = rows
             .iter()
-            .filter_map(|(_, d)| d.id_number.as_ref())
+            .filter_map(|(_, l, _)| l.id_number.as_ref())
             .collect();
         let mut registered = HashSet::new();
         for chunk in ids.chunks(IDS_PER_QUERY) {

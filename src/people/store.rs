@@ -138,11 +138,27 @@ pub struct Resolved {
 
 /// Resolves a draft's community codes (or names) and group; problems as field errors.
 pub async fn resolve(db: &Db, d: &PersonDraft) -> AppResult<Result<Resolved, Vec<FieldError>>> {
+    resolve_parts(
+        db,
+        &d.hukou_community,
+        &d.residence_community,
+        &d.resident_group,
+    )
+    .await
+}
+
+/// Resolves community codes (or names) and a group as written; problems as field errors.
+pub async fn resolve_parts(
+    db: &Db,
+    hukou: &Option<String>,
+    residence: &Option<String>,
+    resident_group: &Option<String>,
+) -> AppResult<Result<Resolved, Vec<FieldError>>> {
     let mut errs = Vec::new();
-    let hukou = community_id(db, "户籍社区", &d.hukou_community, &mut errs).await?;
-    let residence = community_id(db, "居住社区", &d.residence_community, &mut errs).await?;
+    let hukou = community_id(db, "户籍社区", hukou, &mut errs).await?;
+    let residence = community_id(db, "居住社区", residence, &mut errs).await?;
     let mut group = None;
-    if let Some(g) = &d.resident_group {
+    if let Some(g) = resident_group {
         match residence {
             None => errs.push(FieldError {
                 field: "居民小组".into(),

@@ -310,3 +310,51 @@ async fn a_persons_page_leads_back_to_the_communitys_list() {
         page.text
     );
 }
+
+#[tokio::test]
+async fn an_empty_voter_registration_goes_back_to_its_page_with_the_person_field_marked() {
+    let app = TestApp::spawn().await;
+    let campaign = crate::fixtures::create_campaign(&app, "sg01").await;
+    let c = app.client(Who::Community).cloned().unwrap();
+    let page = format!("/communities/sg01/campaigns/{campaign}/residents/voters");
+    let fields = vec![
+        ("_csrf".to_string(), c.csrf.clone()),
+        ("_idem".to_string(), "k-empty-voter".to_string()),
+        ("person_id".to_string(), String::new()),
+        ("basis".to_string(), "hukou".to_string()),
+        ("proof".to_string(), "已在户籍地声明不参加选举".to_string()),
+    ];
+    let referer = format!("http://127.0.0.1{page}");
+    let before = app.count("select count(*) from resident_voters").await;
+    let r = app
+        .send(
+            Some(&c),
+            Method::POST,
+            &page,
+            B::Form(fields),
+            &[("referer", referer.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.location.as_deref(), Some(page.as_str()));
+    let back = app.send(Some(&c), Method::GET, &page, B::Empty, &[]).await;
+    assert!(
+        back.text.contains("人员：未填写或格式不正确"),
+        "the page names the field"
+    );
+    let echo = back
+        .text
+        .split("id=\"form-echo\">")
+        .nth(1)
+        .and_then(|t| t.split("</script>").next())
+        .expect("the refused form is given back");
+    assert!(echo.contains("已在户籍地声明不参加选举"), "{echo}");
+    assert!(
+        back.text.contains("<nav"),
+        "a whole page, with its navigation"
+    );
+    assert_eq!(
+        app.count("select count(*) from resident_voters").await,
+        before
+    );
+}

@@ -116,6 +116,50 @@ async fn an_id_number_already_in_the_street_is_reported_and_nothing_imported() {
 }
 
 #[tokio::test]
+async fn one_row_with_five_field_problems_also_reports_its_group_and_its_registered_id_in_the_same_pass()
+ {
+    let app = TestApp::spawn().await;
+    let id = id_number("19580808", 53);
+    crate::fixtures::create_person(&app, "sg01", "沈十四", &id).await;
+    let long_name = "长".repeat(31);
+    let text = format!(
+        "姓名,身份证号,文化程度,联系电话,党员状态,入党日期,居住社区,居民小组\n\
+         {long_name},{id},博士后,12345,老党员,去年,sg01,第九十九组\n"
+    );
+    let (path, body) = upload("many.csv", text.into_bytes());
+    let r = app.call(Who::Community, Method::POST, &path, body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let rows = r.json()["error"]["rows"].as_array().unwrap().clone();
+    let columns: Vec<&str> = rows.iter().map(|e| e["column"].as_str().unwrap()).collect();
+    for column in [
+        "姓名",
+        "文化程度",
+        "联系电话",
+        "党员状态",
+        "入党日期",
+        "居民小组",
+        "身份证号",
+    ] {
+        assert!(
+            columns.contains(&column),
+            "{column} missing from {columns:?}"
+        );
+    }
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    assert!(rows.iter().all(|e| e["row"] == 2));
+    let problem = |c: &str| {
+        rows.iter()
+            .find(|e| e["column"] == c)
+            .and_then(|e| e["problem"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    assert!(problem("姓名").contains("过长"), "{}", problem("姓名"));
+    assert!(problem("身份证号").contains("已在本街道登记"));
+    assert!(problem("居民小组").contains("第九十九组"));
+}
+
+#[tokio::test]
 async fn the_import_page_lists_the_rows_in_error() {
     let app = TestApp::spawn().await;
     let c = app.client(Who::Community).cloned().unwrap();

@@ -491,3 +491,61 @@ pub fn check_rows(rows: &[(usize, RawPerson)]) -> (Vec<(usize, PersonDraft)>, Ve
     errors.sort_by_key(|e| (e.row, column_rank(&e.column)));
     (drafts, errors)
 }
+
+/// What the database checks of one row read: its communities, its group and its ID number.
+/// Rows with problems of their own are still looked up, so that one pass reports everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Lookup {
+    /// 户籍社区 as written (code or name).
+    pub hukou_community: Option<String>,
+    /// 居住社区 as written.
+    pub residence_community: Option<String>,
+    /// 居民小组 as written.
+    pub resident_group: Option<String>,
+    /// The ID number, when it is a valid one.
+    pub id_number: Option<String>,
+}
+
+impl Lookup {
+    /// The lookups of a checked row.
+    pub fn of_draft(d: &PersonDraft) -> Lookup {
+        Lookup {
+            hukou_community: d.hukou_community.clone(),
+            residence_community: d.residence_community.clone(),
+            resident_group: d.resident_group.clone(),
+            id_number: d.id_number.clone(),
+        }
+    }
+}
+
+/// The lookups of the rows that have problems: every field the row's own problems do not
+/// concern, trimmed, within its length limit.
+pub fn lookups_of_refused(
+    rows: &[(usize, RawPerson)],
+    errors: &[RowError],
+) -> Vec<(usize, Lookup)> {
+    let usable = |row: usize, column: &str, v: &str| {
+        let v = v.trim();
+        let fine = !v.is_empty()
+            && !v.starts_with(CELL_PROBLEM)
+            && v.chars().count() <= crate::domain::person::field_max(column)
+            && !errors.iter().any(|e| e.row == row && e.column == column);
+        fine.then(|| v.to_string())
+    };
+    rows.iter()
+        .filter(|(row, _)| errors.iter().any(|e| e.row == *row))
+        .map(|(row, raw)| {
+            (
+                *row,
+                Lookup {
+                    hukou_community: usable(*row, "户籍社区", &raw.hukou_community),
+                    residence_community: usable(*row, "居住社区", &raw.residence_community),
+                    resident_group: usable(*row, "居民小组", &raw.resident_group),
+                    id_number: usable(*row, "身份证号", &raw.id_number)
+                        .and_then(|id| IdNumber::parse(&id).ok())
+                        .map(|id| id.as_str().to_string()),
+                },
+            )
+        })
+        .collect()
+}
