@@ -37,6 +37,10 @@ pub struct Config {
     /// The Ed25519 key file that signs the audit anchors (`HUANJIE_ANCHOR_KEY`), kept outside
     /// the database; `None` when not configured. See [`crate::audit::anchor`].
     pub anchor_key: Option<PathBuf>,
+    /// The address people open the site at (`HUANJIE_PUBLIC_URL`, e.g.
+    /// `https://huanjie.example.gov.cn`), for the full display links and their QR codes;
+    /// `None` takes it from each request's `Host`.
+    pub public_url: Option<String>,
 }
 
 /// The argon2id parameters used to hash a new password.
@@ -114,6 +118,10 @@ impl Config {
                 .ok()
                 .filter(|p| !p.trim().is_empty())
                 .map(|p| PathBuf::from(p.trim())),
+            public_url: std::env::var("HUANJIE_PUBLIC_URL")
+                .ok()
+                .map(|u| u.trim().trim_end_matches('/').to_string())
+                .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
         }
     }
 
@@ -152,6 +160,7 @@ impl Config {
             durability: Durability::Full,
             today: None,
             anchor_key: None,
+            public_url: None,
         }
     }
 }
@@ -194,6 +203,7 @@ impl fmt::Debug for Config {
             .field("password_cost", &self.password_cost)
             .field("durability", &self.durability)
             .field("anchor_key", &self.anchor_key)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }

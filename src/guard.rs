@@ -120,6 +120,7 @@ async fn check(
         community: None,
         csrf,
         api: meta.api,
+        origin: origin_of(state, req.headers()),
     };
     if meta.access != Access::Public {
         let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
@@ -399,6 +400,27 @@ async fn form_fields_of(headers: &HeaderMap, bytes: &Bytes) -> Vec<(String, Stri
         return out;
     }
     Vec::new()
+}
+
+/// The site's address: the configured public URL, or the scheme and the request's `Host`.
+fn origin_of(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(u) = &state.config.public_url {
+        return u.clone();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("127.0.0.1");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
 }
 
 /// The path (and query) of this site's page that sent the request, from `Referer`.

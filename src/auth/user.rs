@@ -150,6 +150,9 @@ pub struct Ctx {
     pub csrf: String,
     /// True for `/api/…` requests.
     pub api: bool,
+    /// The site's address as people open it (`http://host:port`), for links shown to be
+    /// opened on another machine.
+    pub origin: String,
 }
 
 impl Ctx {

@@ -92,8 +92,17 @@ impl DisplayLink {
     pub fn url(&self) -> String {
         format!("/projector/t/{}", self.token)
     }
-    fn to_json(&self) -> serde_json::Value {
+    /// The projector's full address, to type or scan on the projector's machine.
+    pub fn full_url(&self, origin: &str) -> String {
+        format!("{origin}{}", self.url())
+    }
+    /// A QR code (SVG) of the full address, for a phone or a laptop's camera.
+    pub fn qr(&self, origin: &str) -> String {
+        web::qr_svg(&self.full_url(origin), 120)
+    }
+    fn to_json(&self, origin: &str) -> serde_json::Value {
         json!({"id": self.id, "vote_id": self.vote_id, "token": self.token, "url": self.url(),
+               "full_url": self.full_url(origin),
                "created_at": self.created_at, "revoked_at": self.revoked_at})
     }
 }
@@ -294,8 +303,8 @@ async fn link_create_post(
         &session,
         "ok",
         format!(
-            "已创建大屏幕显示链接：{}（在投影电脑的浏览器中打开，无需登录）",
-            link.url()
+            "已创建大屏幕显示链接：{}（在投影电脑的浏览器中打开或扫描二维码，无需登录）",
+            link.full_url(&ctx.origin)
         ),
     )
     .await;
@@ -321,11 +330,12 @@ async fn link_revoke_post(
 
 async fn api_links(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Json<serde_json::Value>> {
     let links = links_of(&state, id).await?;
     Ok(Json(
-        json!({"links": links.iter().map(DisplayLink::to_json).collect::<Vec<_>>()}),
+        json!({"links": links.iter().map(|l| l.to_json(&ctx.origin)).collect::<Vec<_>>()}),
     ))
 }
 
@@ -335,7 +345,7 @@ async fn api_link_create(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let link = create_link(&state, &ctx, id).await?;
-    Ok((StatusCode::CREATED, Json(link.to_json())).into_response())
+    Ok((StatusCode::CREATED, Json(link.to_json(&ctx.origin))).into_response())
 }
 
 async fn api_link_revoke(
@@ -343,7 +353,11 @@ async fn api_link_revoke(
     ctx: Ctx,
     Path((id, lid)): Path<(i64, i64)>,
 ) -> AppResult<Json<serde_json::Value>> {
-    Ok(Json(revoke_link(&state, &ctx, id, lid).await?.to_json()))
+    Ok(Json(
+        revoke_link(&state, &ctx, id, lid)
+            .await?
+            .to_json(&ctx.origin),
+    ))
 }
 
 /// One counting table's progress, for the console.

@@ -747,6 +747,8 @@ pub struct ShowPage {
     console: bool,
     /// Display links (staff only).
     links: Vec<super::projector::DisplayLink>,
+    /// The site's address, for the full display links.
+    origin: String,
     /// Each table's progress.
     tables: Vec<super::projector::TableProgress>,
     /// The current result for the live view (console only).
@@ -917,6 +919,7 @@ pub async fn show_page(
         events: format!("/api/v1/votes/{id}/events"),
         console,
         links,
+        origin: ctx.origin.clone(),
         tables,
         initial,
         party: v.preset == "party",

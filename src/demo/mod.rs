@@ -54,6 +54,7 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
         community: None,
         csrf: String::new(),
         api: false,
+        origin: String::new(),
     };
     let street_ctx = street_ctx(state).await?;
     for c in &street.communities {
@@ -210,6 +211,7 @@ async fn street_ctx(state: &AppState) -> AppResult<Option<auth::Ctx>> {
         community: None,
         csrf: String::new(),
         api: false,
+        origin: String::new(),
     }))
 }
 

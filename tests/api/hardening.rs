@@ -708,6 +708,7 @@ async fn an_answer_over_four_megabytes_is_returned_and_replayed_whole() {
                         community: None,
                         csrf: String::new(),
                         api: true,
+                        origin: String::new(),
                     };
                     req.extensions_mut().insert(huanjie::idempotency::Key::bind(
                         "k-big".into(),

@@ -236,6 +236,7 @@ impl TestApp {
             community: None,
             csrf: String::new(),
             api: true,
+            origin: String::new(),
         };
         for (code, name) in [("sg01", "一号社区"), ("sg02", "二号社区")] {
             let input = huanjie::communities::CommunityInput {
@@ -339,10 +340,10 @@ impl TestApp {
         body: B,
         headers: &[(&str, &str)],
     ) -> Resp {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, "localhost");
+        let mut req = Request::builder().method(method).uri(path);
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            req = req.header(header::HOST, "localhost");
+        }
         if let Some(c) = client {
             req = req.header(header::COOKIE, &c.cookie);
         }

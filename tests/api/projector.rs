@@ -113,6 +113,49 @@ async fn new_link(app: &TestApp, v: i64) -> (i64, String) {
 }
 
 #[tokio::test]
+async fn the_vote_page_shows_each_display_link_in_full_with_a_qr_code_to_open_on_the_projector() {
+    let mut app = TestApp::spawn().await;
+    let room = room(&mut app).await;
+    let v = vote(&app, room.meeting, false).await;
+    let (_, url) = new_link(&app, v).await;
+    let c = app.client(Who::Community).cloned().unwrap();
+    let host = [("host", "hall.example:3917")];
+    let page = app
+        .send(
+            Some(&c),
+            Method::GET,
+            &format!("/votes/{v}"),
+            B::Empty,
+            &host,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    let full = format!("http://hall.example:3917{url}");
+    assert!(
+        page.text.contains(&format!(">{full}</a>")),
+        "the full address is shown"
+    );
+    let qr_cell = page
+        .text
+        .split("<td class=\"qr\">")
+        .nth(1)
+        .expect("a QR code cell");
+    assert!(qr_cell.trim_start().starts_with("<?xml") || qr_cell.trim_start().starts_with("<svg"));
+    let listed = app
+        .send(
+            Some(&c),
+            Method::GET,
+            &format!("/api/v1/votes/{v}/display-links"),
+            B::Empty,
+            &host,
+        )
+        .await
+        .json();
+    assert_eq!(listed["links"][0]["url"], url.as_str());
+    assert_eq!(listed["links"][0]["full_url"], full.as_str());
+}
+
+#[tokio::test]
 async fn a_display_link_opens_the_projector_without_an_account_and_writes_no_session_rows() {
     let mut app = TestApp::spawn().await;
     let room = room(&mut app).await;

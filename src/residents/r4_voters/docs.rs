@@ -60,13 +60,7 @@ pub async fn list_get(
 
 /// The QR code (SVG) encoding a certificate number.
 pub fn qr_svg(text: &str) -> String {
-    qrcode::QrCode::new(text.as_bytes())
-        .map(|q| {
-            q.render::<qrcode::render::svg::Color>()
-                .min_dimensions(96, 96)
-                .build()
-        })
-        .unwrap_or_default()
+    crate::web::qr_svg(text, 96)
 }
 
 #[derive(Template, WebTemplate)]
