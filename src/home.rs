@@ -44,6 +44,8 @@ struct HomePage {
     layout: Layout,
     lines: Vec<Line>,
     counting_role: bool,
+    /// A scrutineer (else, in a counting role, a counter).
+    scrutineer: bool,
     /// For scrutineers and counters: the votes of their meetings (id, title, meeting, state).
     my_votes: Vec<MyVote>,
 }
@@ -54,6 +56,8 @@ struct MyVote {
     title: String,
     meeting: String,
     state: &'static str,
+    /// Ballots are being entered.
+    counting: bool,
 }
 
 async fn home_get(
@@ -113,6 +117,7 @@ async fn home_get(
                 state: crate::domain::counting::VoteState::parse(&st)
                     .map(|s| s.label())
                     .unwrap_or("未知"),
+                counting: st == "counting",
             });
         }
     }
@@ -120,6 +125,7 @@ async fn home_get(
         layout: Layout::new(&ctx, &session, "首页").await,
         lines,
         counting_role,
+        scrutineer: role == Role::Scrutineer,
         my_votes,
     })
 }

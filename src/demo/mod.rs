@@ -37,8 +37,8 @@ pub struct Report {
 const ACCOUNTS: [(&str, &str, &str); 4] = [
     ("jiedao", "street", ""),
     ("shequ", "community", "sg01"),
-    ("jianpiao", "scrutineer", "sg01"),
-    ("jipiao", "counter", "sg01"),
+    ("jianpiao", "scrutineer", "sg02"),
+    ("jipiao", "counter", "sg02"),
 ];
 
 /// Loads the demo street into the database behind `state`.
@@ -192,9 +192,11 @@ async fn drive_party(
         out.extend(residents::drive(state, &router, &street, "sg01").await?);
         Ok(out)
     };
-    let out = walk.await;
+    let out: AppResult<Vec<String>> = walk.await;
     state.clock.restore(pinned);
-    out
+    let mut out = out?;
+    out.extend(count::rehearsal(state, &router, &street, accounts).await?);
+    Ok(out)
 }
 
 /// A context acting as the first street account, so that demo campaigns are created as any

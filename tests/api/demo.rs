@@ -136,6 +136,46 @@ async fn the_demo_completes_one_party_pipeline_leaves_another_in_p3_and_a_second
     );
     let line = report.party.iter().find(|l| l.contains("居委会")).unwrap();
     assert!(line.contains("R-8"), "{line}");
+    // The counting accounts each see 舜玉社区's rehearsal, counting, with their own way in.
+    let rehearsal = report
+        .party
+        .iter()
+        .find(|l| l.contains("计票演练"))
+        .unwrap();
+    assert!(rehearsal.contains("jianpiao"), "{rehearsal}");
+    let password = |name: &str| {
+        report
+            .accounts
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, _, p)| p.clone())
+            .unwrap()
+    };
+    for (name, way_in, said) in [
+        ("jianpiao", "/console\">进入监票台", "监票人"),
+        ("jipiao", "/enter\">录入选票", "计票人"),
+    ] {
+        let client = app.login(name, &password(name)).await;
+        let home = app
+            .send(Some(&client), Method::GET, "/", B::Empty, &[])
+            .await;
+        assert!(
+            home.text.contains("选举居民委员会成员（演练）"),
+            "{name}: {}",
+            home.text
+        );
+        assert!(home.text.contains("计票中"), "{name}");
+        assert!(home.text.contains(way_in), "{name}: {}", home.text);
+        assert!(
+            home.text.contains(&format!("您是本次选举的{said}")),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        app.count("select count(*) from votes where title = '选举居民委员会成员（演练）' and state = 'counting'")
+            .await,
+        1
+    );
     // Every chain verifies, and every certified vote recounts to its certified result.
     let db = &app.state.db;
     assert!(
