@@ -406,6 +406,8 @@ struct ShowPage {
     c: Campaign,
     community: Community,
     steps: Vec<Step>,
+    /// Where each step stands in the procedure table.
+    progress: crate::steps::Progress,
     today: chrono::NaiveDate,
     street: bool,
 }
@@ -431,6 +433,7 @@ async fn show_get(
 ) -> AppResult<ShowPage> {
     let (c, community) = from_path(&state, &ctx, id).await?;
     let steps = steps(&state.db, c.id).await?;
+    let progress = crate::steps::Progress::load(&state.db, c.id).await?;
     let layout = Layout::new(
         &ctx,
         &session,
@@ -441,6 +444,7 @@ async fn show_get(
         layout,
         c,
         community,
+        progress,
         steps,
         today: state.today(),
         street: ctx.user()?.is_street(),

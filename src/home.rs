@@ -11,9 +11,11 @@ use crate::auth::{Ctx, Role};
 use crate::campaigns::{self, Campaign, Step};
 use crate::communities::{self, Community};
 use crate::db::Q;
+use crate::domain::procedure::Pipeline;
 use crate::error::AppResult;
 use crate::routes::{Access, RouteDef, get};
 use crate::state::AppState;
+use crate::steps::Progress;
 use crate::web::Layout;
 
 /// This module's routes.
@@ -34,8 +36,62 @@ pub struct Line {
     pub total: usize,
     /// Overdue steps.
     pub overdue: Vec<Step>,
-    /// People on record.
-    pub people: i64,
+    /// People on record, counted as the community pages count them.
+    pub people: crate::people::Headcount,
+    /// Where the Party pipeline stands (none before a campaign).
+    pub party: Option<Now>,
+    /// Where the residents' pipeline stands.
+    pub residents: Option<Now>,
+}
+
+impl Line {
+    /// Where each pipeline stands, Party first.
+    pub fn nows(&self) -> Vec<&Now> {
+        self.party.iter().chain(self.residents.iter()).collect()
+    }
+}
+
+/// Where one pipeline of a campaign stands: its first step not closed, or finished.
+pub struct Now {
+    /// 党组织 or 居委会.
+    pub label: &'static str,
+    /// The step's code and name (`P-3 全额定向民主推荐`), or empty when every step is done.
+    pub step: String,
+    /// The step's state in the procedure table's words.
+    pub state: &'static str,
+    /// The step's page.
+    pub href: String,
+    /// Its planned end has passed.
+    pub overdue: bool,
+}
+
+impl Now {
+    fn of(
+        label: &'static str,
+        pipeline: Pipeline,
+        progress: &Progress,
+        steps: &[Step],
+        community: &Community,
+        campaign: &Campaign,
+        today: chrono::NaiveDate,
+    ) -> Now {
+        match crate::steps::current(progress, pipeline) {
+            None => Now {
+                label,
+                step: String::new(),
+                state: "已全部完成",
+                href: String::new(),
+                overdue: false,
+            },
+            Some((s, st)) => Now {
+                label,
+                step: format!("{} {}", s.code, s.name),
+                state: st.zh(),
+                href: crate::steps::href(&community.code, campaign.id, s.code),
+                overdue: steps.iter().any(|p| p.code == s.code && p.overdue(&today)),
+            },
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -80,10 +136,28 @@ async fn home_get(
                 Some(c) => campaigns::steps(&state.db, c.id).await?,
                 None => Vec::new(),
             };
-            let people = Q::new("select count(*) from people where residence_community_id = $1")
-                .bind(community.id)
-                .scalar(&state.db)
-                .await?;
+            let people = crate::people::Headcount::of(&state.db, community.id).await?;
+            let (party, residents) = match &campaign {
+                Some(c) => {
+                    let progress = Progress::load(&state.db, c.id).await?;
+                    let now = |label, pipeline| {
+                        Now::of(
+                            label,
+                            pipeline,
+                            &progress,
+                            &steps,
+                            &community,
+                            c,
+                            state.today(),
+                        )
+                    };
+                    (
+                        Some(now("党组织", Pipeline::Party)),
+                        Some(now("居委会", Pipeline::Residents)),
+                    )
+                }
+                None => (None, None),
+            };
             lines.push(Line {
                 done: steps.iter().filter(|s| s.done_at.is_some()).count(),
                 total: steps.len(),
@@ -95,6 +169,8 @@ async fn home_get(
                 community,
                 campaign,
                 people,
+                party,
+                residents,
             });
         }
     }

@@ -74,7 +74,7 @@ impl StepState {
         match self {
             StepState::Waiting => "未开始",
             StepState::Open => "进行中",
-            StepState::Closed => "已结束",
+            StepState::Closed => "已完成",
         }
     }
 }
@@ -430,6 +430,46 @@ async fn reopen_post(
         format!("已重新开放 {} {}。", s.code, s.name)
     })
     .await
+}
+
+/// The page of a campaign's step, relative to the campaign's own page; empty for the steps
+/// that have no page of their own yet (the street's work, wrap-up, discipline).
+pub fn page(code: &str) -> &'static str {
+    match code {
+        "P-1" => "party/nominations",
+        "P-2" => "party/review",
+        "P-3" => "party/recommendation",
+        "P-4" => "party/preliminary",
+        "P-5" => "party/candidates",
+        "P-6" | "P-7" => "party/congress",
+        "R-1" => "residents/representatives",
+        "R-2" => "residents/committee",
+        "R-3" => "residents/rules",
+        "R-4" => "residents/voters",
+        "R-5" => "residents/nominees",
+        "R-6" => "residents/introductions",
+        "R-7" => "residents/election",
+        "R-8" => "residents/result",
+        _ => "",
+    }
+}
+
+/// The address of a campaign's step page, or empty when it has none (see [`page`]).
+pub fn href(community_code: &str, campaign_id: i64, code: &str) -> String {
+    match page(code) {
+        "" => String::new(),
+        p => format!("/communities/{community_code}/campaigns/{campaign_id}/{p}"),
+    }
+}
+
+/// Where one pipeline of a campaign stands: its first step not yet closed, in the procedure
+/// table's order, and that step's state; `None` when every step of it is closed.
+pub fn current(p: &Progress, pipeline: procedure::Pipeline) -> Option<(&'static Step, StepState)> {
+    procedure::STEPS
+        .iter()
+        .filter(|s| s.pipeline == pipeline)
+        .find(|s| !p.closed(s.code))
+        .map(|s| (s, p.state(s.code)))
 }
 
 #[cfg(test)]

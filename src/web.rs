@@ -269,6 +269,18 @@ pub mod opt_i64 {
     }
 }
 
+/// A QR code of `text` as an inline SVG at least `size` pixels square (empty if the text is
+/// too long for a QR code).
+pub fn qr_svg(text: &str, size: u32) -> String {
+    qrcode::QrCode::new(text.as_bytes())
+        .map(|q| {
+            q.render::<qrcode::render::svg::Color>()
+                .min_dimensions(size, size)
+                .build()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,16 +312,4 @@ mod tests {
         let err = n(r#"{"n": "三"}"#).unwrap_err().to_string();
         assert!(err.contains("不是有效的整数"), "{err}");
     }
-}
-
-/// A QR code of `text` as an inline SVG at least `size` pixels square (empty if the text is
-/// too long for a QR code).
-pub fn qr_svg(text: &str, size: u32) -> String {
-    qrcode::QrCode::new(text.as_bytes())
-        .map(|q| {
-            q.render::<qrcode::render::svg::Color>()
-                .min_dimensions(size, size)
-                .build()
-        })
-        .unwrap_or_default()
 }

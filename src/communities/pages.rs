@@ -16,7 +16,7 @@ use crate::web::{self, Layout};
 #[template(path = "communities/list.html")]
 pub struct ListPage {
     layout: Layout,
-    rows: Vec<(Community, i64, i64)>,
+    rows: Vec<(Community, i64, crate::people::Headcount)>,
     street: bool,
 }
 
@@ -27,10 +27,7 @@ pub async fn list_get(
 ) -> AppResult<ListPage> {
     let mut rows = Vec::new();
     for c in visible(&state.db, &ctx).await? {
-        let people = Q::new("select count(*) from people where residence_community_id = $1")
-            .bind(c.id)
-            .scalar(&state.db)
-            .await?;
+        let people = crate::people::Headcount::of(&state.db, c.id).await?;
         let groups = Q::new("select count(*) from resident_groups where community_id = $1")
             .bind(c.id)
             .scalar(&state.db)
@@ -67,7 +64,7 @@ pub struct ShowPage {
     layout: Layout,
     c: Community,
     groups: Vec<Group>,
-    people: i64,
+    people: crate::people::Headcount,
     street: bool,
 }
 
@@ -78,10 +75,7 @@ pub async fn show_get(
 ) -> AppResult<ShowPage> {
     let c = ctx.community()?.clone();
     let groups = groups(&state.db, c.id).await?;
-    let people = Q::new("select count(*) from people where residence_community_id = $1")
-        .bind(c.id)
-        .scalar(&state.db)
-        .await?;
+    let people = crate::people::Headcount::of(&state.db, c.id).await?;
     let street = ctx.user()?.is_street();
     Ok(ShowPage {
         layout: Layout::new(&ctx, &session, c.name.clone()).await,

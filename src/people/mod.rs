@@ -9,7 +9,9 @@ mod store;
 
 pub use bulk::{NewPerson, insert_people};
 pub use importing::{Importer, Outcome, Report};
-pub use store::{Person, PersonRef, Resolved, add_relation, insert_person, resolve, scope_for};
+pub use store::{
+    Headcount, Person, PersonRef, Resolved, add_relation, insert_person, resolve, scope_for,
+};
 
 use crate::routes::{Access, RouteDef, create, delete, get, post, put};
 

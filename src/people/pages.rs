@@ -76,6 +76,8 @@ pub struct ListPage {
     community: Option<Community>,
     people: Vec<Person>,
     total: i64,
+    /// The community's people, counted as the other pages count them.
+    headcount: Option<super::Headcount>,
     q: String,
     page: i64,
     pages: i64,
@@ -95,11 +97,16 @@ async fn list_page(
         .map(|c| format!("{} 人员", c.name))
         .unwrap_or_else(|| "全街道人员".into());
     let pages = ((total + PAGE - 1) / PAGE).max(1);
+    let headcount = match &community {
+        Some(c) => Some(super::Headcount::of(&state.db, c.id).await?),
+        None => None,
+    };
     Ok(ListPage {
         layout: Layout::new(ctx, session, title).await,
         community,
         people,
         total,
+        headcount,
         q: q.q,
         page: q.page.unwrap_or(1).max(1),
         pages,

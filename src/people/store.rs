@@ -444,3 +444,36 @@ pub async fn scope_for(tx: &mut Tx, person_id: i64) -> AppResult<String> {
             .await?;
     scope_of(tx, residence.and_then(|(r,)| r)).await
 }
+
+/// How many people a community holds, as every page counts them: those who live in it, and
+/// those only registered (户籍) in it who live elsewhere.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Headcount {
+    /// 居住在本社区.
+    pub living: i64,
+    /// 仅户籍在本社区.
+    pub registered_only: i64,
+}
+
+impl Headcount {
+    /// Everyone the community's people list shows.
+    pub fn total(&self) -> i64 {
+        self.living + self.registered_only
+    }
+
+    /// Counts the people of a community.
+    pub async fn of(db: &Db, community_id: i64) -> AppResult<Headcount> {
+        let (living, registered_only): (i64, i64) = Q::new(
+            "select coalesce(sum(case when residence_community_id = $1 then 1 else 0 end), 0), \
+                    coalesce(sum(case when residence_community_id = $1 then 0 else 1 end), 0) \
+             from people where residence_community_id = $1 or hukou_community_id = $1",
+        )
+        .bind(community_id)
+        .one(db)
+        .await?;
+        Ok(Headcount {
+            living,
+            registered_only,
+        })
+    }
+}

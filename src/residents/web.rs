@@ -46,6 +46,7 @@ pub struct OverviewPage {
     street: bool,
     /// The steps the street may open early: (code, name), from the procedure table.
     openable: Vec<(&'static str, &'static str)>,
+    today: chrono::NaiveDate,
 }
 
 pub async fn overview_get(
@@ -73,6 +74,7 @@ pub async fn overview_get(
         c,
         community,
         o,
+        today: state.today(),
     })
 }
 

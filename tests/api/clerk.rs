@@ -358,3 +358,76 @@ async fn an_empty_voter_registration_goes_back_to_its_page_with_the_person_field
         before
     );
 }
+
+#[tokio::test]
+async fn home_names_each_pipelines_current_step_with_its_link_and_counts_people_as_the_lists_do() {
+    let app = TestApp::spawn().await;
+    let c = crate::fixtures::create_campaign(&app, "sg01").await;
+    // One person lives in 舜玉 but is registered (户籍) in 舜华.
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            "/api/v1/communities/sg02/people",
+            B::Json(
+                json!({"name": "户在华", "id_number": crate::helpers::id_number("19770707", 61),
+                           "hukou_community": "sg01", "residence_community": "sg02"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let living = app
+        .count("select count(*) from people p join communities c on c.id = p.residence_community_id where c.code = 'sg01'")
+        .await;
+    let home = app.call(Who::Street, Method::GET, "/", B::Empty).await;
+    for (pipeline, code, page) in [
+        ("党组织", "P-1", "party/nominations"),
+        ("居委会", "R-1", "residents/representatives"),
+    ] {
+        let name = huanjie::domain::procedure::step(code).unwrap().name;
+        let link = format!(
+            "{pipeline}：<a href=\"/communities/sg01/campaigns/{c}/{page}\">{code} {name}</a>"
+        );
+        assert!(home.text.contains(&link), "{link} missing");
+    }
+    assert!(home.text.contains(&format!(
+        "<a href=\"/communities/sg01/people\">{living}</a> <small class=\"muted\">另 1 人户籍在此</small>"
+    )));
+    let list = app
+        .call(
+            Who::Street,
+            Method::GET,
+            "/communities/sg01/people",
+            B::Empty,
+        )
+        .await;
+    assert!(list.text.contains(&format!("共 {} 人", living + 1)));
+    assert!(list.text.contains(&format!(
+        "居住在本社区 {living} 人，另有 1 人户籍在本社区、居住在外"
+    )));
+    let communities = app
+        .call(Who::Street, Method::GET, "/communities", B::Empty)
+        .await;
+    assert!(communities.text.contains(&format!(">{living}（另 1）</a>")));
+    // Both progress tables link every step to its page and speak the step table's words.
+    for (pipeline, first) in [
+        ("party", "party/nominations"),
+        ("residents", "residents/representatives"),
+    ] {
+        let page = app
+            .call(
+                Who::Street,
+                Method::GET,
+                &format!("/communities/sg01/campaigns/{c}/{pipeline}"),
+                B::Empty,
+            )
+            .await;
+        assert!(
+            page.text
+                .contains(&format!("href=\"/communities/sg01/campaigns/{c}/{first}\"")),
+            "{pipeline}"
+        );
+        assert!(!page.text.contains("未完成"), "{pipeline} says 未完成");
+        assert!(page.text.contains("未开始"), "{pipeline}");
+    }
+}

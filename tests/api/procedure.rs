@@ -51,7 +51,7 @@ async fn the_steps_list_says_which_are_waiting_open_and_closed_from_the_table() 
     close(&app, c, &["P-1"]).await;
     let p1 = step(&app, c, "P-1").await;
     assert_eq!(p1["state"], "closed");
-    assert_eq!(p1["state_label"], "已结束");
+    assert_eq!(p1["state_label"], "已完成");
     let p2 = step(&app, c, "P-2").await;
     assert_eq!(p2["state"], "open");
     assert_eq!(p2["after"], json!(["P-1"]));

@@ -214,19 +214,15 @@ fn blockers_r1(groups: &[GroupRow]) -> Vec<String> {
 /// The overview of the residents' pipeline.
 pub async fn overview(db: &Db, c: &Campaign) -> AppResult<Overview> {
     let all = campaigns::steps(db, c.id).await?;
-    let mut steps = Vec::new();
-    let mut open_given = false;
-    for s in all.into_iter().filter(|s| s.code.starts_with("R-")) {
-        let status = if s.done_at.is_some() {
-            "已完成"
-        } else if !open_given {
-            open_given = true;
-            "进行中"
-        } else {
-            "未开始"
-        };
-        steps.push(StepRow { step: s, status });
-    }
+    let progress = crate::steps::Progress::load(db, c.id).await?;
+    let steps: Vec<StepRow> = all
+        .into_iter()
+        .filter(|s| s.code.starts_with("R-"))
+        .map(|s| StepRow {
+            status: progress.state(&s.code).zh(),
+            step: s,
+        })
+        .collect();
     let (seats, seats_set) = store::seats(db, c.id).await?;
     let seats_check = store::checks(db, SEATS_SUBJECT, c.id)
         .await?
@@ -243,7 +239,7 @@ pub async fn overview(db: &Db, c: &Campaign) -> AppResult<Overview> {
     }
     let current = steps
         .iter()
-        .find(|s| s.status == "进行中")
+        .find(|s| s.step.done_at.is_none())
         .map(|s| s.step.code.clone());
     match current.as_deref() {
         Some("R-1") => blockers.extend(blockers_r1(&store::groups(db, c).await?)),
