@@ -465,14 +465,20 @@ mod tests {
     #[test]
     fn text_beyond_a_field_limit_is_refused_without_quoting_it() {
         let mut p = raw("张三", "");
+        p.gender = "男".into();
         p.household_no = "1".repeat(31);
         p.phone = "13912345678".into();
         let errs = p.parse().unwrap_err();
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(errs[0].field, "户号");
         assert_eq!(errs[0].message, "过长（最多 30 字）");
+        // The other fields are still checked in the same pass.
+        p.phone = "12345".into();
+        let errs = p.parse().unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["户号", "联系电话"]);
+        p.phone = "13912345678".into();
         p.household_no = "1".repeat(30);
-        p.gender = "男".into();
         assert!(p.parse().is_ok(), "30 characters is the limit itself");
     }
 
