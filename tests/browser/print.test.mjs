@@ -108,6 +108,7 @@ test('the demo ballots and notices print on one A4 page each, 选民证 eight to
     // The demo's ballots: the Party's 委员 (seven candidates on the post) and the residents'.
     const ballots = [
       ['ballot-party-demo', congress.members_vote_id, 7],
+      ['ballot-party-leaders-demo', congress.leaders_vote_id, 2],
       ['ballot-residents-demo', election.vote_id, 7],
       ['ballot-residents-seven', seven.id, 11],
       ['ballot-residents-fifteen', fifteen.id, 20],
