@@ -197,6 +197,15 @@ async fn the_result_notice_names_the_elected_with_post_and_votes_and_every_other
     let r = document(&app, Who::Street, v, "notice").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.text.contains("选举结果公告") && r.text.contains("特此公告"));
+    // 特此公告 and the issuer's signature print as one block that stays with the last table.
+    let closing = &r.text[r
+        .text
+        .find("<footer class=\"closing keep\">")
+        .expect("a closing block")..];
+    assert!(
+        closing.contains("特此公告") && closing.contains("中共") && closing.contains("年"),
+        "特此公告, the issuer and the date in one block: {closing}"
+    );
     for post in result["posts"].as_array().unwrap() {
         let name = post["post"].as_str().unwrap();
         let elected = tally_rows(&r.text, "tally elected", name);

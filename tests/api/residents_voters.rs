@@ -379,6 +379,9 @@ async fn certificate_numbers_are_unique_and_each_printed_certificate_carries_its
         "one QR code per certificate"
     );
     assert!(r.text.contains("选民证"));
+    // One card each on the sheet that prints eight to a page (tests/browser/print.test.mjs).
+    assert!(r.text.contains("<div class=\"certificates\">"));
+    assert_eq!(r.text.matches("<section class=\"certificate\">").count(), 3);
     let list = app
         .call(
             Who::Community,

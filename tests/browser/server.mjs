@@ -89,3 +89,32 @@ export async function logInPage(context, base, username, password) {
   return page;
 }
 
+
+/**
+ * Loads the demo street (`huanjie demo`) into the database of `dir`, before `startServer`;
+ * resolves to the demo accounts' passwords by account name (they are printed only once).
+ */
+export function loadDemo(dir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, ['demo'], {
+      cwd: dir,
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite:${join(dir, 'huanjie.db')}`,
+        HUANJIE_BIND: '127.0.0.1:0',
+        HUANJIE_ADMIN_PASSWORD: ADMIN_PW,
+        RUST_LOG: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`demo exited with ${code}: ${out}`));
+      const accounts = {};
+      for (const m of out.matchAll(/^\s*\S+\s+([a-z]+)\s+(\S{12,})\s*$/gm)) accounts[m[1]] = m[2];
+      resolve(accounts);
+    });
+  });
+}
