@@ -5,6 +5,7 @@ mod bulk;
 pub mod import;
 mod importing;
 mod pages;
+pub mod pick;
 mod store;
 
 pub use bulk::{NewPerson, insert_people};
@@ -90,6 +91,16 @@ pub fn routes() -> Vec<RouteDef> {
             "/api/v1/communities/{code}/people",
             Access::Community,
             r::get(api_list),
+        ),
+        get(
+            "/api/v1/communities/{code}/people/pick",
+            Access::Community,
+            r::get(pick::api_pick),
+        ),
+        get(
+            "/api/v1/people/pick",
+            Access::Street,
+            r::get(pick::api_pick_street),
         ),
         create(
             "/api/v1/communities/{code}/people",

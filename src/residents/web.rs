@@ -248,7 +248,6 @@ pub struct CommitteePage {
     k: Committee,
     subs: Vec<SubstitutionRow>,
     checks: Vec<CheckView>,
-    people: Vec<PersonOpt>,
     proposed: Option<i64>,
     street: bool,
 }
@@ -276,7 +275,6 @@ pub async fn committee_get(
         k: store::committee(&state.db, c.id).await?,
         subs: store::substitutions(&state.db, c.id).await?,
         checks: store::checks(&state.db, store::COMMITTEE_SUBJECT, c.id).await?,
-        people: people(&state.db, &c).await?,
         proposed: setup::party_secretary(&state.db, &c).await?,
         street: ctx.user()?.is_street(),
         c,
@@ -298,9 +296,9 @@ fn ids(s: &str) -> AppResult<Vec<i64>> {
     s.split([',', '，', ' ', '、'])
         .filter(|t| !t.trim().is_empty())
         .map(|t| {
-            t.trim()
-                .parse()
-                .map_err(|_| AppError::invalid("人员编号", format!("“{t}”不是人员编号")))
+            t.trim().parse().map_err(|_| {
+                AppError::invalid("人员", format!("“{t}”不是有效的人员，请从列表中选择"))
+            })
         })
         .collect()
 }

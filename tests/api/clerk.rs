@@ -431,3 +431,80 @@ async fn home_names_each_pipelines_current_step_with_its_link_and_counts_people_
         assert!(page.text.contains("未开始"), "{pipeline}");
     }
 }
+
+#[tokio::test]
+async fn the_person_picker_finds_by_name_initials_or_id_digits_within_the_community_and_masks_ids()
+{
+    let app = TestApp::spawn().await;
+    let id_a = crate::helpers::id_number("19750505", 71);
+    let id_b = crate::helpers::id_number("19820808", 72);
+    let a = crate::fixtures::create_person(&app, "sg01", "王一鸣", &id_a).await;
+    let b = crate::fixtures::create_person(&app, "sg01", "王依明", &id_b).await;
+    let elsewhere = crate::fixtures::create_person(
+        &app,
+        "sg02",
+        "王亦明",
+        &crate::helpers::id_number("19900909", 73),
+    )
+    .await;
+    let pick = |q: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .call(
+                    Who::Community,
+                    Method::GET,
+                    &format!("/api/v1/communities/sg01/people/pick?{q}"),
+                    B::Empty,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            r.json()["people"].as_array().unwrap().clone()
+        }
+    };
+    let ids = |v: &[serde_json::Value]| -> Vec<i64> {
+        v.iter().map(|p| p["id"].as_i64().unwrap()).collect()
+    };
+    let by_initials = pick("q=wym".into()).await;
+    assert_eq!(ids(&by_initials).len(), 2, "{by_initials:?}");
+    assert!(ids(&by_initials).contains(&a) && ids(&by_initials).contains(&b));
+    assert!(
+        !ids(&by_initials).contains(&elsewhere),
+        "another community's person"
+    );
+    let text = serde_json::to_string(&by_initials).unwrap();
+    assert!(
+        !text.contains(&id_a) && !text.contains(&id_b),
+        "ID numbers masked: {text}"
+    );
+    assert!(
+        text.contains(&id_a[id_a.len() - 4..]),
+        "the last digits tell namesakes apart"
+    );
+    let by_tail = pick(format!("q={}", &id_b[id_b.len() - 5..])).await;
+    assert_eq!(ids(&by_tail), [b]);
+    let by_name = pick(format!("q={}", "%E4%B8%80%E9%B8%A3")).await; // 一鸣
+    assert_eq!(ids(&by_name), [a]);
+    let by_id = pick(format!("id={b}")).await;
+    assert_eq!(by_id[0]["name"], "王依明");
+    assert!(pick(format!("id={elsewhere}")).await.is_empty());
+    // The street's own picker spans the street; a counter may not search people at all.
+    let street = app
+        .call(
+            Who::Street,
+            Method::GET,
+            "/api/v1/people/pick?q=wym",
+            B::Empty,
+        )
+        .await;
+    assert_eq!(street.json()["people"].as_array().unwrap().len(), 3);
+    let counter = app
+        .call(
+            Who::Counter,
+            Method::GET,
+            "/api/v1/communities/sg01/people/pick?q=wym",
+            B::Empty,
+        )
+        .await;
+    assert_eq!(counter.status, StatusCode::FORBIDDEN);
+}

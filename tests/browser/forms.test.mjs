@@ -64,3 +64,53 @@ function checkDigit(first17) {
   const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
   return '10X98765432'[sum % 11];
 }
+
+test('the person picker finds people by pinyin initials and by the last digits of the ID number, and the form sends the chosen one', { timeout: 120000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'huanjie-picker-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = await startServer(dir, port);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+  try {
+    const admin = await new Api(base).login('admin', ADMIN_PW);
+    await admin.call('POST', '/api/v1/communities', { code: 'bt02', name: '选人社区', org_type: 'zhibu' }, 201);
+    const idA = '11010119750505003' + checkDigit('11010119750505003');
+    const idB = '11010119820808004' + checkDigit('11010119820808004');
+    const a = await admin.call('POST', '/api/v1/communities/bt02/people', { name: '王一鸣', id_number: idA }, 201);
+    const b = await admin.call('POST', '/api/v1/communities/bt02/people', { name: '王依明', id_number: idB }, 201);
+    const u = await admin.call('POST', '/api/v1/users', {
+      username: 'lianxi', display_name: '联系人', role: 'community', community: 'bt02', password: 'Qing-he-lu-88-hao',
+    }, 201);
+    const uid = u.id ?? u.user?.id;
+    const page = await logInPage(await browser.newContext(), base, 'admin', ADMIN_PW);
+    await page.goto(`${base}/users/${uid}`);
+    assert.equal(await page.isVisible('input[name=person_id]'), false, 'the id box is replaced');
+    await page.fill('.pick-box', 'wym');
+    await page.waitForFunction(() => document.querySelectorAll('.pick-list li strong').length === 2);
+    const listed = await page.$$eval('.pick-list li', (lis) => lis.map((l) => l.textContent));
+    assert.ok(listed.some((t) => t.includes('王一鸣')) && listed.some((t) => t.includes('王依明')), listed.join(' | '));
+    assert.ok(listed.every((t) => !t.includes(idA) && !t.includes(idB)), 'ID numbers are masked');
+    await page.screenshot({ path: join(SHOTS, 'person-picker.png'), fullPage: true });
+    await page.fill('.pick-box', idB.slice(-4));
+    await page.waitForFunction(() => document.querySelectorAll('.pick-list li strong').length === 1);
+    assert.match(await page.textContent('.pick-list li'), /王依明/);
+    await page.press('.pick-box', 'Enter');
+    assert.equal(await page.inputValue('input[name=person_id]'), String(b.person.id));
+    assert.equal(await page.inputValue('.pick-box'), '王依明');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/users/' + uid + '"] button.primary')]);
+    const saved = await admin.call('GET', `/api/v1/users/${uid}`, undefined, 200);
+    assert.equal(saved.person_id ?? saved.user?.person_id, b.person.id);
+    // Opened again, the picker shows the chosen person by name.
+    await page.goto(`${base}/users/${uid}`);
+    await page.waitForFunction(() => document.querySelector('.pick-box').value === '王依明');
+    assert.notEqual(a.person.id, b.person.id);
+  } finally {
+    await browser.close();
+    await stopServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
