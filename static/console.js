@@ -1,6 +1,7 @@
-// The scrutineers' console: after each live tally event, the queues, table progress and
-// sign-off below the numbers are fetched again and swapped in, unless someone is typing in
-// one of their forms.
+// The scrutineers' console: after each live tally event, everything below the live numbers
+// (state, queues, the count table, each table's progress, staff and sign-off) is fetched again
+// and swapped in, unless someone is typing in one of its forms. Loaded with `defer`: the parts
+// it swaps come after it in the page.
 (function () {
   var live = document.getElementById('live');
   var box = document.getElementById('queues');

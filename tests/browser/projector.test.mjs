@@ -60,6 +60,13 @@ test('two counters type ten ballots while a display-link projector follows live,
     assert.equal(await projector.textContent('#counted'), '0');
     assert.deepEqual((await projCtx.cookies()).length, 0, 'the projector got a cookie');
 
+    // The chief scrutineer's console, opened once: every part of it follows the events.
+    const consoleCtx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const consolePage = await logInPage(consoleCtx, base, chiefS.username, chiefS.password);
+    await consolePage.goto(`${base}/votes/${vote.id}/console`);
+    await consolePage.evaluate(() => { window.__marker = 'console-once'; });
+    assert.equal(await consolePage.textContent('#vote-state'), '计票中');
+
     // Two counters, each in their own context, type the same ten ballots.
     const counters = [];
     for (const c of [c1, c2]) {
@@ -85,6 +92,13 @@ test('two counters type ten ballots while a display-link projector follows live,
     }
     assert.equal(await projector.evaluate(() => window.__marker), 'loaded-once', 'the projector reloaded');
     assert.ok(!(await projector.textContent('#live')).includes('当选'), 'elected shown before sign-off');
+    // The console's live numbers, its per-table progress and its count table, without a reload.
+    await consolePage.waitForFunction(() => document.querySelector('#counted').textContent === '10', null, { timeout: 10000 });
+    await consolePage.waitForFunction(
+      () => document.querySelector('#table-progress tbody tr td:nth-child(3)')?.textContent === '10', null, { timeout: 10000 });
+    const fill = await consolePage.$eval(`li.cand[data-name="${names[0]}"] .bar .fill`, (e) => e.getBoundingClientRect().width);
+    assert.ok(fill > 10, `the console's bars are drawn (${fill}px)`);
+    await consolePage.screenshot({ path: join(SHOTS, 'console-live.png'), fullPage: true });
 
     // Restart the server: the projector reconnects by itself and catches up.
     await stopServer(server);
@@ -99,6 +113,8 @@ test('two counters type ten ballots while a display-link projector follows live,
 
     // Review and sign-off: 当选 appears, live.
     await admin.call('POST', `/api/v1/votes/${vote.id}/state`, { to: 'review' }, 200);
+    await consolePage.waitForFunction(() => document.querySelector('#vote-state').textContent === '待确认', null, { timeout: 10000 });
+    assert.equal(await consolePage.evaluate(() => window.__marker), 'console-once', 'the console reloaded');
     const s = await new Api(base).login(chiefS.username, chiefS.password);
     await s.call('POST', `/api/v1/votes/${vote.id}/signoff`, {}, 200);
     const k = await new Api(base).login(c1.username, c1.password);
