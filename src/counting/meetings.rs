@@ -567,6 +567,19 @@ pub struct ShowPage {
     votes: Vec<Vote>,
 }
 
+impl ShowPage {
+    /// The new-vote form's post lines (number, post, seats), as a meeting of this kind usually
+    /// elects them: a 党员大会 its 委员 (书记 and 副书记 in a vote of their own), the residents
+    /// 主任, 副主任 and 委员.
+    fn post_lines(&self) -> Vec<(usize, &'static str, &'static str)> {
+        if self.m.kind == "party" {
+            vec![(1, "委员", ""), (2, "", ""), (3, "", "")]
+        } else {
+            vec![(1, "主任", "1"), (2, "副主任", ""), (3, "委员", "")]
+        }
+    }
+}
+
 pub async fn show_get(
     State(state): State<AppState>,
     ctx: Ctx,

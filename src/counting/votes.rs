@@ -985,7 +985,8 @@ pub async fn create_post(
         .iter()
         .zip(&f.seats)
         .zip(&f.candidates)
-        .filter(|((p, _), _)| !p.trim().is_empty())
+        // A post line left as the form offered it (a name, no seats, no candidates) is not used.
+        .filter(|((p, s), c)| !p.trim().is_empty() && !(s.trim().is_empty() && c.trim().is_empty()))
         .map(|((p, s), c)| PostInput {
             post: p.trim().to_string(),
             seats: s.trim().parse().unwrap_or(0),

@@ -508,3 +508,68 @@ async fn the_person_picker_finds_by_name_initials_or_id_digits_within_the_commun
         .await;
     assert_eq!(counter.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_new_vote_form_offers_the_residents_posts_and_ignores_the_lines_left_as_offered() {
+    let app = TestApp::spawn().await;
+    let meeting = cf::meeting(&app, "sg01", "residents").await;
+    let c = app.client(Who::Street).cloned().unwrap();
+    let page = app
+        .send(
+            Some(&c),
+            Method::GET,
+            &format!("/meetings/{meeting}"),
+            B::Empty,
+            &[],
+        )
+        .await;
+    for post in [
+        "value=\"主任\"",
+        "value=\"副主任\"",
+        "value=\"委员\"",
+        "第 2 个职位",
+    ] {
+        assert!(page.text.contains(post), "{post}");
+    }
+    assert!(
+        !page.text.contains("如 选举委员\""),
+        "a party hint in a residents' meeting"
+    );
+    let mut fields: Vec<(String, String)> = vec![
+        ("_csrf".into(), c.csrf.clone()),
+        ("_idem".into(), "k-new-vote-lines".into()),
+        ("title".into(), "选举主任".into()),
+        ("electorate".into(), "40".into()),
+    ];
+    for (post, seats, candidates) in [
+        ("主任", "1", "甲一\n乙二"),
+        ("副主任", "", ""),
+        ("委员", "", ""),
+    ] {
+        fields.push(("post".into(), post.into()));
+        fields.push(("seats".into(), seats.into()));
+        fields.push(("candidates".into(), candidates.into()));
+    }
+    let r = app
+        .send(
+            Some(&c),
+            Method::POST,
+            &format!("/meetings/{meeting}/votes"),
+            B::Form(fields),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let (posts,): (String,) = huanjie::db::Q::new("select posts from votes where meeting_id = $1")
+        .bind(meeting)
+        .one(&app.state.db)
+        .await
+        .unwrap();
+    let posts: serde_json::Value = serde_json::from_str(&posts).unwrap();
+    assert_eq!(
+        posts.as_array().unwrap().len(),
+        1,
+        "only the 主任 line was used: {posts}"
+    );
+    assert_eq!(posts[0]["post"], "主任");
+}
