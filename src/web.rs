@@ -281,6 +281,20 @@ pub fn qr_svg(text: &str, size: u32) -> String {
         .unwrap_or_default()
 }
 
+/// What a page says instead of a form whose action is refused now: the refusal's Chinese
+/// reason, from the very check the action's handler runs (`None` when the action is possible).
+/// Errors that are not refusals (the database failing) stay errors.
+pub fn refusal(r: crate::error::AppResult<()>) -> crate::error::AppResult<Option<String>> {
+    use crate::error::AppError;
+    match r {
+        Ok(()) => Ok(None),
+        Err(e @ (AppError::Conflict(_) | AppError::Validation(_) | AppError::BadRequest(_))) => {
+            Ok(Some(e.message()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

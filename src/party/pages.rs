@@ -45,6 +45,8 @@ pub struct PipelinePage {
     base: String,
     p: Pipeline,
     c1: Option<CheckView>,
+    /// Why the size can no longer change (the save's own check), if so.
+    size_closed: Option<String>,
     street: bool,
     today: chrono::NaiveDate,
 }
@@ -62,7 +64,9 @@ pub async fn pipeline_get(
     let p = size::pipeline(&state.db, &c, state.today()).await?;
     let c1 = p.c1.as_ref().map(|(id, r)| CheckView::of(*id, r));
     let title = format!("{} {}党组织换届", community.name, c.term);
+    let size_closed = crate::web::refusal(size::size_open(&state.db, &c).await)?;
     Ok(PipelinePage {
+        size_closed,
         layout: Layout::new(&ctx, &session, title).await,
         base: base(&community, &c),
         street: ctx.user()?.is_street(),

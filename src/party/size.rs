@@ -40,6 +40,18 @@ pub struct SizeInput {
 
 /// Sets the committee size and stores its C-1 check; a changed number loses an earlier
 /// approval, so each out-of-range number is approved on its own.
+/// 409 once P-3 has closed: the preliminary and candidate lists, and the votes, are sized
+/// from the committee's size. The pipeline page asks the same to show its form.
+pub async fn size_open(db: &Db, c: &Campaign) -> AppResult<()> {
+    if store::step_done(db, c.id, "P-3").await? {
+        return Err(AppError::conflict(
+            "全额定向民主推荐（P-3）已结束，委员会职数不能再修改。",
+        ));
+    }
+    Ok(())
+}
+
+/// Sets the committee's size (C-1) and records its check.
 pub async fn set_size(
     state: &AppState,
     ctx: &Ctx,
@@ -76,12 +88,7 @@ pub async fn set_size(
                 .collect(),
         ));
     }
-    if store::step_done(&state.db, c.id, "P-3").await? {
-        // The preliminary and candidate lists, and the votes, are sized from it.
-        return Err(AppError::conflict(
-            "全额定向民主推荐（P-3）已结束，委员会职数不能再修改。",
-        ));
-    }
+    size_open(&state.db, c).await?;
     let before = store::size(&state.db, c.id).await?;
     let check = check_size(&community.org_type, members);
     let mut tx = state.db.begin().await?;

@@ -40,6 +40,21 @@ pub struct SeatsInput {
 }
 
 /// Sets the seats (C-2) and stores their check.
+/// 409 once the 选举办法 is adopted: it fixes the seats. The overview asks the same to show
+/// its form.
+pub async fn seats_open(db: &crate::db::Db, c: &Campaign) -> AppResult<()> {
+    if store::rules(db, c.id)
+        .await?
+        .is_some_and(|r| r.adopted_at.is_some())
+    {
+        return Err(AppError::conflict(
+            "选举办法已经居民代表会议通过，委员会职数不能再修改。",
+        ));
+    }
+    Ok(())
+}
+
+/// Sets the residents' committee's seats (C-2) and records its check.
 pub async fn set_seats(
     state: &AppState,
     ctx: &Ctx,
@@ -50,14 +65,7 @@ pub async fn set_seats(
     if f.total > 99 || f.deputies > 99 || f.part_time > 99 {
         return Err(AppError::invalid("职数", "职数不能超过 99"));
     }
-    if store::rules(&state.db, c.id)
-        .await?
-        .is_some_and(|r| r.adopted_at.is_some())
-    {
-        return Err(AppError::conflict(
-            "选举办法已经居民代表会议通过，委员会职数不能再修改。",
-        ));
-    }
+    seats_open(&state.db, c).await?;
     let mut seats = Seats::with_total(f.total, f.deputies);
     seats.part_time = f.part_time;
     let check = check_seats(&seats);

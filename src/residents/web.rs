@@ -47,6 +47,8 @@ pub struct OverviewPage {
     /// The steps the street may open early: (code, name), from the procedure table.
     openable: Vec<(&'static str, &'static str)>,
     today: chrono::NaiveDate,
+    /// Why the seats can no longer change (the save's own check), if so.
+    seats_closed: Option<String>,
 }
 
 pub async fn overview_get(
@@ -60,6 +62,7 @@ pub async fn overview_get(
         community,
     } = scope;
     let o = rules::overview(&state.db, &c).await?;
+    let seats_closed = crate::web::refusal(setup::seats_open(&state.db, &c).await)?;
     let title = format!("{} {}居民委员会换届", community.name, c.term);
     Ok(OverviewPage {
         layout: Layout::new(&ctx, &session, title).await,
@@ -75,6 +78,7 @@ pub async fn overview_get(
         community,
         o,
         today: state.today(),
+        seats_closed,
     })
 }
 

@@ -176,6 +176,46 @@ async fn the_demo_completes_one_party_pipeline_leaves_another_in_p3_and_a_second
             .await,
         1
     );
+    // Pages show a form only when its action is possible, and otherwise the action's own reason.
+    let page = |path: String| {
+        let app = &app;
+        async move {
+            let r = app.call(Who::Street, Method::GET, &path, B::Empty).await;
+            assert_eq!(r.status, 200, "{path}: {}", r.text);
+            r.text
+        }
+    };
+    let sg01 = format!("/communities/sg01/campaigns/{c}");
+    let party = page(format!("{sg01}/party")).await;
+    assert!(
+        !party.contains(
+            "action=\"/communities/sg01/campaigns/{c}/party/size\""
+                .replace("{c}", &c.to_string())
+                .as_str()
+        )
+    );
+    assert!(party.contains("全额定向民主推荐（P-3）已结束，委员会职数不能再修改。"));
+    let congress = page(format!("{sg01}/party/congress")).await;
+    assert!(congress.contains("委员选举投票已经创建，签到已结束。"));
+    assert!(
+        !congress.contains("撤销签到"),
+        "check-in undo offered after the vote"
+    );
+    let station = page(format!("{sg01}/residents/election/station")).await;
+    assert!(station.contains("现在不能登记领票："), "{station}");
+    assert!(!station.contains("登记领票</button>"));
+    let overview = page(format!("{sg01}/residents")).await;
+    assert!(overview.contains("选举办法已经居民代表会议通过，委员会职数不能再修改。"));
+    assert!(!overview.contains("/residents/seats\""));
+    let rehearsal_vote = app
+        .count("select id from votes where title = '选举居民委员会成员（演练）'")
+        .await;
+    let vote_page = page(format!("/votes/{rehearsal_vote}")).await;
+    assert!(vote_page.contains("尚不能确认："));
+    assert!(
+        !vote_page.contains("计票完毕，提交确认"),
+        "offered while it cannot be done"
+    );
     // Every chain verifies, and every certified vote recounts to its certified result.
     let db = &app.state.db;
     assert!(

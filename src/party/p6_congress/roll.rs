@@ -75,8 +75,9 @@ pub(crate) async fn save_quorum(tx: &mut Tx, campaign_id: i64, rule: &str) -> Ap
     Ok(check)
 }
 
-/// 409 once the 委员 vote exists: the roll (who is due) is then fixed.
-fn roll_fixed(g: &Congress) -> AppResult<()> {
+/// 409 once the 委员 vote exists: the roll (who is due) is then fixed. The congress page asks
+/// the same to show its roll forms.
+pub(crate) fn roll_fixed(g: &Congress) -> AppResult<()> {
     if g.members_vote_id.is_some() {
         return Err(AppError::conflict(
             "委员选举投票已经创建，应到会党员名册不能再改变。",
@@ -347,6 +348,15 @@ pub async fn include(
     })
 }
 
+/// 409 once the 委员 vote exists: it takes present and ballots issued from the check-ins, so
+/// the vote, the sign-in sheet and the report agree. The congress page asks the same.
+pub(crate) fn check_in_open(g: &Congress) -> AppResult<()> {
+    if g.members_vote_id.is_some() {
+        return Err(AppError::conflict("委员选举投票已经创建，签到已结束。"));
+    }
+    Ok(())
+}
+
 /// Checks a member in (`on`) or undoes it; a repeat changes nothing. Returns the member's name
 /// and the quorum check.
 pub async fn check_in(
@@ -371,9 +381,7 @@ pub async fn check_in(
     }
     // The 委员 vote takes present and ballots issued from the check-ins: after it exists the
     // roll is closed, so the vote, the sign-in sheet and the report agree.
-    if g.members_vote_id.is_some() {
-        return Err(AppError::conflict("委员选举投票已经创建，签到已结束。"));
-    }
+    check_in_open(&g)?;
     let roll = read::roll(&state.db, c.id, c.community_id).await?;
     if e.checked_in_at.is_some() == on {
         return Ok((e.name, read::quorum(&roll, g.rule())));

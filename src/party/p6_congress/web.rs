@@ -156,6 +156,10 @@ pub struct CongressPage {
     street: bool,
     v: View,
     exclusions: Vec<(&'static str, &'static str)>,
+    /// Why members can no longer be checked in (the check-in's own check), if so.
+    check_in_closed: Option<String>,
+    /// Why the roll can no longer be regenerated, if so.
+    roll_closed: Option<String>,
 }
 
 pub async fn congress_get(
@@ -169,11 +173,21 @@ pub async fn congress_get(
         community,
     } = scope;
     let title = format!("{} 党员大会及报批", community.name);
+    let v = view(&state, &c).await?;
+    let (check_in_closed, roll_closed) = match &v.congress {
+        Some(g) => (
+            crate::web::refusal(super::roll::check_in_open(g))?,
+            crate::web::refusal(super::roll::roll_fixed(g))?,
+        ),
+        None => (None, None),
+    };
     Ok(CongressPage {
         layout: Layout::new(&ctx, &session, title).await,
         base: base(&community, &c),
         street: ctx.user()?.is_street(),
-        v: view(&state, &c).await?,
+        v,
+        check_in_closed,
+        roll_closed,
         exclusions: Exclusion::ALL
             .iter()
             .map(|e| (e.as_str(), e.label()))

@@ -85,6 +85,16 @@ fn by_certificate<'a>(
         .ok_or_else(bad)
 }
 
+/// Whether voters can be registered at the station now: the polls are open and the election
+/// meeting exists. The station page shows its forms only then, and this reason otherwise.
+pub async fn station_open(state: &AppState, c: &Campaign) -> AppResult<()> {
+    require_polls_open(state, c).await?;
+    if read::election(&state.db, c.id).await?.is_none() {
+        return Err(AppError::conflict("尚未创建选举大会。"));
+    }
+    Ok(())
+}
+
 /// Records one voter's participation; a second one of the same voter is refused (409 naming
 /// the earlier channel). Returns the voter's name and the check.
 pub async fn participate(
@@ -95,10 +105,7 @@ pub async fn participate(
     f: &ParticipationInput,
 ) -> AppResult<(String, RuleCheck)> {
     let channel = channel_of(&f.channel)?;
-    require_polls_open(state, c).await?;
-    if read::election(&state.db, c.id).await?.is_none() {
-        return Err(AppError::conflict("尚未创建选举大会。"));
-    }
+    station_open(state, c).await?;
     let voters = read::electorate(&state.db, c.id).await?;
     let voter = match (f.certificate.trim(), f.person_id) {
         ("", Some(pid)) if channel != ParticipationChannel::Station => voters

@@ -194,6 +194,8 @@ pub struct StationPage {
     recent: Vec<ParticipationRow>,
     proxies: Vec<ProxyRow>,
     boxes: Vec<BoxRow>,
+    /// Why nobody can be registered now (the polls' own check), if so.
+    closed: Option<String>,
 }
 
 pub async fn station_get(
@@ -205,6 +207,7 @@ pub async fn station_get(
     let (c, community) = scope(&state, &ctx, id).await?;
     let parts = read::participations(&state.db, c.id).await?;
     let (counts, present) = read::counts(&parts);
+    let closed = crate::web::refusal(super::poll::station_open(&state, &c).await)?;
     Ok(StationPage {
         layout: Layout::new(&ctx, &session, format!("{} 投票站", community.name)).await,
         base: page(&community, &c),
@@ -214,6 +217,7 @@ pub async fn station_get(
         recent: parts.into_iter().rev().take(10).collect(),
         proxies: read::proxies(&state.db, c.id).await?,
         boxes: read::boxes(&state.db, c.id).await?,
+        closed,
         community,
     })
 }
