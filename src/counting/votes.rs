@@ -986,7 +986,10 @@ pub async fn create_post(
         .zip(&f.seats)
         .zip(&f.candidates)
         // A post line left as the form offered it (a name, no seats, no candidates) is not used.
-        .filter(|((p, s), c)| !p.trim().is_empty() && !(s.trim().is_empty() && c.trim().is_empty()))
+        .filter(|((p, s), c)| {
+            let used = !s.trim().is_empty() || !c.trim().is_empty();
+            !p.trim().is_empty() && used
+        })
         .map(|((p, s), c)| PostInput {
             post: p.trim().to_string(),
             seats: s.trim().parse().unwrap_or(0),
