@@ -573,3 +573,183 @@ async fn the_new_vote_form_offers_the_residents_posts_and_ignores_the_lines_left
     );
     assert_eq!(posts[0]["post"], "主任");
 }
+
+/// Posts a page form with one bad field and checks that its page, followed from the answer,
+/// gives back every other typed value (tokens aside) and names an error.
+async fn refused_form_keeps_the_rest(
+    app: &TestApp,
+    who: Who,
+    page: &str,
+    action: &str,
+    typed: &[(&str, &str)],
+    key: &str,
+) {
+    let c = app.client(who).cloned().unwrap();
+    let mut fields = vec![
+        ("_csrf".to_string(), c.csrf.clone()),
+        ("_idem".to_string(), format!("k-echo-{key}")),
+    ];
+    fields.extend(typed.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let referer = format!("http://localhost{page}");
+    let r = app
+        .send(
+            Some(&c),
+            Method::POST,
+            action,
+            B::Form(fields),
+            &[("referer", referer.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.text);
+    let back = r.location.clone().unwrap();
+    let shown = app.send(Some(&c), Method::GET, &back, B::Empty, &[]).await;
+    let echo = shown
+        .text
+        .split("id=\"form-echo\">")
+        .nth(1)
+        .and_then(|t| t.split("</script>").next())
+        .unwrap_or_else(|| panic!("{action}: no refused form given back on {back}"));
+    let v: serde_json::Value = serde_json::from_str(echo).unwrap();
+    assert_eq!(v["action"], action, "{action}");
+    let given: Vec<(String, String)> = serde_json::from_value(v["fields"].clone()).unwrap();
+    for (k, want) in typed {
+        if *k == "password" {
+            assert!(
+                given.iter().all(|(n, _)| n != "password"),
+                "{action}: a password echoed"
+            );
+            continue;
+        }
+        assert!(
+            given.iter().any(|(n, t)| n == k && t == want),
+            "{action}: {k} = {want} not given back: {given:?}"
+        );
+    }
+    assert!(
+        shown.text.contains("class=\"flash error\""),
+        "{action}: the error is shown"
+    );
+}
+
+#[tokio::test]
+async fn each_create_and_edit_form_refused_for_one_field_gives_back_every_other_typed_value() {
+    let app = TestApp::spawn().await;
+    // 新建社区: a code already taken.
+    refused_form_keeps_the_rest(
+        &app,
+        Who::Street,
+        "/communities",
+        "/communities",
+        &[
+            ("code", "sg01"),
+            ("name", "新建的社区"),
+            ("org_type", "zongzhi"),
+            ("households", "812"),
+        ],
+        "community",
+    )
+    .await;
+    // 新建用户: a weak password.
+    refused_form_keeps_the_rest(
+        &app,
+        Who::Street,
+        "/users",
+        "/users",
+        &[
+            ("username", "xinyonghu"),
+            ("display_name", "新用户"),
+            ("role", "community"),
+            ("community", "sg01"),
+            ("password", "123"),
+        ],
+        "user",
+    )
+    .await;
+    // 新建会议: an impossible date.
+    refused_form_keeps_the_rest(
+        &app,
+        Who::Street,
+        "/communities/sg01/meetings",
+        "/communities/sg01/meetings",
+        &[
+            ("title", "居民代表会议"),
+            ("kind", "residents"),
+            ("date", "2027-02-30"),
+        ],
+        "meeting",
+    )
+    .await;
+    // 新建换届工作: a year that is no year.
+    refused_form_keeps_the_rest(
+        &app,
+        Who::Street,
+        "/campaigns",
+        "/campaigns",
+        &[
+            ("community", "sg01"),
+            ("term", "第八届"),
+            ("year", "二〇二七"),
+            ("reference_date", "2027-04-01"),
+        ],
+        "campaign",
+    )
+    .await;
+    // 增加工作人员: a table that is no table.
+    let meeting = cf::meeting(&app, "sg01", "party").await;
+    let page = format!("/meetings/{meeting}");
+    let staff = format!("/meetings/{meeting}/staff");
+    refused_form_keeps_the_rest(
+        &app,
+        Who::Street,
+        &page,
+        &staff,
+        &[
+            ("name", "李计票"),
+            ("role", "counter"),
+            ("table", "-2"),
+            ("reason", ""),
+        ],
+        "staff",
+    )
+    .await;
+    // 新建投票: a post without candidates.
+    let votes = format!("/meetings/{meeting}/votes");
+    refused_form_keeps_the_rest(
+        &app,
+        Who::Street,
+        &page,
+        &votes,
+        &[
+            ("title", "选举委员"),
+            ("electorate", "45"),
+            ("post", "委员"),
+            ("seats", "5"),
+            ("candidates", ""),
+        ],
+        "vote",
+    )
+    .await;
+    // 编辑人员: one bad date among other edits.
+    let id = crate::fixtures::create_person(
+        &app,
+        "sg01",
+        "编辑者",
+        &crate::helpers::id_number("19660606", 81),
+    )
+    .await;
+    refused_form_keeps_the_rest(
+        &app,
+        Who::Community,
+        &format!("/communities/sg01/people/{id}/edit"),
+        &format!("/communities/sg01/people/{id}"),
+        &[
+            ("name", "编辑者"),
+            ("ethnicity", "满族"),
+            ("phone", "0531-88886666"),
+            ("household_no", "0901"),
+            ("party_joined", "1990-13-01"),
+        ],
+        "person-edit",
+    )
+    .await;
+}
