@@ -196,7 +196,12 @@ async fn the_demo_completes_one_party_pipeline_leaves_another_in_p3_and_a_second
     );
     assert!(party.contains("全额定向民主推荐（P-3）已结束，委员会职数不能再修改。"));
     let congress = page(format!("{sg01}/party/congress")).await;
-    assert!(congress.contains("委员选举投票已经创建，签到已结束。"));
+    let p6 = huanjie::domain::procedure::step("P-6").unwrap().name;
+    assert!(
+        congress.contains(&format!("P-6 {p6}已结束，不能再修改")),
+        "the closed step's own reason"
+    );
+    assert!(!congress.contains("action=\"/communities/sg01/campaigns/1/party/congress\""));
     assert!(
         !congress.contains("撤销签到"),
         "check-in undo offered after the vote"

@@ -160,6 +160,8 @@ pub struct CongressPage {
     check_in_closed: Option<String>,
     /// Why the roll can no longer be regenerated, if so.
     roll_closed: Option<String>,
+    /// Why nothing of the congress can change now (P-6 closed), if so.
+    step_closed: Option<String>,
 }
 
 pub async fn congress_get(
@@ -174,10 +176,15 @@ pub async fn congress_get(
     } = scope;
     let title = format!("{} 党员大会及报批", community.name);
     let v = view(&state, &c).await?;
+    let step_closed = crate::web::refusal(super::write::require_open(&state, &c).await)?;
     let (check_in_closed, roll_closed) = match &v.congress {
         Some(g) => (
-            crate::web::refusal(super::roll::check_in_open(g))?,
-            crate::web::refusal(super::roll::roll_fixed(g))?,
+            step_closed
+                .clone()
+                .or(crate::web::refusal(super::roll::check_in_open(g))?),
+            step_closed
+                .clone()
+                .or(crate::web::refusal(super::roll::roll_fixed(g))?),
         ),
         None => (None, None),
     };
@@ -188,6 +195,7 @@ pub async fn congress_get(
         v,
         check_in_closed,
         roll_closed,
+        step_closed,
         exclusions: Exclusion::ALL
             .iter()
             .map(|e| (e.as_str(), e.label()))

@@ -248,6 +248,17 @@ async fn exactly_four_fifths_present_refuses_the_members_vote_and_one_more_creat
     assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.text);
     assert!(message(&late).contains("签到已结束"), "{}", late.text);
     assert_eq!(view(&app, &s).await["roll"]["present"], 9);
+    // The page says so instead of offering 签到 or 撤销签到.
+    let page = app
+        .call(
+            Who::Community,
+            Method::GET,
+            &format!("/communities/sg01/campaigns/{}/party/congress", s.campaign),
+            B::Empty,
+        )
+        .await;
+    assert!(page.text.contains("委员选举投票已经创建，签到已结束。"));
+    assert!(!page.text.contains("撤销签到</button>") && !page.text.contains(">签到</button>"));
     // Under the 2020 rule (不少于) exactly four fifths would do: only the street may adopt it,
     // and not once voting started.
     let r = api(
