@@ -88,6 +88,9 @@ pub struct Layout {
     pub csrf: String,
     /// Flash message, if any.
     pub flash: Option<Flash>,
+    /// On a step's page: why its records can no longer change (the step closed, or not yet
+    /// begun), from the step table; the page then shows its records without their forms.
+    pub step_closed: Option<String>,
 }
 
 impl Layout {
@@ -114,7 +117,20 @@ impl Layout {
             nav,
             csrf: ctx.csrf.clone(),
             flash,
+            step_closed: None,
         }
+    }
+
+    /// The layout of step `code`'s page: [`Layout::step_closed`] says why its forms are not
+    /// offered, with the reason every write to the step is refused with.
+    pub async fn for_step(
+        mut self,
+        db: &crate::db::Db,
+        c: &crate::campaigns::Campaign,
+        code: &str,
+    ) -> crate::error::AppResult<Layout> {
+        self.step_closed = refusal(crate::steps::require_open(db, c, code).await)?;
+        Ok(self)
     }
 
     /// A fresh idempotency key for a create form.

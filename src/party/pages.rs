@@ -122,7 +122,10 @@ pub async fn nominations_get(
     let list = store::nominations(&state.db, c.id).await?;
     let title = format!("{} 公开推荐", community.name);
     Ok(NominationsPage {
-        layout: Layout::new(&ctx, &session, title).await,
+        layout: Layout::new(&ctx, &session, title)
+            .await
+            .for_step(&state.db, &c, "P-1")
+            .await?,
         base: base(&community, &c),
         p1_done: store::step_done(&state.db, c.id, "P-1").await?,
         c,
@@ -268,7 +271,10 @@ pub async fn review_get(
     let p2 = store::publicities(&state.db, c.id, "P-2").await?;
     let title = format!("{} 资格审查", community.name);
     Ok(ReviewPage {
-        layout: Layout::new(&ctx, &session, title).await,
+        layout: Layout::new(&ctx, &session, title)
+            .await
+            .for_step(&state.db, &c, "P-2")
+            .await?,
         base: base(&community, &c),
         open: store::p2_open(&state.db, c.id).await?,
         objections: store::objections(&state.db, c.id)

@@ -111,7 +111,10 @@ pub async fn recommendation_get(
     let seats = read::seats(db, c.id).await?;
     let title = format!("{} 全额定向民主推荐", community.name);
     Ok(RecommendPage {
-        layout: Layout::new(&ctx, &session, title).await,
+        layout: Layout::new(&ctx, &session, title)
+            .await
+            .for_step(&state.db, &c, "P-3")
+            .await?,
         base: base(&community, &c),
         street: ctx.user()?.is_street(),
         open: read::p3_open(db, c.id).await?,

@@ -95,7 +95,10 @@ pub async fn preliminary_get(
     let people = read::entries(db, c.id, PRELIMINARY).await?;
     let title = format!("{} 初步人选", community.name);
     Ok(PreliminaryPage {
-        layout: Layout::new(&ctx, &session, title).await,
+        layout: Layout::new(&ctx, &session, title)
+            .await
+            .for_step(&state.db, &c, "P-4")
+            .await?,
         base: base(&community, &c),
         street: ctx.user()?.is_street(),
         open: read::p4_open(db, c.id).await?,

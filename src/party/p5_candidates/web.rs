@@ -120,7 +120,10 @@ pub async fn candidates_get(
     let slots = size.as_ref().map_or(0, |s| s.deputies) as usize;
     let title = format!("{} 候选人预备人选", community.name);
     Ok(CandidatesPage {
-        layout: Layout::new(&ctx, &session, title).await,
+        layout: Layout::new(&ctx, &session, title)
+            .await
+            .for_step(&state.db, &c, "P-5")
+            .await?,
         base: base(&community, &c),
         street: ctx.user()?.is_street(),
         open: read::p5_open(db, c.id).await?,
