@@ -6,8 +6,10 @@
 // demo's database (sqlite3); a route whose parameters cannot be filled is skipped and listed.
 // Public pages are also visited without logging in. On each page:
 //   - no English identifier, raw code or `key = value` debug text in what a person reads;
-//   - no table cell narrower than two characters;
+//   - no table cell narrower than two characters, and no date, number, code or name broken
+//     across lines in a cell;
 //   - no horizontal overflow at a 1366 px wide window;
+//   - no empty drop-down, no field without a label (or a placeholder or title);
 //   - a full-page screenshot in target/browser/walk/<role>-<slug>.png, for review.
 // A page answering 403/404 to a role is recorded, not a failure.
 //
@@ -31,11 +33,16 @@ const WIDTH = 1366;
 
 /**
  * Failures known and left to other work: `{ role, route, check, reason }` (role `*` for every
- * role; route is the route table's path pattern; check one of `text`, `cell`, `overflow`). A
+ * role; route is the route table's path pattern; check one of `text`, `cell`, `overflow`, `field`). A
  * known failure is printed, not failed; a known entry that no longer fails is printed too, so it
  * can be removed.
  */
-const KNOWN = [];
+const KNOWN = [
+  {
+    role: '*', route: '/communities/{code}/campaigns/{campaign}/party/recommendation', check: 'field',
+    reason: 'P-3 page layout is being reworked: the introduction text boxes under each nominee have no label',
+  },
+];
 
 /** Which roles each access admits (src/routes.rs, `Access::roles`); `anon` is not logged in. */
 const ACCESS = {
@@ -138,7 +145,7 @@ function slug(url) {
  * purpose (certificate numbers, hashes, display-link URLs, login names, keys to press).
  */
 function inPage(width) {
-  const problems = { text: [], cell: [], overflow: [] };
+  const problems = { text: [], cell: [], overflow: [], field: [] };
   const name = (el) => {
     let s = el.tagName.toLowerCase();
     if (el.id) s += `#${el.id}`;
@@ -153,6 +160,33 @@ function inPage(width) {
     if (r.width === 0 || r.height === 0 || !cell.innerText.trim()) continue;
     const fs = parseFloat(getComputedStyle(cell).fontSize);
     if (r.width + 0.5 < 2 * fs) problems.cell.push(`${name(cell)} is ${r.width.toFixed(1)} px wide (font ${fs} px)`);
+    // A date, number or code, or a name of up to four characters, is never broken across lines.
+    const t = cell.innerText.trim();
+    const controls = cell.querySelector('input, button, select, textarea, img, svg');
+    if (!controls && (/^[\x21-\x7e]{1,20}$/.test(t) || /^[\u4e00-\u9fff·]{2,4}$/.test(t))) {
+      const tops = new Set();
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        for (const q of range.getClientRects()) if (q.width > 0) tops.add(Math.round(q.top));
+      }
+      if (tops.size > 1) problems.cell.push(`${name(cell)} is broken across ${tops.size} lines (${r.width.toFixed(0)} px wide)`);
+    }
+  }
+
+  // Fields: a drop-down offers something to choose; a field says what it is for (a label, a
+  // placeholder or title, or the header of its table column).
+  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  for (const el of document.querySelectorAll('select')) {
+    if (visible(el) && ![...el.options].some((o) => o.text.trim())) problems.field.push(`${name(el)} (name=${el.name}) offers nothing to choose`);
+  }
+  for (const el of document.querySelectorAll('input, select, textarea')) {
+    if (['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type) || !visible(el)) continue;
+    const labelled = el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+      || el.getAttribute('placeholder') || el.getAttribute('title')
+      || el.closest('td')?.closest('table')?.querySelector('th');
+    if (!labelled) problems.field.push(`${name(el)} (name=${el.name}) has no label`);
   }
 
   // Overflow: the page no wider than the window; name the widest elements that stick out.
@@ -209,6 +243,7 @@ function isKnown(role, route, check) {
 }
 
 test('as each demo role, every page it may reach reads Chinese only, squeezes no cell and fits 1366 px', { timeout: 300000 }, async () => {
+  rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'huanjie-walk-'));
   const db = join(dir, 'huanjie.db');
@@ -238,7 +273,8 @@ test('as each demo role, every page it may reach reads Chinese only, squeezes no
     // Login names are shown as they are typed (the user list, the page header).
     const logins = new Set(sql(db, 'select username from users').map((u) => u.username));
     for (const role of ['anon', 'street', 'community', 'scrutineer', 'counter']) {
-      const context = await browser.newContext({ viewport: { width: WIDTH, height: 900 } });
+      // A clerk's browser: Chinese, so date fields and file pickers speak Chinese too.
+      const context = await browser.newContext({ viewport: { width: WIDTH, height: 900 }, locale: 'zh-CN' });
       const page = role === 'anon'
         ? await context.newPage()
         : await logInPage(context, base, ACCOUNTS[role], passwords[ACCOUNTS[role]]);
@@ -264,7 +300,9 @@ test('as each demo role, every page it may reach reads Chinese only, squeezes no
           if (status !== 200 && status !== 409) { failures.push(`${where}: answered ${status}`); continue; }
           if (!(resp.headers()['content-type'] || '').startsWith('text/html')) { seen.downloads.push(inst.url); continue; }
           if (status === 200) seen.visited++;
+          if (process.env.WALK_VERBOSE) console.error('  screenshot');
           await page.screenshot({ path: join(SHOTS, `${role}-${slug(inst.url)}.png`), fullPage: true });
+          if (process.env.WALK_VERBOSE) console.error('  checks');
           const { problems, text } = await page.evaluate(inPage, WIDTH);
           const words = foreign(text, logins);
           if (words.length) problems.text.push(`not Chinese: ${words.slice(0, 12).map((w) => JSON.stringify(w)).join(', ')}`);
