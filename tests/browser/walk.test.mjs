@@ -42,6 +42,10 @@ const KNOWN = [
     role: '*', route: '/communities/{code}/campaigns/{campaign}/party/recommendation', check: 'field',
     reason: 'P-3 page layout is being reworked: the introduction text boxes under each nominee have no label',
   },
+  {
+    role: '*', route: '/communities/{code}/campaigns/{campaign}/residents/nominees', check: 'cell',
+    reason: 'R-5 nominees table is being reworked: 状态 (正式候选人) is squeezed to one or two characters a line',
+  },
 ];
 
 /** Which roles each access admits (src/routes.rs, `Access::roles`); `anon` is not logged in. */
@@ -160,10 +164,11 @@ function inPage(width) {
     if (r.width === 0 || r.height === 0 || !cell.innerText.trim()) continue;
     const fs = parseFloat(getComputedStyle(cell).fontSize);
     if (r.width + 0.5 < 2 * fs) problems.cell.push(`${name(cell)} is ${r.width.toFixed(1)} px wide (font ${fs} px)`);
-    // A date, number or code, or a name of up to four characters, is never broken across lines.
+    // A date, number or code, or a name or short phrase of up to six characters (正式候选人), is
+    // never broken across lines.
     const t = cell.innerText.trim();
     const controls = cell.querySelector('input, button, select, textarea, img, svg');
-    if (!controls && (/^[\x21-\x7e]{1,20}$/.test(t) || /^[\u4e00-\u9fff·]{2,4}$/.test(t))) {
+    if (!controls && (/^[\x21-\x7e]{1,20}$/.test(t) || /^[\u4e00-\u9fff·]{2,6}$/.test(t))) {
       const tops = new Set();
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -173,6 +178,17 @@ function inPage(width) {
       }
       if (tops.size > 1) problems.cell.push(`${name(cell)} is broken across ${tops.size} lines (${r.width.toFixed(0)} px wide)`);
     }
+  }
+
+  // Columns: every row of a table spans as many columns as its header (no empty extra column).
+  for (const table of document.querySelectorAll('table')) {
+    if (table.getClientRects().length === 0) continue;
+    const span = (tr) => [...tr.cells].reduce((n, c) => n + c.colSpan, 0);
+    const head = table.tHead?.rows[0];
+    if (!head) continue;
+    const want = span(head);
+    const bad = [...table.tBodies].flatMap((b) => [...b.rows]).filter((tr) => span(tr) !== want);
+    if (bad.length) problems.cell.push(`${name(table)}: ${bad.length} rows span ${span(bad[0])} columns, the header ${want}`);
   }
 
   // Fields: a drop-down offers something to choose; a field says what it is for (a label, a
