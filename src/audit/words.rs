@@ -93,6 +93,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("honour", "荣誉"),
     ("household_voter", "户代表"),
     ("invalid", "无效票"),
+    ("kind", "类别"),
     ("leaders_vote_id", "书记、副书记选举"),
     ("majority", "当选票数规则"),
     ("majority_base", "当选票数基数"),
@@ -270,9 +271,13 @@ pub fn entity_label(code: &str) -> &'static str {
     find(&ENTITIES, code).unwrap_or("记录")
 }
 
-/// A field's name; a field without one reads 其他.
+/// A field's name; a field without one reads 其他; a key that is itself Chinese (a post's name
+/// in a ballot's marks) reads as it is.
 pub fn field_label(key: &str) -> String {
-    if let Some(l) = find(&FIELDS, key) {
+    if !key.is_ascii() {
+        return key.to_string();
+    }
+    if let Some(l) = find(FIELDS, key) {
         return l.to_string();
     }
     match crate::domain::rules::number_label(key) {
@@ -354,6 +359,17 @@ fn keyed_text(key: &str, v: &Value) -> String {
         Value::Bool(true) => "是".into(),
         Value::Bool(false) => "否".into(),
         Value::String(s) if s.is_empty() => "空".into(),
+        // A moment, stored in UTC, reads in Beijing time like the rest of the page.
+        Value::String(s) if s.len() > 19 && s.as_bytes()[10] == b'T' => {
+            chrono::DateTime::parse_from_rfc3339(s).map_or_else(
+                |_| code_text(key, s),
+                |t| {
+                    (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(8))
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string()
+                },
+            )
+        }
         Value::String(s) => code_text(key, s),
         Value::Number(n) => n.to_string(),
         Value::Array(a) if a.is_empty() => "无".into(),
@@ -451,7 +467,9 @@ mod tests {
     fn codes_read_by_their_field() {
         let c = changes(
             Some(r#"{"state":"voting","round":"first","capability":"chief_counter"}"#),
-            Some(r#"{"state":"counting","round":"first","capability":"counter","status":"not_elected"}"#),
+            Some(
+                r#"{"state":"counting","round":"first","capability":"counter","status":"not_elected","done_at":"2027-04-01T16:30:00.5Z","marks":{"主任":{"for":["张三"]}}}"#,
+            ),
         );
         let words: Vec<String> = c
             .iter()
@@ -459,7 +477,13 @@ mod tests {
             .collect();
         assert_eq!(
             words,
-            ["职责：总计票人 → 计票人", "状态：投票中 → 计票中", "状态：空 → 未当选"]
+            [
+                "职责：总计票人 → 计票人",
+                "完成时间：空 → 2027-04-02 00:30:00",
+                "所画记号：空 → 主任 赞成票 张三",
+                "状态：投票中 → 计票中",
+                "状态：空 → 未当选"
+            ]
         );
     }
 }
