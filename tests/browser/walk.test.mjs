@@ -14,7 +14,9 @@
 // A page answering 403/404 to a role is recorded, not a failure.
 //
 // Run: `HUANJIE_BIN=target/debug/huanjie node --test tests/browser/walk.test.mjs`. Needs Debian's
-// chromium at /usr/bin/chromium (or CHROMIUM=...) and sqlite3.
+// chromium at /usr/bin/chromium (or CHROMIUM=...) and sqlite3. WALK_VERBOSE=1 names each page on
+// standard error as it is visited (run the file with `node` to see it). The summary — pages per
+// role, refusals, skipped routes, known failures — is printed and kept in target/browser/walk/walk.txt.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
