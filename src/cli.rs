@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `user add|passwd`, `demo`, `audit verify|anchor`, `tally`.
+//! The command line: `serve` (default), `user add|passwd`, `demo`, `audit verify|anchor`, `tally`,
+//! `routes`.
 
 mod audit;
 
@@ -46,6 +47,9 @@ enum Command {
         /// The input file, or `-` for standard input.
         file: String,
     },
+    /// Print the route table, one JSON object a line (method, path, access, api), for tools
+    /// such as the browser walk. Needs no database.
+    Routes,
 }
 
 #[derive(Subcommand, Debug)]
@@ -113,6 +117,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Tally { file }) = &cli.command {
         return tally(file);
+    }
+    if let Some(Command::Routes) = &cli.command {
+        return print_routes();
     }
     init_tracing();
     let rt = match tokio::runtime::Runtime::new() {
@@ -214,7 +221,15 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             }
         }
         Command::Tally { file } => Ok(tally(&file)),
+        Command::Routes => Ok(print_routes()),
     }
+}
+
+fn print_routes() -> ExitCode {
+    use std::io::Write;
+    // A closed pipe (`| head`) is not an error.
+    let _ = std::io::stdout().write_all(crate::routes::listing().as_bytes());
+    ExitCode::SUCCESS
 }
 
 fn tally(file: &str) -> ExitCode {

@@ -145,6 +145,24 @@ pub fn table() -> Vec<RouteDef> {
     t
 }
 
+/// The table as the `huanjie routes` command prints it: one JSON object a line, with the
+/// method, the path pattern, the access (its variant name) and whether it is an API route, so
+/// tools outside the crate (the browser walk) take their page list from the table itself.
+pub fn listing() -> String {
+    let mut out = String::new();
+    for def in table() {
+        let line = serde_json::json!({
+            "method": def.method.as_str(),
+            "path": def.path,
+            "access": format!("{:?}", def.access),
+            "api": def.is_api(),
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    out
+}
+
 /// Builds the router from the table, each route behind the guard with its own row.
 pub fn build(state: &AppState) -> Router<AppState> {
     let mut router = Router::new();

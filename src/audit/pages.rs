@@ -82,6 +82,15 @@ fn chain_name(scope: &str, names: &[(String, String)]) -> String {
     }
 }
 
+/// Who acted: a login name as stored; the program itself and the demo loader in words.
+fn actor_name(actor: &str) -> String {
+    match actor {
+        "system" => "系统".into(),
+        "demo" => "演示数据".into(),
+        other => other.to_string(),
+    }
+}
+
 fn view(e: &Entry, names: &[(String, String)]) -> EntryView {
     EntryView {
         at: (e.at + chrono::Duration::hours(8))
@@ -89,7 +98,7 @@ fn view(e: &Entry, names: &[(String, String)]) -> EntryView {
             .to_string(),
         chain: chain_name(&e.scope, names),
         seq: e.seq,
-        actor: e.actor.clone(),
+        actor: actor_name(&e.actor),
         action: super::words::action_label(&e.action),
         entity: super::words::entity_label(&e.entity),
         entity_id: e.entity_id.clone(),

@@ -78,7 +78,59 @@ pub const ENTITIES: [(&str, &str); 35] = [
 ];
 
 /// Field names the rule checks do not already name (stored key, name).
-const FIELDS: [(&str, &str); 123] = [
+const FIELDS: &[(&str, &str)] = &[
+    ("abstain", "弃权"),
+    ("at", "时间"),
+    ("before", "原值"),
+    ("box_check", "票箱核对"),
+    ("by", "操作人"),
+    ("chair_person_id", "主持人"),
+    ("collected", "收回选票"),
+    ("committee_member", "委员会成员"),
+    ("counting", "计票"),
+    ("eligible", "符合条件"),
+    ("further_election_days", "另行选举期限（天）"),
+    ("honour", "荣誉"),
+    ("household_voter", "户代表"),
+    ("invalid", "无效票"),
+    ("kind", "类别"),
+    ("leaders_vote_id", "书记、副书记选举"),
+    ("majority", "当选票数规则"),
+    ("majority_base", "当选票数基数"),
+    ("members_reduced_agreed", "同意减少委员名额"),
+    ("members_reduced_reason", "减少委员名额理由"),
+    ("members_reduced_vote_id", "减少委员名额表决"),
+    ("members_vote_id", "委员选举"),
+    ("message", "说明"),
+    ("met", "符合"),
+    ("next_round", "下一轮"),
+    ("numbers", "数据"),
+    ("overvote", "多选处理"),
+    ("party_congress_deputy", "党代表"),
+    ("party_representative", "党员代表"),
+    ("place", "地点"),
+    ("presentation", "介绍"),
+    ("proxy_limit", "委托投票上限"),
+    ("quorum_rule", "到会人数规则"),
+    ("registered_elsewhere", "已在他处登记"),
+    ("representative", "代表"),
+    ("resident_representative", "居民代表"),
+    ("same_person_two_posts", "一人两职处理"),
+    ("secretary_statement", "书记说明"),
+    ("speech_given", "已作发言"),
+    ("text", "内容"),
+    ("threshold", "当选最低票数"),
+    ("tie", "票数相等"),
+    ("two_posts", "兼任两职"),
+    ("uncontested_posts", "等额选举职位"),
+    ("unfilled", "未选足名额"),
+    ("unit_representative", "驻区单位代表"),
+    ("void_parts", "无效部分"),
+    ("vote_id", "投票"),
+    ("voter_list_days", "选民名单公布提前天数"),
+    ("write_in", "另选他人"),
+    ("write_in_requires_against", "另选他人须划不赞成"),
+    ("write_ins", "计入另选他人"),
     ("added", "增加"),
     ("added_reason", "增加理由"),
     ("address", "网络地址"),
@@ -189,6 +241,7 @@ const FIELDS: [(&str, &str); 123] = [
     ("start_date", "开始日期"),
     ("state", "状态"),
     ("statement", "说明"),
+    ("status", "状态"),
     ("step", "步骤"),
     ("table_no", "计票组"),
     ("term", "届次"),
@@ -218,9 +271,13 @@ pub fn entity_label(code: &str) -> &'static str {
     find(&ENTITIES, code).unwrap_or("记录")
 }
 
-/// A field's name; a field without one reads 其他.
+/// A field's name; a field without one reads 其他; a key that is itself Chinese (a post's name
+/// in a ballot's marks) reads as it is.
 pub fn field_label(key: &str) -> String {
-    if let Some(l) = find(&FIELDS, key) {
+    if !key.is_ascii() {
+        return key.to_string();
+    }
+    if let Some(l) = find(FIELDS, key) {
         return l.to_string();
     }
     match crate::domain::rules::number_label(key) {
@@ -229,20 +286,101 @@ pub fn field_label(key: &str) -> String {
     }
 }
 
+/// Stored codes whose meaning depends on their field (field, code, phrase): the counting
+/// settings, rounds, meeting kinds and outcomes that have no label of their own elsewhere.
+const CODES: &[(&str, &str, &str)] = &[
+    ("box_check", "issued", "收回票数不超过发出票数"),
+    ("box_check", "voters", "收回票数不超过投票人数"),
+    ("decision", "failed", "不通过"),
+    ("decision", "passed", "通过"),
+    ("kind", "party", "党员大会"),
+    ("kind", "residents", "居民选举大会"),
+    ("majority_base", "cast", "选票总数"),
+    ("majority_base", "due", "应到会人数"),
+    ("majority_base", "present", "参加投票人数"),
+    ("overvote", "ballot", "整张选票无效"),
+    ("overvote", "post", "仅该职位部分无效"),
+    ("preset", "party", "党组织选举"),
+    ("preset", "residents", "居委会选举"),
+    ("round", "first", "第一轮投票"),
+    ("round", "supplementary", "另行选举"),
+    ("round", "tie_revote", "得票相等重新投票"),
+    ("same_person_two_posts", "invalid", "该选票无效"),
+    ("same_person_two_posts", "roll_down", "依次计入下一职位"),
+    ("source", "none", "无"),
+    ("source", "totals", "推荐票合计"),
+    ("status", "elected", "当选"),
+    ("status", "not_elected", "未当选"),
+    ("status", "submitted", "已提交"),
+];
+
+/// A stored code of field `key` in words: the field-specific phrases above, then the labels of
+/// the domain's own enumerations; a code nobody names is shown as stored.
+fn code_text(key: &str, code: &str) -> String {
+    use crate::domain::residents::{NominationChannel, Review, VotingMode};
+    use crate::domain::{counting::VoteState, party::ApprovalStatus, person};
+    if let Some((_, _, l)) = CODES.iter().find(|(k, c, _)| *k == key && *c == code) {
+        return (*l).to_string();
+    }
+    let pair = |t: &[(&str, &'static str)]| t.iter().find(|(c, _)| *c == code).map(|(_, l)| *l);
+    let label = match key {
+        "state" | "status" => VoteState::parse(code)
+            .map(VoteState::label)
+            .or_else(|| ApprovalStatus::parse(code).map(ApprovalStatus::label)),
+        "party_status" => pair(&person::PARTY_STATUS),
+        "party_org" => pair(&person::PARTY_ORG),
+        "kind" => pair(&person::RELATIONS),
+        "capability" => pair(&crate::users::CAPABILITIES),
+        "role" => crate::auth::Role::parse(code)
+            .map(crate::auth::Role::label)
+            .or_else(|| pair(&crate::users::CAPABILITIES)),
+        "mode" => VotingMode::parse(code).map(VotingMode::label),
+        "channel" => NominationChannel::parse(code).map(NominationChannel::label),
+        "review" => Review::parse(code).map(Review::label),
+        // A field moved or changed, named by its key.
+        "moved" | "changed" => find(FIELDS, code),
+        _ => None,
+    };
+    label.map_or_else(
+        || crate::domain::rules::value_label(code).to_string(),
+        str::to_string,
+    )
+}
+
 /// A value in words: 是/否, 空, codes in Chinese, lists with "、", records as their fields.
 pub fn value_text(v: &Value) -> String {
+    keyed_text("", v)
+}
+
+/// A value of field `key` in words (the key decides what a code means).
+fn keyed_text(key: &str, v: &Value) -> String {
     match v {
         Value::Null => "空".into(),
         Value::Bool(true) => "是".into(),
         Value::Bool(false) => "否".into(),
         Value::String(s) if s.is_empty() => "空".into(),
-        Value::String(s) => crate::domain::rules::value_label(s).to_string(),
+        // A moment, stored in UTC, reads in Beijing time like the rest of the page.
+        Value::String(s) if s.len() > 19 && s.as_bytes()[10] == b'T' => {
+            chrono::DateTime::parse_from_rfc3339(s).map_or_else(
+                |_| code_text(key, s),
+                |t| {
+                    (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(8))
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string()
+                },
+            )
+        }
+        Value::String(s) => code_text(key, s),
         Value::Number(n) => n.to_string(),
         Value::Array(a) if a.is_empty() => "无".into(),
-        Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join("、"),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| keyed_text(key, x))
+            .collect::<Vec<_>>()
+            .join("、"),
         Value::Object(o) => o
             .iter()
-            .map(|(k, v)| format!("{} {}", field_label(k), value_text(v)))
+            .map(|(k, v)| format!("{} {}", field_label(k), keyed_text(k, v)))
             .collect::<Vec<_>>()
             .join("，"),
     }
@@ -278,8 +416,8 @@ pub fn changes(before: Option<&str>, after: Option<&str>) -> Vec<FieldChange> {
                 .filter(|k| bm.get(*k) != am.get(*k))
                 .map(|k| FieldChange {
                     field: field_label(k),
-                    before: bm.get(k).map_or_else(|| "空".into(), value_text),
-                    after: am.get(k).map_or_else(|| "空".into(), value_text),
+                    before: bm.get(k).map_or_else(|| "空".into(), |v| keyed_text(k, v)),
+                    after: am.get(k).map_or_else(|| "空".into(), |v| keyed_text(k, v)),
                 })
                 .collect()
         }
@@ -320,5 +458,32 @@ mod tests {
         for (code, label) in ACTIONS.iter().chain(ENTITIES.iter()).chain(FIELDS.iter()) {
             assert!(!label.is_ascii(), "{code}: {label}");
         }
+        for (key, code, label) in CODES {
+            assert!(!label.is_ascii(), "{key} {code}: {label}");
+        }
+    }
+
+    #[test]
+    fn codes_read_by_their_field() {
+        let c = changes(
+            Some(r#"{"state":"voting","round":"first","capability":"chief_counter"}"#),
+            Some(
+                r#"{"state":"counting","round":"first","capability":"counter","status":"not_elected","done_at":"2027-04-01T16:30:00.5Z","marks":{"主任":{"for":["张三"]}}}"#,
+            ),
+        );
+        let words: Vec<String> = c
+            .iter()
+            .map(|f| format!("{}：{} → {}", f.field, f.before, f.after))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "职责：总计票人 → 计票人",
+                "完成时间：空 → 2027-04-02 00:30:00",
+                "所画记号：空 → 主任 赞成票 张三",
+                "状态：投票中 → 计票中",
+                "状态：空 → 未当选"
+            ]
+        );
     }
 }

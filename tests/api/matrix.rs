@@ -191,3 +191,38 @@ fn every_api_route_is_listed_in_the_api_document_with_its_access() {
         missing.join("\n")
     );
 }
+
+#[test]
+fn huanjie_routes_prints_every_route_of_the_table_as_one_json_line_each() {
+    // Act
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_huanjie"))
+        .arg("routes")
+        .output()
+        .unwrap();
+
+    // Assert
+    assert!(out.status.success(), "huanjie routes failed: {out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect();
+    assert_eq!(lines.len(), table().len(), "one line per route");
+    let has = |method: &str, path: &str, access: &str, api: bool| {
+        lines.iter().any(|l| {
+            l["method"] == method && l["path"] == path && l["access"] == access && l["api"] == api
+        })
+    };
+    assert!(has("GET", "/", "Login", false), "home:\n{text}");
+    assert!(has("GET", "/login", "Public", false), "login page:\n{text}");
+    assert!(
+        has("GET", "/communities/{code}/people", "Community", false),
+        "people list:\n{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["api"] == true && l["path"].as_str().unwrap().starts_with("/api/v1/")),
+        "API routes are listed and marked:\n{text}"
+    );
+}
