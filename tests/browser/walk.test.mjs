@@ -41,7 +41,7 @@ const WIDTH = 1366;
  */
 const KNOWN = [
   // Pages with a check known to fail, each with its reason: { role, route, check, reason }.
-]
+];
 
 /** Which roles each access admits (src/routes.rs, `Access::roles`); `anon` is not logged in. */
 const ACCESS = {
