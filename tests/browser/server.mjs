@@ -44,9 +44,13 @@ export async function startServer(dir, port) {
 
 export function stopServer(child) {
   return new Promise((resolve) => {
+    // A server that has already exited sends no 'exit' again: waiting for one would leave
+    // the test pending with nothing to wake it.
+    if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
     child.once('exit', resolve);
     child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => clearTimeout(kill));
   });
 }
 

@@ -39,6 +39,18 @@ const WIDTH = 1366;
  * known failure is printed, not failed; a known entry that no longer fails is printed too, so it
  * can be removed.
  */
+/** How long one browser call on one page may take before it counts as stuck. */
+const PAGE_BOUND = 30000;
+
+/** `promise`, or a rejection naming `what` once `ms` have passed without it settling. */
+function within(ms, promise, what) {
+  let timer;
+  const bound = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
+
 const KNOWN = [
   // Pages with a check known to fail, each with its reason: { role, route, check, reason }.
 ];
@@ -286,7 +298,7 @@ test('as each demo role, every page it may reach reads Chinese only, squeezes no
     for (const role of ['anon', 'street', 'community', 'scrutineer', 'counter']) {
       // A clerk's browser: Chinese, so date fields and file pickers speak Chinese too.
       const context = await browser.newContext({ viewport: { width: WIDTH, height: 900 }, locale: 'zh-CN' });
-      const page = role === 'anon'
+      let page = role === 'anon'
         ? await context.newPage()
         : await logInPage(context, base, ACCOUNTS[role], passwords[ACCOUNTS[role]]);
       const d = demoData(db, ACCOUNTS[role]);
@@ -298,7 +310,18 @@ test('as each demo role, every page it may reach reads Chinese only, squeezes no
           if (process.env.WALK_VERBOSE) console.error(where);
           let resp;
           try {
-            resp = await page.goto(`${base}${inst.url}`, { waitUntil: 'load' });
+            // A page that neither loads nor fails within the bound is tried once more in a
+            // fresh tab (the context keeps the login); the bound's timer also keeps node's event
+            // loop alive, so a stuck browser call fails the test by name instead of leaving it
+            // cancelled.
+            try {
+              resp = await within(PAGE_BOUND, page.goto(`${base}${inst.url}`, { waitUntil: 'load' }), where);
+            } catch (e) {
+              if (!/did not settle/.test(e.message)) throw e;
+              await page.close().catch(() => {});
+              page = await context.newPage();
+              resp = await within(PAGE_BOUND, page.goto(`${base}${inst.url}`, { waitUntil: 'load' }), where);
+            }
           } catch (e) {
             if (/Download is starting/.test(e.message)) { seen.downloads.push(inst.url); continue; }
             throw new Error(`${where}: ${e.message}`);
@@ -312,9 +335,9 @@ test('as each demo role, every page it may reach reads Chinese only, squeezes no
           if (!(resp.headers()['content-type'] || '').startsWith('text/html')) { seen.downloads.push(inst.url); continue; }
           if (status === 200) seen.visited++;
           if (process.env.WALK_VERBOSE) console.error('  screenshot');
-          await page.screenshot({ path: join(SHOTS, `${role}-${slug(inst.url)}.png`), fullPage: true });
+          await within(PAGE_BOUND, page.screenshot({ path: join(SHOTS, `${role}-${slug(inst.url)}.png`), fullPage: true }), `${where} (screenshot)`);
           if (process.env.WALK_VERBOSE) console.error('  checks');
-          const { problems, text } = await page.evaluate(inPage, WIDTH);
+          const { problems, text } = await within(PAGE_BOUND, page.evaluate(inPage, WIDTH), `${where} (checks)`);
           const words = foreign(text, logins);
           if (words.length) problems.text.push(`not Chinese: ${words.slice(0, 12).map((w) => JSON.stringify(w)).join(', ')}`);
           for (const [check, list] of Object.entries(problems)) {
