@@ -209,6 +209,9 @@ async fn the_demo_completes_one_party_pipeline_leaves_another_in_p3_and_a_second
     let station = page(format!("{sg01}/residents/election/station")).await;
     assert!(station.contains("现在不能登记领票："), "{station}");
     assert!(!station.contains("登记领票</button>"));
+    let voters = page(format!("{sg01}/residents/voters")).await;
+    assert!(voters.contains("正式投票已经建立，应到选民人数已随之确定，选民名单不能再变更。"));
+    assert!(!voters.contains("记录决定</button>"));
     let overview = page(format!("{sg01}/residents")).await;
     assert!(overview.contains("选举办法已经居民代表会议通过，委员会职数不能再修改。"));
     assert!(!overview.contains("/residents/seats\""));

@@ -116,18 +116,9 @@ pub struct DecisionInput {
     pub registration: RegisterInput,
 }
 
-/// records an objection's decision and applies it (add runs the voter check).
-pub async fn decide(
-    state: &AppState,
-    ctx: &Ctx,
-    c: &Campaign,
-    community: &Community,
-    f: &DecisionInput,
-) -> AppResult<i64> {
-    let objection =
-        text(&f.objection).ok_or_else(|| AppError::invalid("异议", "请填写异议内容"))?;
-    let reason =
-        text(&f.reason).ok_or_else(|| AppError::invalid("理由", "处理决定必须写明理由"))?;
+/// Whether objections can be decided now: after the list is published and before the
+/// election's vote fixes the electorate. The voters page shows its form only then.
+pub async fn decisions_open(state: &AppState, c: &Campaign) -> AppResult<()> {
     if read::publication(&state.db, c.id).await?.is_none() {
         return Err(AppError::conflict(
             "选民名单尚未公布，公布前可直接登记或取消登记。",
@@ -140,6 +131,22 @@ pub async fn decide(
             "正式投票已经建立，应到选民人数已随之确定，选民名单不能再变更。",
         ));
     }
+    Ok(())
+}
+
+/// records an objection's decision and applies it (add runs the voter check).
+pub async fn decide(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Campaign,
+    community: &Community,
+    f: &DecisionInput,
+) -> AppResult<i64> {
+    let objection =
+        text(&f.objection).ok_or_else(|| AppError::invalid("异议", "请填写异议内容"))?;
+    let reason =
+        text(&f.reason).ok_or_else(|| AppError::invalid("理由", "处理决定必须写明理由"))?;
+    decisions_open(state, c).await?;
     let mut tx = state.db.begin().await?;
     let existing = read::voter_of(&mut tx, c.id, f.person_id).await?;
     match f.decision.as_str() {

@@ -50,6 +50,8 @@ pub struct VotersPage {
     decisions: Vec<Decision>,
     bases: Vec<(&'static str, &'static str)>,
     mode: String,
+    /// Why objections cannot be decided now (the decision's own check), if so.
+    decisions_closed: Option<String>,
 }
 
 pub async fn voters_get(
@@ -59,7 +61,9 @@ pub async fn voters_get(
     Path((_, id)): Ids,
 ) -> AppResult<VotersPage> {
     let (c, community) = scope(&state, &ctx, id).await?;
+    let decisions_closed = crate::web::refusal(voters_publish::decisions_open(&state, &c).await)?;
     Ok(VotersPage {
+        decisions_closed,
         layout: Layout::new(&ctx, &session, format!("{} 选民登记", community.name)).await,
         base: page(&community, &c),
         street: ctx.user()?.is_street(),
