@@ -306,23 +306,49 @@ async fn add_staff(
         password = pw;
     }
     let mut tx = state.db.begin().await?;
-    let id = Q::new(
+    let s = Staff {
+        id: 0,
+        meeting_id: meeting.id,
+        name,
+        person_id: f.person_id,
+        role: f.role.clone(),
+        chief: f.chief,
+        table_no: table,
+        user_id,
+        added_reason: reason,
+    };
+    let s = record_staff(&mut tx, &ctx.actor(), &community, meeting, s).await?;
+    tx.commit().await?;
+    Ok((s, username, password))
+}
+
+/// Stores a staff member of `meeting` (its `id` is given here), grants its login (if any) the
+/// meeting's capability for its role, and audits it, in `tx`. The staff form and the demo's
+/// counting accounts both record staff this way.
+pub(crate) async fn record_staff(
+    tx: &mut crate::db::Tx,
+    actor: &crate::audit::Actor,
+    community: &Community,
+    meeting: &Meeting,
+    mut s: Staff,
+) -> AppResult<Staff> {
+    s.id = Q::new(
         "insert into meeting_staff (meeting_id, name, person_id, role, chief, table_no, user_id, created_at, added_reason, added_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
     )
     .bind(meeting.id)
-    .bind(&name)
-    .bind(f.person_id)
-    .bind(&f.role)
-    .bind(f.chief)
-    .bind(table)
-    .bind(user_id)
+    .bind(&s.name)
+    .bind(s.person_id)
+    .bind(&s.role)
+    .bind(s.chief)
+    .bind(s.table_no)
+    .bind(s.user_id)
     .bind(crate::now())
-    .bind(reason.clone())
-    .bind(reason.as_ref().and_then(|_| ctx.actor().id))
-    .scalar(&mut tx)
+    .bind(s.added_reason.clone())
+    .bind(s.added_reason.as_ref().and(actor.id))
+    .scalar(&mut *tx)
     .await?;
-    if let Some(uid) = user_id {
-        let capability = match (f.role.as_str(), f.chief) {
+    if let Some(uid) = s.user_id {
+        let capability = match (s.role.as_str(), s.chief) {
             ("scrutineer", true) => "chief_scrutineer",
             ("scrutineer", false) => "scrutineer",
             ("counter", true) => "chief_counter",
@@ -334,35 +360,23 @@ async fn add_staff(
             .bind(meeting.id)
             .bind(capability)
             .bind(crate::now())
-            .execute(&mut tx)
+            .execute(&mut *tx)
             .await?;
     }
-    let s = Staff {
-        id,
-        meeting_id: meeting.id,
-        name,
-        person_id: f.person_id,
-        role: f.role.clone(),
-        chief: f.chief,
-        table_no: table,
-        user_id,
-        added_reason: reason,
-    };
     audit::append(
-        &mut tx,
-        &ctx.actor(),
+        tx,
+        actor,
         Change {
             scope: community.scope(),
             action: "create",
             entity: "meeting_staff",
-            entity_id: id.to_string(),
+            entity_id: s.id.to_string(),
             before: None,
             after: Some(json!(s)),
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok((s, username, password))
+    Ok(s)
 }
 
 /// Lifts the login lock of a staff member's account (see `auth::throttle`): the street, the

@@ -38,7 +38,7 @@ pub mod store_bool {
 pub use certified::check_certified;
 pub use events::{Hub, Signal, start as start_events};
 pub(crate) use follow_up::create_follow_up;
-pub(crate) use meetings::{MeetingInput, insert_meeting};
+pub(crate) use meetings::{MeetingInput, insert_meeting, record_staff};
 pub use store::{Meeting, PostDef, Staff, Vote, load_meeting, load_vote, tally_of};
 pub(crate) use votes::{CandidateInput, PostInput, VoteInput, create_vote};
 

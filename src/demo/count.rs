@@ -6,7 +6,7 @@ use axum::Router;
 use serde_json::{Value, json};
 
 use super::client::Client;
-use crate::audit::{self, Actor, Change};
+use crate::audit::Actor;
 use crate::communities::{Community, by_code};
 use crate::db::Q;
 use crate::error::{AppError, AppResult};
@@ -210,48 +210,20 @@ async fn link_account(
     } else {
         "总计票人（演练）"
     };
-    let mut tx = state.db.begin().await?;
-    let id: i64 = Q::new(
-        "insert into meeting_staff (meeting_id, name, role, chief, table_no, user_id, created_at) values ($1, $2, $3, $4, $5, $6, $7) returning id",
-    )
-    .bind(meeting)
-    .bind(name)
-    .bind(role)
-    .bind(true)
-    .bind(table)
-    .bind(user.id)
-    .bind(crate::now())
-    .scalar(&mut tx)
-    .await?;
-    let capability = if role == "scrutineer" {
-        "chief_scrutineer"
-    } else {
-        "chief_counter"
+    let meeting = crate::counting::load_meeting(&state.db, meeting).await?;
+    let staff = crate::counting::Staff {
+        id: 0,
+        meeting_id: meeting.id,
+        name: name.into(),
+        person_id: None,
+        role: role.into(),
+        chief: true,
+        table_no: table,
+        user_id: Some(user.id),
+        added_reason: None,
     };
-    Q::new("insert into grants (user_id, community_id, meeting_id, capability, created_at) values ($1, $2, $3, $4, $5)")
-        .bind(user.id)
-        .bind(community.id)
-        .bind(meeting)
-        .bind(capability)
-        .bind(crate::now())
-        .execute(&mut tx)
-        .await?;
-    audit::append(
-        &mut tx,
-        &Actor::system(),
-        Change {
-            scope: community.scope(),
-            action: "create",
-            entity: "meeting_staff",
-            entity_id: id.to_string(),
-            before: None,
-            after: Some(
-                json!({"meeting_id": meeting, "name": name, "role": role, "chief": true,
-                               "table_no": table, "user_id": user.id}),
-            ),
-        },
-    )
-    .await?;
+    let mut tx = state.db.begin().await?;
+    crate::counting::record_staff(&mut tx, &Actor::system(), community, &meeting, staff).await?;
     tx.commit().await?;
     Ok(())
 }
