@@ -230,7 +230,11 @@ mod tests {
     fn initials_read_each_character_of_a_name() {
         assert_eq!(initials("王一鸣"), "wym");
         assert_eq!(initials("欧阳明"), "oym");
-        assert_eq!(initials("李·Anna"), "la");
+        assert_eq!(
+            initials("李·Anna"),
+            "lanna",
+            "ASCII letters kept, the dot dropped"
+        );
     }
 
     #[test]
