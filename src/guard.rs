@@ -350,7 +350,7 @@ fn walk_json(
 
 /// A field's name as a person reads it in an error: the known ones in Chinese.
 fn field_label(name: &str) -> String {
-    const LABELS: [(&str, &str); 12] = [
+    const LABELS: [(&str, &str); 20] = [
         ("name", "名称"),
         ("username", "用户名"),
         ("display_name", "显示名称"),
@@ -363,6 +363,14 @@ fn field_label(name: &str) -> String {
         ("ethnicity", "民族"),
         ("resident_group", "居民小组"),
         ("party_org_name", "党组织名称"),
+        ("person_id", "人员"),
+        ("seats", "职数"),
+        ("count", "数量"),
+        ("votes", "票数"),
+        ("table_no", "计票组"),
+        ("meeting_id", "会议"),
+        ("community_id", "社区"),
+        ("basis", "登记依据"),
     ];
     LABELS
         .iter()
@@ -450,9 +458,7 @@ async fn form_rejected(session: &Session, back: &str, resp: Response) -> Respons
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
     let e = AppError::Validation(vec![crate::error::FieldError {
-        field: rejected_field(&text)
-            .map(field_label_of_form)
-            .unwrap_or_default(),
+        field: rejected_field(&text).map(field_label).unwrap_or_default(),
         message: "未填写或格式不正确，请检查后重新提交".into(),
     }]);
     crate::web::back_with_error(session, back, e)
@@ -471,25 +477,6 @@ fn rejected_field(text: &str) -> Option<&str> {
     let name = rest.split(':').next()?.trim();
     (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         .then_some(name)
-}
-
-/// A form field's label as the forms show it, for marking the field; the message names it.
-fn field_label_of_form(name: &str) -> String {
-    const FORM_LABELS: [(&str, &str); 8] = [
-        ("person_id", "人员"),
-        ("seats", "职数"),
-        ("count", "数量"),
-        ("votes", "票数"),
-        ("table_no", "计票组"),
-        ("meeting_id", "会议"),
-        ("community_id", "社区"),
-        ("basis", "登记依据"),
-    ];
-    FORM_LABELS
-        .iter()
-        .find(|(k, _)| *k == name)
-        .map(|(_, l)| (*l).to_string())
-        .unwrap_or_else(|| field_label(name))
 }
 
 /// Adds a header value, ignoring values that cannot be headers.
