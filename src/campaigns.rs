@@ -95,7 +95,7 @@ pub struct Step {
 impl Step {
     /// Overdue: not done and its end date has passed (China Standard Time).
     pub fn overdue(&self, today: &chrono::NaiveDate) -> bool {
-        self.done_at.is_none() && self.end_date < *today
+        !self.is_phase() && self.done_at.is_none() && self.end_date < *today
     }
 }
 
@@ -152,10 +152,43 @@ pub async fn load_visible(db: &Db, ctx: &Ctx, id: i64) -> AppResult<(Campaign, C
 
 /// A campaign's steps in plan order.
 pub async fn steps(db: &Db, campaign_id: i64) -> AppResult<Vec<Step>> {
-    Q::new("select code, phase, title, start_date, end_date, sort, done_at from campaign_steps where campaign_id = $1 order by sort")
+    let rows: Vec<Step> = Q::new("select code, phase, title, start_date, end_date, sort, done_at from campaign_steps where campaign_id = $1 order by sort")
         .bind(campaign_id)
         .all(db)
-        .await
+        .await?;
+    Ok(with_phases_derived(rows))
+}
+
+/// The phase rows (S-1, S-2, S-3) are no steps anyone closes: each is done when every step of
+/// its phase is, on the day the last of them closed (else never overdue by itself, its steps are).
+pub fn with_phases_derived(mut rows: Vec<Step>) -> Vec<Step> {
+    let phases: Vec<String> = rows
+        .iter()
+        .filter(|s| s.code == s.phase)
+        .map(|s| s.code.clone())
+        .collect();
+    for phase in phases {
+        let members: Vec<&Step> = rows
+            .iter()
+            .filter(|s| s.phase == phase && s.code != phase)
+            .collect();
+        let done = if members.iter().all(|s| s.done_at.is_some()) {
+            members.iter().filter_map(|s| s.done_at).max()
+        } else {
+            None
+        };
+        if let Some(row) = rows.iter_mut().find(|s| s.code == phase) {
+            row.done_at = done;
+        }
+    }
+    rows
+}
+
+impl Step {
+    /// A phase's own row (S-1, S-2, S-3), not a step.
+    pub fn is_phase(&self) -> bool {
+        self.code == self.phase
+    }
 }
 
 /// Input for a new campaign.
@@ -240,6 +273,7 @@ pub async fn create_campaign(state: &AppState, ctx: &Ctx, f: &NewCampaign) -> Ap
             .execute(&mut tx)
             .await?;
     }
+    crate::street_steps::inherit(&mut tx, id, year).await?;
     let c: Campaign = Q::new(format!("select {COLS} from campaigns where id = $1"))
         .bind(id)
         .one(&mut tx)

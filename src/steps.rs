@@ -283,6 +283,10 @@ pub async fn reopen(
     f: &ReopenInput,
 ) -> AppResult<&'static Step> {
     let step = procedure::step(code).ok_or(AppError::NotFound)?;
+    if crate::street_steps::is_street_wide(step) {
+        // The street's own steps close and reopen street-wide, never one campaign alone.
+        return crate::street_steps::reopen(state, ctx, code, f).await;
+    }
     let reason = f.reason.trim();
     if reason.is_empty() {
         return Err(AppError::invalid("理由", "重新开放步骤必须写明理由"));
