@@ -7,6 +7,11 @@ use std::sync::{Arc, RwLock};
 
 use chrono::{Duration, NaiveDate, Utc};
 
+/// The China Standard Time date of an instant (UTC+8, no daylight saving).
+pub fn beijing_date(at: chrono::DateTime<Utc>) -> NaiveDate {
+    (at + Duration::hours(8)).date_naive()
+}
+
 /// Shared by every handler of one application (cheap to clone).
 #[derive(Clone, Debug, Default)]
 pub struct Clock {

@@ -1,10 +1,11 @@
-//! The home page: for the street, every community side by side with its campaign's steps and
-//! what is overdue (S-4); for community staff, their community; for scrutineers and counters,
+//! The home page: for the street, the dashboard ([`crate::dashboard`], S-4); for community staff,
+//! their community with its campaign's steps and what is overdue; for scrutineers and counters,
 //! where to go on counting day.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
 use crate::auth::{Ctx, Role};
@@ -120,8 +121,15 @@ async fn home_get(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
-) -> AppResult<HomePage> {
+    Query(filter): Query<crate::dashboard::Filter>,
+) -> AppResult<Response> {
     let role = ctx.user()?.role();
+    if role == Role::Street {
+        // The street's home is the dashboard (S-4).
+        return Ok(crate::dashboard::page(&state, &ctx, &session, filter)
+            .await?
+            .into_response());
+    }
     let mut lines = Vec::new();
     if matches!(role, Role::Street | Role::Community) {
         for community in communities::visible(&state.db, &ctx).await? {
@@ -203,5 +211,6 @@ async fn home_get(
         counting_role,
         scrutineer: role == Role::Scrutineer,
         my_votes,
-    })
+    }
+    .into_response())
 }

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod communities;
 pub mod config;
 pub mod counting;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod domain;

@@ -130,6 +130,7 @@ pub fn table() -> Vec<RouteDef> {
     let mut t = Vec::new();
     t.extend(crate::auth::routes());
     t.extend(crate::home::routes());
+    t.extend(crate::dashboard::routes());
     t.extend(crate::communities::routes());
     t.extend(crate::people::routes());
     t.extend(crate::campaigns::routes());

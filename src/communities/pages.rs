@@ -66,6 +66,7 @@ pub struct ShowPage {
     groups: Vec<Group>,
     people: crate::people::Headcount,
     street: bool,
+    row: Option<crate::dashboard::Row>,
 }
 
 pub async fn show_get(
@@ -77,8 +78,10 @@ pub async fn show_get(
     let groups = groups(&state.db, c.id).await?;
     let people = crate::people::Headcount::of(&state.db, c.id).await?;
     let street = ctx.user()?.is_street();
+    let row = crate::dashboard::community_row(&state, &c).await?;
     Ok(ShowPage {
         layout: Layout::new(&ctx, &session, c.name.clone()).await,
+        row,
         c,
         groups,
         people,

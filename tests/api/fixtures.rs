@@ -309,7 +309,15 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
             .to_string(),
         )
         .replace("{gid}", &ids.grant.to_string())
-        .replace("{step}", "P-1")
+        .replace(
+            "{step}",
+            // The street's own steps have their own routes; every other {step} is a campaign's.
+            if pattern.contains("/street/steps/") {
+                "S-1.2"
+            } else {
+                "P-1"
+            },
+        )
         .replace(
             "{meeting}",
             &(if other {

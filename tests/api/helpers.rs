@@ -75,6 +75,8 @@ pub struct Resp {
     pub text: String,
     /// Set-Cookie values.
     pub cookies: Vec<String>,
+    /// The body's bytes (a workbook, a picture).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -415,6 +417,7 @@ impl TestApp {
             location,
             text: String::from_utf8_lossy(&bytes).into_owned(),
             cookies,
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -11,6 +11,7 @@ mod counting;
 mod counting_fixtures;
 mod counting_pages;
 mod csrf;
+mod dashboard;
 mod demo;
 mod documents;
 mod fixtures;
