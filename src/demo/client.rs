@@ -144,6 +144,25 @@ impl Client {
         Ok(v)
     }
 
+    /// `GET` of any page (HTML, a workbook): its status and the body's length in bytes.
+    pub async fn fetch(&self, path: &str) -> AppResult<(StatusCode, usize)> {
+        let req = request(Method::GET, path, Some(&self.cookie), None);
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        let status = resp.status();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))?
+            .to_bytes();
+        Ok((status, bytes.len()))
+    }
+
     /// `GET`.
     pub async fn get(&self, path: &str) -> AppResult<Value> {
         self.call(Method::GET, path, None).await

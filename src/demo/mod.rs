@@ -1,7 +1,7 @@
 //! `huanjie demo`: loads the demo street (舜耕街道) and one account per role, so a newcomer can
 //! click through everything. Loading twice changes nothing but the printed passwords.
 
-mod client;
+pub mod client;
 mod count;
 pub mod data;
 mod names;
