@@ -311,6 +311,10 @@ pub struct StreetStepOut {
     pub name: &'static str,
     /// When it closed (this year).
     pub closed_at: Option<DateTime<Utc>>,
+    /// The street steps it waits for that are still open.
+    pub waiting_for: Vec<&'static str>,
+    /// 已完成, 进行中 or 未开始 (waiting for another street step).
+    pub state_label: &'static str,
     /// Its close conditions, evaluated now.
     pub facts: Vec<Fact>,
 }
@@ -321,10 +325,23 @@ pub async fn overview(state: &AppState) -> AppResult<(i64, Vec<StreetStepOut>)> 
     let done = done(&state.db, year).await?;
     let mut out = Vec::new();
     for s in procedure::STEPS.iter().filter(|s| is_street_wide(s)) {
+        let waiting_for: Vec<&'static str> = s
+            .after
+            .iter()
+            .filter(|a| !done.contains_key(**a))
+            .copied()
+            .collect();
+        let closed_at = done.get(s.code).copied();
         out.push(StreetStepOut {
             code: s.code,
             name: s.name,
-            closed_at: done.get(s.code).copied(),
+            state_label: match (closed_at, waiting_for.is_empty()) {
+                (Some(_), _) => "已完成",
+                (None, true) => "进行中",
+                (None, false) => "未开始",
+            },
+            waiting_for,
+            closed_at,
             facts: facts(&state.db, s.code).await?,
         });
     }

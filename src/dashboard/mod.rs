@@ -169,16 +169,6 @@ pub async fn page(
     })
 }
 
-impl DashboardPage {
-    fn street_state(&self, s: &StreetStepOut) -> &'static str {
-        if s.closed_at.is_some() {
-            "已完成"
-        } else {
-            "进行中"
-        }
-    }
-}
-
 async fn xlsx_get(
     State(state): State<AppState>,
     ctx: Ctx,
