@@ -125,7 +125,12 @@ async fn check(
     if meta.access != Access::Public {
         let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
         if !meta.access.roles().contains(&user.role()) {
-            return Err(AppError::Forbidden);
+            // A hidden register is not refused but denied to exist.
+            return Err(if meta.access == Access::StreetHidden {
+                AppError::NotFound
+            } else {
+                AppError::Forbidden
+            });
         }
         if let Some((_, code)) = params.iter().find(|(k, _)| *k == "code") {
             let c = crate::communities::by_code(&state.db, code)

@@ -1,5 +1,6 @@
 //! Pure domain logic: no I/O, no web types. Rules, ID numbers, people, the plan, the tally.
 
+pub mod composition;
 pub mod counting;
 pub mod idcard;
 pub mod party;
