@@ -26,7 +26,7 @@ pub const TEXT_MAX: usize = 500;
 /// The longest text of a field that holds prose (a statement, a notice, a list of names).
 pub const PROSE_MAX: usize = 20_000;
 /// The fields that hold prose, in forms and JSON alike.
-pub const PROSE_FIELDS: [&str; 10] = [
+pub const PROSE_FIELDS: [&str; 12] = [
     "backers",
     "body",
     "candidates",
@@ -37,6 +37,8 @@ pub const PROSE_FIELDS: [&str; 10] = [
     "statement",
     "text",
     "notes",
+    "points",
+    "summary",
 ];
 
 /// What the guard knows about the route it stands in front of.

@@ -17,6 +17,7 @@ pub mod config;
 pub mod counting;
 pub mod db;
 pub mod demo;
+pub mod discipline;
 pub mod domain;
 pub mod error;
 pub mod guard;

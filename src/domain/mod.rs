@@ -2,6 +2,7 @@
 
 pub mod composition;
 pub mod counting;
+pub mod discipline;
 pub mod idcard;
 pub mod party;
 pub mod person;
