@@ -13,6 +13,7 @@ pub mod checks;
 pub mod cli;
 pub mod clock;
 pub mod communities;
+pub mod composition;
 pub mod config;
 pub mod counting;
 pub mod db;

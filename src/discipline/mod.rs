@@ -11,7 +11,7 @@ pub mod register;
 pub mod talks;
 pub mod web;
 
-pub use register::{flagged, open_reports};
+pub use register::{flagged, flags_for, open_reports};
 
 use chrono::NaiveDate;
 

@@ -183,6 +183,16 @@ pub async fn flagged(db: &Db) -> AppResult<HashSet<i64>> {
     Ok(rows.into_iter().map(|(p,)| p).collect())
 }
 
+/// [`flagged`] for the user of `ctx`: the people with an open report for 街道工作组, and nobody
+/// for anyone else — the one call every page and API outside the register uses, so a
+/// community's staff learn nothing of a report.
+pub async fn flags_for(db: &Db, ctx: &Ctx) -> AppResult<HashSet<i64>> {
+    match &ctx.user {
+        Some(u) if u.is_street() => flagged(db).await,
+        _ => Ok(HashSet::new()),
+    }
+}
+
 /// Input for a report.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
