@@ -24,11 +24,10 @@ const DUE_IDS: &str = "select person_id from party_nominations where campaign_id
 
 /// The commitment text in force: the street's, else the default.
 pub async fn text(db: &Db) -> AppResult<String> {
-    let row: Option<(String,)> = Q::new(
-        "select commitment_text from discipline_settings order by street_id limit 1",
-    )
-    .optional(db)
-    .await?;
+    let row: Option<(String,)> =
+        Q::new("select commitment_text from discipline_settings order by street_id limit 1")
+            .optional(db)
+            .await?;
     Ok(row.map_or_else(|| DEFAULT_COMMITMENT.to_string(), |(t,)| t))
 }
 

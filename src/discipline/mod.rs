@@ -56,7 +56,11 @@ pub fn routes() -> Vec<RouteDef> {
         ),
         get("/discipline/reports", hidden, r::get(web::reports_get)),
         create("/discipline/reports", hidden, r::post(web::report_post)),
-        get("/discipline/reports/{report}", hidden, r::get(web::report_get)),
+        get(
+            "/discipline/reports/{report}",
+            hidden,
+            r::get(web::report_get),
+        ),
         create(
             "/discipline/reports/{report}/steps",
             hidden,
@@ -84,7 +88,11 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Community,
             r::post(api::sign),
         ),
-        get("/api/v1/discipline/talks", Access::Street, r::get(api::talks)),
+        get(
+            "/api/v1/discipline/talks",
+            Access::Street,
+            r::get(api::talks),
+        ),
         create(
             "/api/v1/discipline/talks",
             Access::Street,

@@ -214,7 +214,14 @@ pub struct ReportInput {
     pub summary: String,
 }
 
-async fn log(tx: &mut Tx, ctx: &Ctx, action: &'static str, id: i64, before: Option<serde_json::Value>, after: serde_json::Value) -> AppResult<()> {
+async fn log(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    action: &'static str,
+    id: i64,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+) -> AppResult<()> {
     audit::append(
         tx,
         &ctx.actor(),
@@ -234,9 +241,8 @@ async fn log(tx: &mut Tx, ctx: &Ctx, action: &'static str, id: i64, before: Opti
 /// Registers a report.
 pub async fn create(state: &AppState, ctx: &Ctx, f: &ReportInput) -> AppResult<Report> {
     let received_on = super::date("收到日期", &f.received_on)?;
-    let channel = Channel::parse(&f.channel).ok_or_else(|| {
-        AppError::invalid("反映方式", "应为来信、来访、电话、网络或现场")
-    })?;
+    let channel = Channel::parse(&f.channel)
+        .ok_or_else(|| AppError::invalid("反映方式", "应为来信、来访、电话、网络或现场"))?;
     let category = Category::parse(&f.category).ok_or_else(|| {
         AppError::invalid("问题类别", "应为拉票贿选、暴力、威胁、欺骗、伪造选票或其他")
     })?;
@@ -374,13 +380,15 @@ pub async fn close(state: &AppState, ctx: &Ctx, id: i64, f: &CloseInput) -> AppR
     }
     let now = crate::now();
     let mut tx = state.db.begin().await?;
-    Q::new("update discipline_reports set outcome = $1, closed_on = $2, updated_at = $3 where id = $4")
-        .bind(outcome)
-        .bind(closed_on)
-        .bind(now)
-        .bind(id)
-        .execute(&mut tx)
-        .await?;
+    Q::new(
+        "update discipline_reports set outcome = $1, closed_on = $2, updated_at = $3 where id = $4",
+    )
+    .bind(outcome)
+    .bind(closed_on)
+    .bind(now)
+    .bind(id)
+    .execute(&mut tx)
+    .await?;
     log(
         &mut tx,
         ctx,

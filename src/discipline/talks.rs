@@ -177,12 +177,14 @@ pub async fn create(state: &AppState, ctx: &Ctx, f: &TalkInput) -> AppResult<Tal
     .scalar(&mut tx)
     .await?;
     for (i, (p, _)) in named.iter().enumerate() {
-        Q::new("insert into discipline_talk_people (talk_id, person_id, position) values ($1, $2, $3)")
-            .bind(id)
-            .bind(*p)
-            .bind(i as i64 + 1)
-            .execute(&mut tx)
-            .await?;
+        Q::new(
+            "insert into discipline_talk_people (talk_id, person_id, position) values ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(*p)
+        .bind(i as i64 + 1)
+        .execute(&mut tx)
+        .await?;
     }
     let talk = Talk {
         id,

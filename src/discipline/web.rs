@@ -174,7 +174,10 @@ pub async fn sign_post(
 ) -> AppResult<Response> {
     let back = scope.page("/commitments");
     let r = commitments::sign(&state, &ctx, &scope.campaign, &scope.community, &f).await;
-    finish(&session, &back, r, |d| format!("已登记{}签订承诺书。", d.name)).await
+    finish(&session, &back, r, |d| {
+        format!("已登记{}签订承诺书。", d.name)
+    })
+    .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -249,9 +252,17 @@ pub async fn report_post(
     match register::create(&state, &ctx, &f).await {
         Ok(r) => {
             crate::web::flash(&session, "ok", format!("已登记第 {} 号举报。", r.id)).await;
-            Ok(crate::web::see_other(&format!("/discipline/reports/{}", r.id)))
+            Ok(crate::web::see_other(&format!(
+                "/discipline/reports/{}",
+                r.id
+            )))
         }
-        Err(e) => finish(&session, "/discipline/reports", Err::<(), _>(e), |_| String::new()).await,
+        Err(e) => {
+            finish(&session, "/discipline/reports", Err::<(), _>(e), |_| {
+                String::new()
+            })
+            .await
+        }
     }
 }
 

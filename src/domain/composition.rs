@@ -243,8 +243,8 @@ pub fn cross_appointment(party: &[Seat], residents: &[Seat]) -> CrossAppointment
     let secretary = party.iter().find(|p| p.holds("书记"));
     let director = residents.iter().find(|r| r.holds("主任"));
     let one_shoulder = matches!((secretary, director), (Some(s), Some(d)) if s.same(d));
-    let share_percent = (!party.is_empty())
-        .then(|| (count as f64 * 1000.0 / party.len() as f64).round() / 10.0);
+    let share_percent =
+        (!party.is_empty()).then(|| (count as f64 * 1000.0 / party.len() as f64).round() / 10.0);
     CrossAppointment {
         party_members: party.len() as u32,
         resident_members: residents.len() as u32,
@@ -271,7 +271,11 @@ mod tests {
 
     #[test]
     fn a_list_of_men_only_fails_the_default_rule_of_at_least_one_woman() {
-        let k = check_gender(&GenderRule::default(), Team::PartyCandidates, &["男", "男", "男"]);
+        let k = check_gender(
+            &GenderRule::default(),
+            Team::PartyCandidates,
+            &["男", "男", "男"],
+        );
         assert!(!k.passed);
         assert_eq!(k.rule, "C-5");
         assert_eq!(k.numbers["count"], 0);
@@ -282,7 +286,11 @@ mod tests {
 
     #[test]
     fn exactly_the_minimum_of_the_gender_passes() {
-        let k = check_gender(&GenderRule::default(), Team::ResidentElected, &["男", "女", "男"]);
+        let k = check_gender(
+            &GenderRule::default(),
+            Team::ResidentElected,
+            &["男", "女", "男"],
+        );
         assert!(k.passed, "{}", k.message);
         assert_eq!(k.numbers["count"], 1);
         let two = GenderRule {

@@ -59,7 +59,9 @@ impl Channel {
     /// From its code or its word.
     pub fn parse(s: &str) -> Option<Channel> {
         let s = s.trim();
-        Channel::ALL.into_iter().find(|c| c.code() == s || c.zh() == s)
+        Channel::ALL
+            .into_iter()
+            .find(|c| c.code() == s || c.zh() == s)
     }
 }
 
@@ -115,7 +117,9 @@ impl Category {
     /// From its code or its word.
     pub fn parse(s: &str) -> Option<Category> {
         let s = s.trim();
-        Category::ALL.into_iter().find(|c| c.code() == s || c.zh() == s)
+        Category::ALL
+            .into_iter()
+            .find(|c| c.code() == s || c.zh() == s)
     }
 }
 
