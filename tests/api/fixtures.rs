@@ -348,7 +348,15 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
             .to_string(),
         )
         .replace("{gid}", &ids.grant.to_string())
-        .replace("{step}", "P-1")
+        .replace(
+            "{step}",
+            // The street's own steps are S-1.x and D-1; a campaign's are the pipelines'.
+            if pattern.contains("/street/steps/") {
+                "D-1"
+            } else {
+                "P-1"
+            },
+        )
         .replace(
             "{meeting}",
             &(if other {
