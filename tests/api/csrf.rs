@@ -112,6 +112,10 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         ("PUT", "/api/v1/campaigns/{campaign}/steps/{step}") => {
             Fix::Json(json!({"start_date": "2027-04-01", "end_date": "2027-04-07"}))
         }
+        ("POST", "/street/steps/{step}/close") => Fix::Empty,
+        ("POST", "/api/v1/street/steps/{step}/close") => Fix::Json(json!({})),
+        ("POST", "/street/steps/{step}/reopen") => f(&[("reason", "补登记录")]),
+        ("POST", "/api/v1/street/steps/{step}/reopen") => Fix::Json(json!({"reason": "补登记录"})),
         ("POST", "/communities/{code}/campaigns/{campaign}/steps/{step}/reopen") => {
             f(&[("reason", "补登记录")])
         }
@@ -1212,10 +1216,28 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 &format!("/reports/{fresh}"),
             );
         }
-        if def.path.ends_with("/steps/{step}/reopen") {
-            // Reopening needs a closed step that no later step waits for: D-1 (discipline).
-            path = path.replace("/steps/P-1/", "/steps/D-1/");
-            Q::new("update campaign_steps set done_at = '2027-01-01T00:00:00Z' where code = 'D-1'")
+        if def.path.contains("/street/steps/") {
+            // The street's own steps: S-1.2, whose condition (every plan step dated) holds in
+            // the fixtures, open for a close and closed for a reopen.
+            path = path.replace("/steps/D-1/", "/steps/S-1.2/");
+            let done = if def.path.ends_with("/reopen") {
+                "'2027-01-01T00:00:00Z'"
+            } else {
+                "null"
+            };
+            Q::new(format!(
+                "insert into street_steps (code, year, done_at, created_at, updated_at) \
+                 values ('S-1.2', 2027, {done}, '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z') \
+                 on conflict (code, year) do update set done_at = excluded.done_at"
+            ))
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+        } else if def.path.ends_with("/steps/{step}/reopen") {
+            // Reopening needs a closed step of the campaign that no later step waits for: W-4
+            // (the wrap-up's last; D-1 is the street's own, reopened street-wide).
+            path = path.replace("/steps/P-1/", "/steps/W-4/");
+            Q::new("update campaign_steps set done_at = '2027-01-01T00:00:00Z' where code = 'W-4'")
                 .execute(&app.state.db)
                 .await
                 .unwrap();
