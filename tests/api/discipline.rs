@@ -417,3 +417,53 @@ async fn d1_does_not_close_while_a_report_is_open_and_names_the_count() {
     let text = page(&app, Who::Street, "/discipline").await;
     assert!(text.contains("换届纪律已于"), "{text}");
 }
+
+#[tokio::test]
+async fn every_page_of_d1_and_the_composition_renders_in_chinese() {
+    let app = TestApp::spawn().await;
+    let c = create_campaign(&app, "sg01").await;
+    let party = arrange_party(&app, "sg01", c, 631).await;
+    let report = report_against(&app, party.person).await;
+    let v = api(
+        &app,
+        Who::Street,
+        Method::POST,
+        "/api/v1/discipline/talks",
+        json!({"held_on": "2027-04-08", "talked_by": "街道党工委书记", "points": "严守换届纪律", "people": [party.person]}),
+    )
+    .await;
+    let talk = v["talk"]["id"].as_i64().unwrap();
+    let campaign = format!("/communities/sg01/campaigns/{c}");
+    let street = [
+        ("/discipline".to_string(), "换届我承诺"),
+        ("/discipline/talks".into(), "登记集体谈话"),
+        (format!("/discipline/talks/{talk}/print"), "谈话对象签名"),
+        ("/discipline/reports".into(), "办理中"),
+        (format!("/discipline/reports/{report}"), "宴请党员拉票"),
+        (format!("{campaign}/commitments"), "登记签订"),
+        (format!("{campaign}/commitments/print"), "承诺人（签名）"),
+        (format!("{campaign}/composition"), "尚未选举产生"),
+        (format!("{campaign}/party/candidates"), "候选人预备人选"),
+        (campaign.clone(), "班子结构"),
+    ];
+    for (path, said) in &street {
+        let text = page(&app, Who::Street, path).await;
+        assert!(text.contains(said), "{path}: {text}");
+    }
+    for (path, said) in [
+        (format!("{campaign}/commitments"), "党员甲"),
+        (format!("{campaign}/composition"), "双向进入、交叉任职"),
+        (campaign.clone(), "换届我承诺"),
+    ] {
+        let text = page(&app, Who::Community, &path).await;
+        assert!(text.contains(said), "{path}: {text}");
+        assert!(
+            !text.contains("/discipline"),
+            "{path} links to the street's pages"
+        );
+    }
+    let home = page(&app, Who::Street, "/").await;
+    assert!(home.contains("href=\"/discipline\">换届纪律</a>"), "{home}");
+    let home = page(&app, Who::Community, "/").await;
+    assert!(!home.contains("换届纪律"), "{home}");
+}
