@@ -26,7 +26,7 @@ pub const TEXT_MAX: usize = 500;
 /// The longest text of a field that holds prose (a statement, a notice, a list of names).
 pub const PROSE_MAX: usize = 20_000;
 /// The fields that hold prose, in forms and JSON alike.
-pub const PROSE_FIELDS: [&str; 10] = [
+pub const PROSE_FIELDS: [&str; 12] = [
     "backers",
     "body",
     "candidates",
@@ -37,6 +37,8 @@ pub const PROSE_FIELDS: [&str; 10] = [
     "statement",
     "text",
     "notes",
+    "points",
+    "summary",
 ];
 
 /// What the guard knows about the route it stands in front of.
@@ -125,7 +127,12 @@ async fn check(
     if meta.access != Access::Public {
         let user = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
         if !meta.access.roles().contains(&user.role()) {
-            return Err(AppError::Forbidden);
+            // A hidden register is not refused but denied to exist.
+            return Err(if meta.access == Access::StreetHidden {
+                AppError::NotFound
+            } else {
+                AppError::Forbidden
+            });
         }
         if let Some((_, code)) = params.iter().find(|(k, _)| *k == "code") {
             let c = crate::communities::by_code(&state.db, code)

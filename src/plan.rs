@@ -13,6 +13,7 @@ use tower_sessions::Session;
 use crate::audit::{self, Change};
 use crate::auth::Ctx;
 use crate::db::{Db, Q, Tx};
+use crate::domain::composition::{Gender, GenderRule};
 use crate::domain::plan::{TEMPLATE, md, parse_md};
 use crate::domain::residents::AdoptionQuorum;
 use crate::error::{AppError, AppResult};
@@ -107,6 +108,8 @@ pub async fn ensure_street(db: &Db, name: &str) -> AppResult<()> {
 pub struct StreetSettings {
     /// How many representatives must attend the meeting that adopts the election rules.
     pub r3_quorum: AdoptionQuorum,
+    /// C-5: at least N members of a gender in each team (default: a woman).
+    pub c5: GenderRule,
 }
 
 /// The street's settings (defaults where none are stored).
@@ -125,6 +128,11 @@ pub async fn settings(db: &Db) -> AppResult<StreetSettings> {
 pub struct SettingsInput {
     /// `more_than_half` or `two_thirds`.
     pub r3_quorum: Option<String>,
+    /// C-5's gender: 男 or 女.
+    pub c5_gender: Option<String>,
+    /// C-5's minimum (0–9).
+    #[serde(deserialize_with = "crate::web::opt_i64::de")]
+    pub c5_min: Option<i64>,
 }
 
 async fn update_settings(
@@ -141,6 +149,16 @@ async fn update_settings(
                 "应为“超过居民代表的半数”或“不少于居民代表的三分之二”",
             )
         })?;
+    }
+    if let Some(g) = f.c5_gender.as_deref() {
+        after.c5.gender = Gender::parse(g)
+            .ok_or_else(|| AppError::invalid("班子性别结构", "性别应为“男”或“女”"))?;
+    }
+    if let Some(n) = f.c5_min {
+        after.c5.min = u32::try_from(n)
+            .ok()
+            .filter(|n| *n <= 9)
+            .ok_or_else(|| AppError::invalid("班子性别结构", "最少人数应为 0–9"))?;
     }
     let mut tx = state.db.begin().await?;
     let street = crate::street_id(&mut tx).await?;
@@ -175,7 +193,11 @@ async fn settings_post(
 ) -> AppResult<Response> {
     let r = update_settings(&state, &ctx, &f).await;
     web::finish(&session, "/plan", r, |s| {
-        format!("已保存：选举办法表决时到会居民代表须{}。", s.r3_quorum.zh())
+        format!(
+            "已保存：选举办法表决时到会居民代表须{}；每个班子{}。",
+            s.r3_quorum.zh(),
+            s.c5.zh()
+        )
     })
     .await
 }
@@ -263,6 +285,7 @@ struct PlanPage {
     street: bool,
     settings: StreetSettings,
     quorums: [AdoptionQuorum; 2],
+    genders: [Gender; 2],
 }
 
 async fn plan_get(
@@ -280,6 +303,7 @@ async fn plan_get(
         street,
         settings: settings(&state.db).await?,
         quorums: AdoptionQuorum::ALL,
+        genders: Gender::ALL,
     })
 }
 

@@ -17,6 +17,9 @@ pub enum Access {
     Login,
     /// 街道工作组 only.
     Street,
+    /// 街道工作组 only, and hidden: any other logged-in role is told the route does not exist
+    /// (404, not 403), so that a street-only register (discipline reports) is not known to exist.
+    StreetHidden,
     /// 街道工作组, and community staff for their own community (the `{code}` in the path, or
     /// the community of the resource, checked by the handler).
     Community,
@@ -35,7 +38,7 @@ impl Access {
     pub fn roles(self) -> &'static [Role] {
         match self {
             Access::Public | Access::Login => &Role::ALL,
-            Access::Street => &[Role::Street],
+            Access::Street | Access::StreetHidden => &[Role::Street],
             Access::Community => &[Role::Street, Role::Community],
             Access::Counter => &[Role::Counter],
             Access::Scrutineer => &[Role::Scrutineer],
@@ -137,6 +140,8 @@ pub fn table() -> Vec<RouteDef> {
     t.extend(crate::campaign_dates::routes());
     t.extend(crate::steps::routes());
     t.extend(crate::street_steps::routes());
+    t.extend(crate::discipline::routes());
+    t.extend(crate::composition::routes());
     t.extend(crate::plan::routes());
     t.extend(crate::users::routes());
     t.extend(crate::audit::routes());

@@ -108,6 +108,10 @@ pub async fn done(db: &Db, year: i64) -> AppResult<HashMap<String, DateTime<Utc>
 pub async fn facts(db: &Db, code: &str) -> AppResult<Vec<Fact>> {
     match code {
         "S-1.2" => plan_facts(db).await,
+        "D-1" => {
+            let year = year(db, Utc::now().date_naive()).await?;
+            crate::discipline::facts(db, year).await
+        }
         _ => Ok(Vec::new()),
     }
 }

@@ -4,18 +4,20 @@
 use serde_json::Value;
 
 /// Actions as people read them (stored code, phrase).
-pub const ACTIONS: [(&str, &str); 31] = [
+pub const ACTIONS: [(&str, &str); 33] = [
     ("add", "添加"),
     ("approved", "批准"),
     ("certify", "确认计票结果"),
     ("check", "核对规则"),
     ("check_in", "签到"),
+    ("close", "办结"),
     ("close_polls", "结束投票"),
     ("create", "新增"),
     ("decide", "作出决定"),
     ("delete", "删除"),
     ("done", "完成步骤"),
     ("enter", "录入选票"),
+    ("handle", "登记办理情况"),
     ("inspect", "审查"),
     ("introduce", "登记介绍材料"),
     ("login", "登录"),
@@ -39,11 +41,15 @@ pub const ACTIONS: [(&str, &str); 31] = [
 ];
 
 /// Objects as people read them (stored code, phrase).
-pub const ENTITIES: [(&str, &str); 35] = [
+pub const ENTITIES: [(&str, &str); 39] = [
     ("ballot", "选票"),
     ("campaign", "换届工作"),
     ("campaign_step", "工作步骤"),
+    ("commitment_text", "承诺书内容"),
     ("community", "社区"),
+    ("discipline_commitment", "换届我承诺签订"),
+    ("discipline_report", "违纪举报"),
+    ("discipline_talk", "集体谈话"),
     ("incumbency", "任职经历"),
     ("meeting", "会议"),
     ("meeting_staff", "会议工作人员"),
@@ -79,6 +85,18 @@ pub const ENTITIES: [(&str, &str); 35] = [
 
 /// Field names the rule checks do not already name (stored key, name).
 const FIELDS: &[(&str, &str)] = &[
+    ("received_on", "收到日期"),
+    ("reporter", "反映人"),
+    ("summary", "反映内容"),
+    ("outcome", "处理结果"),
+    ("closed_on", "办结日期"),
+    ("held_on", "谈话日期"),
+    ("talked_by", "谈话人"),
+    ("points", "谈话要点"),
+    ("signed_on", "签订日期"),
+    ("category", "问题类别"),
+    ("handled_by", "承办人"),
+    ("done_on", "办理日期"),
     ("abstain", "弃权"),
     ("at", "时间"),
     ("before", "原值"),

@@ -4,6 +4,7 @@
 pub mod client;
 mod count;
 pub mod data;
+mod discipline;
 mod names;
 pub mod party;
 pub mod residents;
@@ -196,6 +197,7 @@ async fn drive_party(
     state.clock.restore(pinned);
     let mut out = out?;
     out.extend(count::rehearsal(state, &router, &street, accounts).await?);
+    out.extend(discipline::fill(state, &street).await?);
     Ok(out)
 }
 

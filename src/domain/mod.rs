@@ -1,6 +1,8 @@
 //! Pure domain logic: no I/O, no web types. Rules, ID numbers, people, the plan, the tally.
 
+pub mod composition;
 pub mod counting;
+pub mod discipline;
 pub mod idcard;
 pub mod party;
 pub mod person;

@@ -227,6 +227,7 @@ pub fn number_label(key: &str) -> &str {
         "electorate" => "选民人数",
         "end" => "结束日期",
         "for" => "赞成票",
+        "gender" => "性别",
         "expected" => "应为",
         "group" => "居民小组",
         "incumbent" => "现任",

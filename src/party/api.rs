@@ -108,6 +108,7 @@ pub async fn p1_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 /// `GET …/party/review` (street): nominations with their checks, the 公示 and objections.
 pub async fn review(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> J {
     let (c, _) = store::scope(&state, &ctx, id).await?;
+    let flags = crate::discipline::flags_for(&state.db, &ctx).await?;
     let mut list = Vec::new();
     for n in store::nominations(&state.db, c.id).await? {
         let checks: Vec<Value> = review::checks_of(&state, n.id)
@@ -117,9 +118,13 @@ pub async fn review(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
             .collect();
         let mut v = nomination_json(&n);
         v["checks"] = json!(checks);
+        if flags.contains(&n.person_id) {
+            v["open_report"] = json!(true);
+        }
         list.push(v);
     }
     Ok(Json(json!({
+        "unsigned_commitments": crate::discipline::commitments::unsigned(&state.db, c.id).await?,
         "open": store::p2_open(&state.db, c.id).await?,
         "nominations": list,
         "publicity": store::publicities(&state.db, c.id, "P-2").await?,

@@ -234,6 +234,8 @@ pub struct ReviewRow {
     pub n: Nomination,
     /// Its C-3/C-4 checks.
     pub checks: Vec<CheckView>,
+    /// An open discipline report names the nominee (street users only).
+    pub flagged: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -247,6 +249,8 @@ pub struct ReviewPage {
     rows: Vec<ReviewRow>,
     publicity: Vec<Publicity>,
     objections: Vec<Objection>,
+    /// Nominees and candidates who have not signed the commitment (D-1).
+    unsigned: Vec<String>,
 }
 
 pub async fn review_get(
@@ -259,6 +263,7 @@ pub async fn review_get(
         campaign: c,
         community,
     } = scope;
+    let flags = crate::discipline::flags_for(&state.db, &ctx).await?;
     let mut rows = Vec::new();
     for n in store::nominations(&state.db, c.id).await? {
         let checks = review::checks_of(&state, n.id)
@@ -266,7 +271,8 @@ pub async fn review_get(
             .iter()
             .map(|(id, r)| CheckView::of(*id, r))
             .collect();
-        rows.push(ReviewRow { n, checks });
+        let flagged = flags.contains(&n.person_id);
+        rows.push(ReviewRow { n, checks, flagged });
     }
     let p2 = store::publicities(&state.db, c.id, "P-2").await?;
     let title = format!("{} 资格审查", community.name);
@@ -283,6 +289,7 @@ pub async fn review_get(
             .filter(|o| p2.iter().any(|p| p.id == o.publicity_id))
             .collect(),
         publicity: p2,
+        unsigned: crate::discipline::commitments::unsigned(&state.db, c.id).await?,
         c,
         community,
         rows,

@@ -112,6 +112,10 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
         ("PUT", "/api/v1/campaigns/{campaign}/steps/{step}") => {
             Fix::Json(json!({"start_date": "2027-04-01", "end_date": "2027-04-07"}))
         }
+        ("POST", "/street/steps/{step}/close") => Fix::Empty,
+        ("POST", "/api/v1/street/steps/{step}/close") => Fix::Json(json!({})),
+        ("POST", "/street/steps/{step}/reopen") => f(&[("reason", "补登记录")]),
+        ("POST", "/api/v1/street/steps/{step}/reopen") => Fix::Json(json!({"reason": "补登记录"})),
         ("POST", "/communities/{code}/campaigns/{campaign}/steps/{step}/reopen") => {
             f(&[("reason", "补登记录")])
         }
@@ -202,7 +206,8 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
             f(&[("reason", "经街道研究同意")])
         }
         _ => {
-            return party_fixture(def, ids)
+            return discipline_fixture(def, ids)
+                .or_else(|| party_fixture(def, ids))
                 .or_else(|| lists_fixture(def, ids.party.person))
                 .or_else(|| residents_fixture(def, ids))
                 .or_else(|| voters_fixture(def, ids))
@@ -210,6 +215,80 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
                 .or_else(|| results_fixture(def));
         }
     })
+}
+
+/// D-1's routes and the composition's override (sg01's campaign has an elected residents'
+/// director with no person behind it, so C-5 fails there and may be overridden).
+fn discipline_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
+    let f = |v: &[(&'static str, &str)]| {
+        Fix::Form(v.iter().map(|(k, v)| (*k, v.to_string())).collect())
+    };
+    let talk = json!({"held_on": "2027-04-03", "talked_by": "街道党工委书记", "points": "严守纪律", "people": [ids.person]});
+    let report = json!({"received_on": "2027-04-02", "channel": "phone", "person_id": ids.person, "category": "threat", "summary": "反映有人威胁选民"});
+    let step = json!({"done_on": "2027-04-04", "action": "约谈", "handled_by": "王某"});
+    let close = json!({"outcome": "批评教育", "closed_on": "2027-04-05"});
+    Some(match (def.method.as_str(), def.path) {
+        ("POST", "/discipline/commitment") => f(&[("text", "本人郑重承诺：不拉票、不贿选。")]),
+        ("PUT", "/api/v1/discipline/commitment") => {
+            Fix::Json(json!({"text": "本人承诺遵守换届纪律。"}))
+        }
+        ("POST", "/communities/{code}/campaigns/{campaign}/commitments") => f(&[
+            ("person_id", &ids.party.person.to_string()),
+            ("signed_on", "2027-04-06"),
+        ]),
+        ("POST", "/api/v1/campaigns/{campaign}/commitments") => {
+            Fix::Json(json!({"person_id": ids.person, "signed_on": "2027-04-06"}))
+        }
+        ("POST", "/discipline/talks") => f(&[
+            ("held_on", "2027-04-03"),
+            ("talked_by", "街道党工委书记"),
+            ("points", "严守纪律"),
+            ("people", &ids.person.to_string()),
+        ]),
+        ("POST", "/api/v1/discipline/talks") => Fix::Json(talk),
+        ("POST", "/discipline/reports") => f(&[
+            ("received_on", "2027-04-02"),
+            ("channel", "visit"),
+            ("community", "sg01"),
+            ("category", "bribery"),
+            ("summary", "反映有人发放购物卡"),
+        ]),
+        ("POST", "/api/v1/discipline/reports") => Fix::Json(report),
+        ("POST", "/discipline/reports/{report}/steps") => f(&[
+            ("done_on", "2027-04-04"),
+            ("action", "约谈"),
+            ("handled_by", "王某"),
+        ]),
+        ("POST", "/api/v1/discipline/reports/{report}/steps") => Fix::Json(step),
+        ("POST", "/discipline/reports/{report}/close") => {
+            f(&[("outcome", "批评教育"), ("closed_on", "2027-04-05")])
+        }
+        ("POST", "/api/v1/discipline/reports/{report}/close") => Fix::Json(close),
+        ("POST", "/communities/{code}/campaigns/{campaign}/composition/override") => {
+            f(&[("team", "residents"), ("reason", "经街道研究同意")])
+        }
+        ("POST", "/api/v1/campaigns/{campaign}/composition/override") => {
+            Fix::Json(json!({"team": "residents", "reason": "经街道研究同意"}))
+        }
+        _ => return None,
+    })
+}
+
+/// A fresh open discipline report (so that every route on `{report}` finds one open); its id.
+async fn open_report(app: &TestApp) -> i64 {
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            "/api/v1/discipline/reports",
+            B::Json(
+                json!({"received_on": "2027-04-02", "channel": "letter", "community": "sg01",
+                "category": "other", "summary": "反映宣传不到位"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()["report"]["id"].as_i64().unwrap()
 }
 
 /// R-7's routes, in the campaign `residents_election::csrf` prepares.
@@ -1130,10 +1209,35 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 &format!("/meetings/{m}"),
             );
         }
-        if def.path.ends_with("/steps/{step}/reopen") {
-            // Reopening needs a closed step that no later step waits for: D-1 (discipline).
-            path = path.replace("/steps/P-1/", "/steps/D-1/");
-            Q::new("update campaign_steps set done_at = '2027-01-01T00:00:00Z' where code = 'D-1'")
+        if def.path.contains("{report}") {
+            let fresh = open_report(&app).await;
+            path = path.replace(
+                &format!("/reports/{}", ids.report),
+                &format!("/reports/{fresh}"),
+            );
+        }
+        if def.path.contains("/street/steps/") {
+            // The street's own steps: S-1.2, whose condition (every plan step dated) holds in
+            // the fixtures, open for a close and closed for a reopen.
+            path = path.replace("/steps/D-1/", "/steps/S-1.2/");
+            let done = if def.path.ends_with("/reopen") {
+                "'2027-01-01T00:00:00Z'"
+            } else {
+                "null"
+            };
+            Q::new(format!(
+                "insert into street_steps (code, year, done_at, created_at, updated_at) \
+                 values ('S-1.2', 2027, {done}, '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z') \
+                 on conflict (code, year) do update set done_at = excluded.done_at"
+            ))
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+        } else if def.path.ends_with("/steps/{step}/reopen") {
+            // Reopening needs a closed step of the campaign that no later step waits for: W-4
+            // (the wrap-up's last; D-1 is the street's own, reopened street-wide).
+            path = path.replace("/steps/P-1/", "/steps/W-4/");
+            Q::new("update campaign_steps set done_at = '2027-01-01T00:00:00Z' where code = 'W-4'")
                 .execute(&app.state.db)
                 .await
                 .unwrap();

@@ -224,6 +224,23 @@ async fn the_demo_completes_one_party_pipeline_leaves_another_in_p3_and_a_second
         !vote_page.contains("计票完毕，提交确认"),
         "offered while it cannot be done"
     );
+    // D-1: every nominee and candidate signed, a talk held, the one report closed: D-1 is done.
+    let d = get(&app, "/api/v1/discipline").await;
+    assert_eq!(d["open_reports"], 0, "{d}");
+    assert!(d["talks"].as_i64().unwrap() >= 1, "{d}");
+    assert!(!d["step"]["closed_at"].is_null(), "{d}");
+    assert!(
+        d["campaigns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["due"] == c["signed"]),
+        "{d}"
+    );
+    // Both of sg01's committees are elected: C-5 and C-6 are reported.
+    let comp = get(&app, &format!("/api/v1/campaigns/{c}/composition")).await;
+    assert!(comp["c5"]["party"]["passed"].is_boolean(), "{comp}");
+    assert_eq!(comp["c6"]["party_members"], 5, "{comp}");
     // Every chain verifies, and every certified vote recounts to its certified result.
     let db = &app.state.db;
     assert!(

@@ -44,6 +44,10 @@ pub struct Ids {
     pub resident_check: (i64, i64),
     /// An elected member (当选证书) of sg01's campaign, and one of sg02's.
     pub elected: (i64, i64),
+    /// A discipline report (D-1, against sg01, no person).
+    pub report: i64,
+    /// A collective talk (D-1).
+    pub talk: i64,
 }
 
 /// Party pipeline records of one campaign: a passed nomination, its failed C-4 check (the
@@ -198,7 +202,10 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
         crate::residents_results::arrange_elected(app, campaign, vote, 98).await,
         crate::residents_results::arrange_elected(app, other_campaign, room.other_vote, 99).await,
     );
+    let (report, talk) = discipline_records(app, person).await;
     Ids {
+        report,
+        talk,
         nominee,
         resident_check,
         elected,
@@ -217,6 +224,38 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
         vote,
         empty_meetings,
     }
+}
+
+/// A discipline report against sg01 (no person named) and a collective talk with `person`,
+/// through the API as the street: (report, talk).
+async fn discipline_records(app: &TestApp, person: i64) -> (i64, i64) {
+    use axum::http::Method;
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            "/api/v1/discipline/reports",
+            B::Json(
+                json!({"received_on": "2027-04-02", "channel": "letter", "community": "sg01",
+                "category": "other", "summary": "反映选举宣传不到位"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let report = r.json()["report"]["id"].as_i64().unwrap();
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            "/api/v1/discipline/talks",
+            B::Json(
+                json!({"held_on": "2027-04-03", "talked_by": "街道党工委书记",
+                "points": "严守换届纪律", "people": [person]}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    (report, r.json()["talk"]["id"].as_i64().unwrap())
 }
 
 /// A residents' committee nominee (R-5, 委员, self-nominated) of a campaign, stored directly.
@@ -351,6 +390,8 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
             "{nominee}",
             &(if other { ids.nominee.1 } else { ids.nominee.0 }).to_string(),
         )
+        .replace("{report}", &ids.report.to_string())
+        .replace("{talk}", &ids.talk.to_string())
         .replace(
             "{person}",
             &(if other { ids.other_person } else { ids.person }).to_string(),

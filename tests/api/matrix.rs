@@ -54,6 +54,7 @@ async fn every_route_gives_each_role_exactly_the_access_of_the_spec() {
                 (Access::Public, _) => "pass",
                 (_, None) if def.is_api() => "401",
                 (_, None) => "login",
+                (Access::StreetHidden, Some(role)) if role != Role::Street => "404",
                 (access, Some(role)) if !access.roles().contains(&role) => "403",
                 _ => "pass",
             };
@@ -70,6 +71,7 @@ async fn every_route_gives_each_role_exactly_the_access_of_the_spec() {
                             .is_some_and(|l| l.starts_with("/login?next="))
                 }
                 "403" => r.status == StatusCode::FORBIDDEN,
+                "404" => r.status == StatusCode::NOT_FOUND,
                 _ => unreachable!(),
             };
             if !ok {

@@ -60,6 +60,7 @@ const ACCESS = {
   Public: ['anon', 'street', 'community', 'scrutineer', 'counter'],
   Login: ['street', 'community', 'scrutineer', 'counter'],
   Street: ['street'],
+  StreetHidden: ['street'],
   Community: ['street', 'community'],
   Counter: ['counter'],
   Scrutineer: ['scrutineer'],
@@ -117,7 +118,11 @@ function demoData(db, username) {
   const users = sql(db, "select id from users where username in ('shequ', 'jianpiao') order by id").map((u) => u.id);
   const tokens = sql(db, 'select d.token, v.meeting_id from display_links d join votes v on v.id = d.vote_id where d.revoked_at is null')
     .filter((t) => user === null || user.role === 'street' || meetingIds.includes(t.meeting_id)).map((t) => t.token);
-  return { communities, meetings, votes, person, elected, users, tokens };
+  // D-1: the register and the talks are the street's only.
+  const street = user === null || user.role === 'street';
+  const reports = street ? sql(db, 'select id from discipline_reports order by id').map((r) => r.id) : [];
+  const talks = street ? sql(db, 'select id from discipline_talks order by id').map((r) => r.id) : [];
+  return { communities, meetings, votes, person, elected, users, tokens, reports, talks };
 }
 
 /** Every URL of a route for a role: `{ url }`s, or `{ skip }` naming what could not be filled. */
@@ -134,13 +139,15 @@ function instances(path, d) {
   if (names.includes('meeting')) expand(d.meetings.map((m) => m.id), (b, m) => ({ ...b, meeting: m }));
   if (names.includes('vote')) expand(d.votes.map((v) => v.id), (b, v) => ({ ...b, vote: v }));
   if (names.includes('token')) expand(d.tokens, (b, t) => ({ ...b, token: t }));
+  if (names.includes('report')) expand(d.reports, (b, r) => ({ ...b, report: r }));
+  if (names.includes('talk')) expand(d.talks, (b, t) => ({ ...b, talk: t }));
   if (names.includes('id')) {
     if (path.startsWith('/users/')) expand(d.users, (b, u) => ({ ...b, id: u }));
     else if (path.includes('/people/')) expand([0], (b) => (b.c && d.person(b.c) ? { ...b, id: d.person(b.c) } : null));
     else if (path.includes('/certificates/')) expand([0], (b) => (b.c && d.elected(b.c) ? { ...b, id: d.elected(b.c) } : null));
     else binds = [];
   }
-  const unknown = names.filter((n) => !['code', 'campaign', 'meeting', 'vote', 'token', 'id'].includes(n));
+  const unknown = names.filter((n) => !['code', 'campaign', 'meeting', 'vote', 'token', 'id', 'report', 'talk'].includes(n));
   if (unknown.length > 0 || binds.length === 0) return [{ skip: `${path}: nothing to fill ${names.join(', ')} with` }];
   return binds.map((b) => ({ url: path.replace(/\{(\w+)\}/g, (_, n) => encodeURIComponent(b[n])) }));
 }

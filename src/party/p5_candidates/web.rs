@@ -83,6 +83,8 @@ pub struct CandidatesPage {
     people: Vec<Entry>,
     checks: Vec<CheckView>,
     blockers: Vec<String>,
+    /// C-5 on the list, once it has people: a warning, not a refusal.
+    c5: Option<crate::domain::rules::RuleCheck>,
 }
 
 pub async fn candidates_get(
@@ -119,7 +121,21 @@ pub async fn candidates_get(
         .collect();
     let slots = size.as_ref().map_or(0, |s| s.deputies) as usize;
     let title = format!("{} 候选人预备人选", community.name);
+    let c5 = if people.is_empty() {
+        None
+    } else {
+        let ids: Vec<i64> = people.iter().map(|e| e.person_id).collect();
+        Some(
+            crate::composition::candidates_check(
+                db,
+                crate::domain::composition::Team::PartyCandidates,
+                &ids,
+            )
+            .await?,
+        )
+    };
     Ok(CandidatesPage {
+        c5,
         layout: Layout::new(&ctx, &session, title)
             .await
             .for_step(&state.db, &c, "P-5")

@@ -50,7 +50,15 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
     }
     let official = read::official(&state.db, c.id).await?;
     let rules = slate_rules(&state.db, &c).await?;
-    Ok(Json(json!({
+    let flags = crate::discipline::flags_for(&state.db, &ctx).await?;
+    let mut out = json!({
+        "unsigned_commitments": crate::discipline::commitments::unsigned(&state.db, c.id).await?,
+        "c5": crate::composition::candidates_check(
+            &state.db,
+            crate::domain::composition::Team::ResidentCandidates,
+            &official.iter().map(|n| n.person_id).collect::<Vec<_>>(),
+        )
+        .await?,
         "open": store::is_open(&state.db, c.id, "R-5").await?,
         "done": store::step_done(&state.db, c.id, "R-5").await?,
         "seats": rules.seats,
@@ -58,7 +66,18 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         "official": official.iter().map(|n| json!({"id": n.id, "name": n.name, "post": n.post})).collect::<Vec<_>>(),
         "slate": slate(&rules, &official),
         "slate_checks": nominees_close::stored(&state.db, &c).await?,
-    })))
+    });
+    if !flags.is_empty() {
+        // Street users only: the nominees named by an open discipline report.
+        let named: std::collections::BTreeSet<String> = read::nominees(&state.db, c.id)
+            .await?
+            .into_iter()
+            .filter(|n| flags.contains(&n.person_id))
+            .map(|n| n.name)
+            .collect();
+        out["open_reports"] = json!(named);
+    }
+    Ok(Json(out))
 }
 
 /// `POST …/residents/nominees`: 201 with the nominee, its C-3/C-4 checks and any committee

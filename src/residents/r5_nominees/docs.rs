@@ -37,7 +37,7 @@ pub async fn nominees_print(
             "{}{}居民委员会成员候选人名单及资格审查表",
             community.name, c.term
         ),
-        groups: groups(&state, &c).await?,
+        groups: groups(&state, &c, &Default::default()).await?,
         community,
         c,
     })

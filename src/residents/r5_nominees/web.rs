@@ -50,6 +50,8 @@ pub struct NomineeRow {
     pub reviews: RuleCheck,
     /// The next review due (stored form), if any.
     pub next: Option<&'static str>,
+    /// An open discipline report names the nominee (only ever set for street users).
+    pub flagged: bool,
 }
 
 /// The nominees of one post.
@@ -62,8 +64,13 @@ pub struct PostGroup {
     pub rows: Vec<NomineeRow>,
 }
 
-/// The nominees by post, with their checks.
-pub async fn groups(state: &AppState, c: &Campaign) -> AppResult<Vec<PostGroup>> {
+/// The nominees by post, with their checks; `flags` are the people with an open discipline
+/// report ([`crate::discipline::flags_for`]: empty for anyone but the street).
+pub async fn groups(
+    state: &AppState,
+    c: &Campaign,
+    flags: &std::collections::HashSet<i64>,
+) -> AppResult<Vec<PostGroup>> {
     let rules = slate_rules(&state.db, c).await?;
     let all = read::nominees(&state.db, c.id).await?;
     let mut out = Vec::new();
@@ -74,6 +81,7 @@ pub async fn groups(state: &AppState, c: &Campaign) -> AppResult<Vec<PostGroup>>
                 checks: store::checks(&state.db, NOMINEE_SUBJECT, n.id).await?,
                 reviews: nominees::reviews_check(n),
                 next: crate::domain::residents::next_review(&n.reviews).map(Review::as_str),
+                flagged: flags.contains(&n.person_id),
                 n: n.clone(),
             });
         }
@@ -102,6 +110,10 @@ pub struct NomineesPage {
     people: Vec<PersonOpt>,
     channels: Vec<(&'static str, &'static str)>,
     street: bool,
+    /// Nominees who have not signed the commitment (D-1).
+    unsigned: Vec<String>,
+    /// C-5 on the official candidates: a warning, not a refusal.
+    c5: RuleCheck,
 }
 
 pub async fn nominees_get(
@@ -129,7 +141,19 @@ pub async fn nominees_get(
         rules_adopted: store::rules(&state.db, c.id)
             .await?
             .is_some_and(|r| r.adopted_at.is_some()),
-        groups: groups(&state, &c).await?,
+        groups: groups(
+            &state,
+            &c,
+            &crate::discipline::flags_for(&state.db, &ctx).await?,
+        )
+        .await?,
+        unsigned: crate::discipline::commitments::unsigned(&state.db, c.id).await?,
+        c5: crate::composition::candidates_check(
+            &state.db,
+            crate::domain::composition::Team::ResidentCandidates,
+            &official.iter().map(|n| n.person_id).collect::<Vec<_>>(),
+        )
+        .await?,
         preview: slate(&rules, &official),
         slate_checks: nominees_close::stored(&state.db, &c).await?,
         people: people(&state.db, &c).await?,
