@@ -145,6 +145,61 @@ pub struct DashboardPage {
     street_steps: Vec<StreetStepOut>,
     filter: Filter,
     states: [CellState; 5],
+    /// Open discipline reports (the street's register; this page is the street's only).
+    reports: Vec<OpenReport>,
+}
+
+/// An open report of the discipline register, as the street's home lists it.
+pub struct OpenReport {
+    /// Id (the register's page).
+    pub id: i64,
+    /// Received on.
+    pub received_on: chrono::NaiveDate,
+    /// Whom it is against: a person's name and the community, as known.
+    pub against: String,
+    /// The communities it concerns (the person's residence, the community named).
+    pub communities: Vec<i64>,
+}
+
+/// A report's row: id, received, the person's name and residence, the community named and its name.
+type ReportRow = (
+    i64,
+    chrono::NaiveDate,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// The register's open reports. Street only: never call this for another role's page.
+async fn open_reports(db: &Db) -> AppResult<Vec<OpenReport>> {
+    let rows: Vec<ReportRow> = crate::db::Q::new(
+        "select d.id, d.received_on, p.name, p.residence_community_id, d.community_id, c.name \
+             from discipline_reports d left join people p on p.id = d.person_id \
+             left join communities c on c.id = d.community_id \
+             where d.closed_on is null order by d.received_on, d.id",
+    )
+    .all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, received_on, person, residence, community, community_name)| {
+                let against = match (person, community_name) {
+                    (Some(p), Some(c)) => format!("{p}（{c}）"),
+                    (Some(p), None) => p,
+                    (None, Some(c)) => c,
+                    (None, None) => "未指明".to_owned(),
+                };
+                OpenReport {
+                    id,
+                    received_on,
+                    against,
+                    communities: residence.into_iter().chain(community).collect(),
+                }
+            },
+        )
+        .collect())
 }
 
 /// Renders the street's home with the filters of the query string.
@@ -166,7 +221,17 @@ pub async fn page(
         street_steps,
         filter: f,
         states: CellState::ALL,
+        reports: open_reports(&state.db).await?,
     })
+}
+
+impl DashboardPage {
+    /// Whether an open discipline report concerns the community (a flag beside its name).
+    fn reported(&self, community: &i64) -> bool {
+        self.reports
+            .iter()
+            .any(|r| r.communities.contains(community))
+    }
 }
 
 async fn xlsx_get(

@@ -308,3 +308,49 @@ async fn a_phase_row_is_done_when_its_steps_are_and_is_never_overdue_by_itself()
             .is_some()
     );
 }
+
+#[tokio::test]
+async fn an_open_discipline_report_shows_on_the_streets_home_and_nowhere_a_community_looks() {
+    let app = TestApp::spawn().await;
+    create_campaign(&app, "sg01").await;
+    create_campaign(&app, "sg02").await;
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            "/api/v1/discipline/reports",
+            B::Json(
+                json!({"received_on": "2027-04-02", "channel": "letter", "community": "sg02",
+                "category": "bribery", "summary": "反映有人以发放购物卡方式拉票"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let home = app.call(Who::Street, Method::GET, "/", B::Empty).await.text;
+    assert!(
+        home.contains("data-count=\"reports\" class=\"bad\">1</strong>"),
+        "{home}"
+    );
+    assert!(home.contains("2027-04-02 · 反映 二号社区"), "{home}");
+    let flagged = home.split("data-community=\"sg02\"").nth(1).unwrap();
+    assert!(
+        flagged
+            .split("</td>")
+            .next()
+            .unwrap()
+            .contains(">举报</span>")
+    );
+    let clean = home.split("data-community=\"sg01\"").nth(1).unwrap();
+    assert!(!clean.split("</td>").next().unwrap().contains("举报"));
+    // Community staff see their own row and nothing of the register.
+    let page = app
+        .call(Who::Community, Method::GET, "/communities/sg01", B::Empty)
+        .await
+        .text;
+    assert!(!page.contains("举报"), "{page}");
+    let home = app
+        .call(Who::Community, Method::GET, "/", B::Empty)
+        .await
+        .text;
+    assert!(!home.contains("举报"), "{home}");
+}
