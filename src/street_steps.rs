@@ -225,9 +225,13 @@ pub async fn close(state: &AppState, ctx: &Ctx, code: &str) -> AppResult<&'stati
             entity: "street_step",
             entity_id: format!("{year}:{code}"),
             before: None,
-            after: Some(
-                json!({"step": code, "year": year, "campaigns": campaigns, "facts": facts}),
-            ),
+            // The conditions as the page words them (their ids are internal).
+            after: Some(json!({
+                "step": code,
+                "year": year,
+                "campaigns": campaigns,
+                "facts": facts.iter().map(|f| format!("{}：{}", f.condition, f.detail)).collect::<Vec<_>>(),
+            })),
         },
     )
     .await?;

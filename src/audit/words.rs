@@ -353,7 +353,10 @@ fn code_text(key: &str, code: &str) -> String {
             .map(crate::auth::Role::label)
             .or_else(|| pair(&crate::users::CAPABILITIES)),
         "mode" => VotingMode::parse(code).map(VotingMode::label),
-        "channel" => NominationChannel::parse(code).map(NominationChannel::label),
+        "channel" => NominationChannel::parse(code)
+            .map(NominationChannel::label)
+            .or_else(|| crate::domain::discipline::Channel::parse(code).map(|c| c.zh())),
+        "category" => crate::domain::discipline::Category::parse(code).map(|c| c.zh()),
         "review" => Review::parse(code).map(Review::label),
         // A field moved or changed, named by its key.
         "moved" | "changed" => find(FIELDS, code),
