@@ -136,6 +136,7 @@ pub fn table() -> Vec<RouteDef> {
     t.extend(crate::campaign_dates::routes());
     t.extend(crate::steps::routes());
     t.extend(crate::street_steps::routes());
+    t.extend(crate::street::routes());
     t.extend(crate::plan::routes());
     t.extend(crate::users::routes());
     t.extend(crate::audit::routes());
