@@ -66,6 +66,10 @@ pub struct ShowPage {
     groups: Vec<Group>,
     people: crate::people::Headcount,
     street: bool,
+    /// The street cadre assigned to the community (`张三（联系领导）`).
+    liaison: Option<String>,
+    /// How many publicity records the community has (S-1.3).
+    publicity: i64,
 }
 
 pub async fn show_get(
@@ -77,12 +81,20 @@ pub async fn show_get(
     let groups = groups(&state.db, c.id).await?;
     let people = crate::people::Headcount::of(&state.db, c.id).await?;
     let street = ctx.user()?.is_street();
+    let liaison = crate::street::leading_group::liaisons(&state.db)
+        .await?
+        .remove(&c.id);
+    let publicity = crate::street::publicity::records(&state.db, c.id)
+        .await?
+        .len() as i64;
     Ok(ShowPage {
         layout: Layout::new(&ctx, &session, c.name.clone()).await,
         c,
         groups,
         people,
         street,
+        liaison,
+        publicity,
     })
 }
 

@@ -44,7 +44,11 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Street,
             r::post(remove_post),
         ),
-        get("/api/v1/street/mobilisation", Access::Street, r::get(api_get)),
+        get(
+            "/api/v1/street/mobilisation",
+            Access::Street,
+            r::get(api_get),
+        ),
         create(
             "/api/v1/street/mobilisation/meetings",
             Access::Street,

@@ -28,7 +28,11 @@ pub fn routes() -> Vec<RouteDef> {
         get(PAGE, Access::Community, r::get(page_get)),
         get("/street/qa/print", Access::Community, r::get(print_get)),
         create("/street/qa/items", Access::Street, r::post(add_post)),
-        post("/street/qa/items/{qa}", Access::Street, r::post(update_post)),
+        post(
+            "/street/qa/items/{qa}",
+            Access::Street,
+            r::post(update_post),
+        ),
         post(
             "/street/qa/items/{qa}/delete",
             Access::Street,
@@ -141,14 +145,16 @@ pub async fn update_item(state: &AppState, ctx: &Ctx, id: i64, f: &ItemInput) ->
     input.sort = input.sort.or(Some(before.sort));
     let it = input.checked(&state.db, id).await?;
     let mut tx = state.db.begin().await?;
-    Q::new("update qa_items set sort = $1, question = $2, answer = $3, updated_at = $4 where id = $5")
-        .bind(it.sort)
-        .bind(&it.question)
-        .bind(&it.answer)
-        .bind(crate::now())
-        .bind(id)
-        .execute(&mut tx)
-        .await?;
+    Q::new(
+        "update qa_items set sort = $1, question = $2, answer = $3, updated_at = $4 where id = $5",
+    )
+    .bind(it.sort)
+    .bind(&it.question)
+    .bind(&it.answer)
+    .bind(crate::now())
+    .bind(id)
+    .execute(&mut tx)
+    .await?;
     let what = ("update", "qa_item", id.to_string());
     record(&mut tx, ctx, what, Some(json!(before)), Some(json!(it))).await?;
     tx.commit().await?;

@@ -44,6 +44,115 @@ pub struct Ids {
     pub resident_check: (i64, i64),
     /// An elected member (当选证书) of sg01's campaign, and one of sg02's.
     pub elected: (i64, i64),
+    /// The street's S-1 records.
+    pub street: StreetWork,
+}
+
+/// The street's S-1 records: one of each, and a publicity record with an attachment in each
+/// community.
+#[derive(Clone, Debug)]
+pub struct StreetWork {
+    /// A leading group member.
+    pub member: i64,
+    /// A mobilisation meeting.
+    pub mobilisation: i64,
+    /// A publicity record of sg01, and one of sg02.
+    pub publicity: (i64, i64),
+    /// An attachment of each of those.
+    pub attachment: (i64, i64),
+    /// A 工作问答 item.
+    pub qa: i64,
+    /// A training session.
+    pub training: i64,
+    /// An attendee of it.
+    pub attendee: i64,
+}
+
+/// A PNG's first bytes (enough for the type check).
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+/// Arranges [`StreetWork`] through the API as the street.
+pub async fn arrange_street(app: &TestApp) -> StreetWork {
+    use axum::http::Method;
+    let post = |path: &'static str, body: serde_json::Value| async move {
+        let r = app
+            .call(Who::Street, Method::POST, path, B::Json(body))
+            .await;
+        assert_eq!(r.status, 201, "{path}: {}", r.text);
+        r.json()
+    };
+    let member = post(
+        "/api/v1/street/leading-group/members",
+        json!({"role": "member", "name": "成员甲", "post": "街道办事处副主任"}),
+    )
+    .await["member"]["id"]
+        .as_i64()
+        .unwrap();
+    let mobilisation = post(
+        "/api/v1/street/mobilisation/meetings",
+        json!({"date": "2027-03-22", "place": "街道会议室"}),
+    )
+    .await["meeting"]["id"]
+        .as_i64()
+        .unwrap();
+    let mut publicity = Vec::new();
+    let mut attachment = Vec::new();
+    for code in ["sg01", "sg02"] {
+        let r = app
+            .call(
+                Who::Street,
+                Method::POST,
+                &format!("/api/v1/communities/{code}/publicity"),
+                B::Json(json!({"date": "2027-03-25", "kind": "handbook", "count": 100})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let rid = r.json()["record"]["id"].as_i64().unwrap();
+        let r = app
+            .call(
+                Who::Street,
+                Method::POST,
+                &format!("/api/v1/communities/{code}/publicity/{rid}/attachments"),
+                B::Multipart(vec![], Some(("照片.png".into(), PNG.to_vec()))),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        publicity.push(rid);
+        attachment.push(r.json()["attachment"]["id"].as_i64().unwrap());
+    }
+    let qa = post(
+        "/api/v1/street/qa",
+        json!({"question": "测试问题？", "answer": "测试回答。"}),
+    )
+    .await["item"]["id"]
+        .as_i64()
+        .unwrap();
+    let training = post(
+        "/api/v1/street/training",
+        json!({"date": "2027-03-28", "topic": "业务培训"}),
+    )
+    .await["training"]["id"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            &format!("/api/v1/street/training/{training}/attendees"),
+            B::Json(json!({"name": "参训甲"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let attendee = r.json()["attendee"]["id"].as_i64().unwrap();
+    StreetWork {
+        member,
+        mobilisation,
+        publicity: (publicity[0], publicity[1]),
+        attachment: (attachment[0], attachment[1]),
+        qa,
+        training,
+        attendee,
+    }
 }
 
 /// Party pipeline records of one campaign: a passed nomination, its failed C-4 check (the
@@ -198,7 +307,9 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
         crate::residents_results::arrange_elected(app, campaign, vote, 98).await,
         crate::residents_results::arrange_elected(app, other_campaign, room.other_vote, 99).await,
     );
+    let street = arrange_street(app).await;
     Ids {
+        street,
         nominee,
         resident_check,
         elected,
@@ -309,7 +420,38 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
             .to_string(),
         )
         .replace("{gid}", &ids.grant.to_string())
-        .replace("{step}", "P-1")
+        .replace(
+            "{step}",
+            if pattern.starts_with("/street/steps/") || pattern.starts_with("/api/v1/street/steps/")
+            {
+                "S-1.1"
+            } else {
+                "P-1"
+            },
+        )
+        .replace("{member}", &ids.street.member.to_string())
+        .replace("{mobilisation}", &ids.street.mobilisation.to_string())
+        .replace(
+            "{publicity}",
+            &(if other {
+                ids.street.publicity.1
+            } else {
+                ids.street.publicity.0
+            })
+            .to_string(),
+        )
+        .replace(
+            "{attachment}",
+            &(if other {
+                ids.street.attachment.1
+            } else {
+                ids.street.attachment.0
+            })
+            .to_string(),
+        )
+        .replace("{qa}", &ids.street.qa.to_string())
+        .replace("{training}", &ids.street.training.to_string())
+        .replace("{attendee}", &ids.street.attendee.to_string())
         .replace(
             "{meeting}",
             &(if other {

@@ -74,7 +74,12 @@ pub async fn members(db: &Db) -> AppResult<Vec<Member>> {
     ))
     .all(db)
     .await?;
-    let rank = |r: &str| ROLES.iter().position(|(c, _)| *c == r).unwrap_or(ROLES.len());
+    let rank = |r: &str| {
+        ROLES
+            .iter()
+            .position(|(c, _)| *c == r)
+            .unwrap_or(ROLES.len())
+    };
     all.sort_by_key(|m| (rank(&m.role), m.sort, m.id));
     Ok(all)
 }

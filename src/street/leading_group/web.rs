@@ -137,8 +137,13 @@ async fn update_post(
     ctx: Ctx,
     session: Session,
     Path(id): Path<i64>,
-    Form(f): Form<MemberInput>,
+    Form(mut f): Form<MemberInput>,
 ) -> AppResult<Response> {
+    // The page never shows a phone unmasked: its edit form leaves the field empty, and empty
+    // keeps the number on file (the API sets it as sent).
+    if f.phone.trim().is_empty() {
+        f.phone = member(&state.db, id).await?.phone;
+    }
     let r = update_member(&state, &ctx, id, &f).await;
     web::finish(&session, PAGE, r, |m| format!("已保存 {} 的信息。", m.name)).await
 }

@@ -71,17 +71,21 @@ pub async fn training(db: &Db, id: i64) -> AppResult<Training> {
 /// Every attendee of every session (or of one).
 pub async fn attendees(db: &Db, training_id: Option<i64>) -> AppResult<Vec<Attendee>> {
     match training_id {
-        Some(t) => Q::new(format!(
-            "select {ATT_COLS} from training_attendees where training_id = $1 order by id"
-        ))
-        .bind(t)
-        .all(db)
-        .await,
-        None => Q::new(format!(
-            "select {ATT_COLS} from training_attendees order by training_id, id"
-        ))
-        .all(db)
-        .await,
+        Some(t) => {
+            Q::new(format!(
+                "select {ATT_COLS} from training_attendees where training_id = $1 order by id"
+            ))
+            .bind(t)
+            .all(db)
+            .await
+        }
+        None => {
+            Q::new(format!(
+                "select {ATT_COLS} from training_attendees order by training_id, id"
+            ))
+            .all(db)
+            .await
+        }
     }
 }
 
@@ -346,9 +350,8 @@ impl Trained {
             t.users.extend(a.user_id);
             t.names.insert(a.name.trim().to_string());
         }
-        let links: Vec<(i64, Option<i64>)> = Q::new("select id, person_id from users")
-            .all(db)
-            .await?;
+        let links: Vec<(i64, Option<i64>)> =
+            Q::new("select id, person_id from users").all(db).await?;
         for (uid, pid) in links {
             match pid {
                 Some(p) if t.users.contains(&uid) => {

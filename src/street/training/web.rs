@@ -145,7 +145,10 @@ async fn attendee_post(
     Form(f): Form<AttendeeInput>,
 ) -> AppResult<Response> {
     let r = add_attendee(&state, &ctx, id, &f).await;
-    web::finish(&session, PAGE, r, |a| format!("已登记参训人员：{}。", a.name)).await
+    web::finish(&session, PAGE, r, |a| {
+        format!("已登记参训人员：{}。", a.name)
+    })
+    .await
 }
 
 async fn attendee_remove_post(
@@ -159,7 +162,10 @@ async fn attendee_remove_post(
         Ok(reason) => remove_attendee(&state, &ctx, id, aid, &reason).await,
         Err(e) => Err(e),
     };
-    web::finish(&session, PAGE, r, |a| format!("已删除参训人员：{}。", a.name)).await
+    web::finish(&session, PAGE, r, |a| {
+        format!("已删除参训人员：{}。", a.name)
+    })
+    .await
 }
 
 /// The sign-in sheet (签到表) of a session: the registered names, then blank rows.
