@@ -825,3 +825,38 @@ async fn a_scrutineer_who_attended_no_training_is_flagged_on_the_staff_page_unti
     let staff = page(&app, Who::Community, &format!("/meetings/{m}")).await;
     assert!(!staff.contains("未参加培训"), "{staff}");
 }
+
+#[tokio::test]
+async fn the_demo_fills_s1_for_its_street_and_closes_every_s1_step() {
+    let app = TestApp::spawn().await;
+
+    let report = huanjie::demo::load(&app.state).await.unwrap();
+
+    assert!(
+        report.party.iter().any(|l| l.starts_with("街道：")),
+        "{:?}",
+        report.party
+    );
+    for code in ["S-1.1", "S-1.2", "S-1.3", "S-1.4"] {
+        let s = step(&app, code).await;
+        assert!(!s["closed_at"].is_null(), "{code}: {s}");
+    }
+    let liaisons = huanjie::street::leading_group::liaisons(&app.state.db)
+        .await
+        .unwrap();
+    let communities = app.count("select count(*) from communities").await;
+    assert_eq!(liaisons.len() as i64, communities);
+    let notice = page(&app, Who::Street, "/street/leading-group/notice").await;
+    assert!(notice.contains("王建国（街道党工委书记）"), "{notice}");
+    // Every 监票人 and 计票人 of the demo's meetings attended the training.
+    let meetings: Vec<(i64,)> =
+        huanjie::db::Q::new("select distinct meeting_id from meeting_staff")
+            .all(&app.state.db)
+            .await
+            .unwrap();
+    assert!(!meetings.is_empty());
+    for (m,) in meetings {
+        let html = page(&app, Who::Street, &format!("/meetings/{m}")).await;
+        assert!(!html.contains("未参加培训"), "meeting {m}: {html}");
+    }
+}
