@@ -19,6 +19,7 @@ use crate::web::{self, Layout};
 pub fn routes() -> Vec<RouteDef> {
     use axum::routing as r;
     let c = Access::Community;
+    // A record's removal comes after its attachments' routes (it removes them too).
     vec![
         get("/communities/{code}/publicity", c, r::get(page_get)),
         create("/communities/{code}/publicity", c, r::post(add_post)),
@@ -26,11 +27,6 @@ pub fn routes() -> Vec<RouteDef> {
             "/communities/{code}/publicity/{publicity}",
             c,
             r::post(update_post),
-        ),
-        post(
-            "/communities/{code}/publicity/{publicity}/delete",
-            c,
-            r::post(remove_post),
         ),
         create(
             "/communities/{code}/publicity/{publicity}/attachments",
@@ -47,17 +43,17 @@ pub fn routes() -> Vec<RouteDef> {
             c,
             r::post(attachment_remove_post),
         ),
+        post(
+            "/communities/{code}/publicity/{publicity}/delete",
+            c,
+            r::post(remove_post),
+        ),
         get("/api/v1/communities/{code}/publicity", c, r::get(api_list)),
         create("/api/v1/communities/{code}/publicity", c, r::post(api_add)),
         put(
             "/api/v1/communities/{code}/publicity/{publicity}",
             c,
             r::put(api_update),
-        ),
-        delete(
-            "/api/v1/communities/{code}/publicity/{publicity}",
-            c,
-            r::delete(api_remove),
         ),
         create(
             "/api/v1/communities/{code}/publicity/{publicity}/attachments",
@@ -68,6 +64,11 @@ pub fn routes() -> Vec<RouteDef> {
             "/api/v1/communities/{code}/publicity/attachments/{attachment}",
             c,
             r::delete(api_attachment_remove),
+        ),
+        delete(
+            "/api/v1/communities/{code}/publicity/{publicity}",
+            c,
+            r::delete(api_remove),
         ),
     ]
 }

@@ -22,15 +22,11 @@ const PAGE: &str = "/street/training";
 pub fn routes() -> Vec<RouteDef> {
     use axum::routing as r;
     let s = Access::Street;
+    // A session's removal comes after its attendees' routes (it removes them too).
     vec![
         get(PAGE, s, r::get(page_get)),
         create(PAGE, s, r::post(add_post)),
         post("/street/training/{training}", s, r::post(update_post)),
-        post(
-            "/street/training/{training}/delete",
-            s,
-            r::post(remove_post),
-        ),
         get("/street/training/{training}/sheet", s, r::get(sheet_get)),
         create(
             "/street/training/{training}/attendees",
@@ -42,14 +38,14 @@ pub fn routes() -> Vec<RouteDef> {
             s,
             r::post(attendee_remove_post),
         ),
+        post(
+            "/street/training/{training}/delete",
+            s,
+            r::post(remove_post),
+        ),
         get("/api/v1/street/training", s, r::get(api_list)),
         create("/api/v1/street/training", s, r::post(api_add)),
         put("/api/v1/street/training/{training}", s, r::put(api_update)),
-        delete(
-            "/api/v1/street/training/{training}",
-            s,
-            r::delete(api_remove),
-        ),
         create(
             "/api/v1/street/training/{training}/attendees",
             s,
@@ -59,6 +55,11 @@ pub fn routes() -> Vec<RouteDef> {
             "/api/v1/street/training/{training}/attendees/{attendee}",
             s,
             r::delete(api_attendee_remove),
+        ),
+        delete(
+            "/api/v1/street/training/{training}",
+            s,
+            r::delete(api_remove),
         ),
     ]
 }
