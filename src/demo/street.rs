@@ -156,14 +156,19 @@ pub async fn fill(state: &AppState, ctx: &Ctx, year: i32) -> AppResult<Vec<Strin
             place: "街道党群服务中心".into(),
         };
         let t = training::add_training(state, ctx, &session).await?;
-        let accounts: Vec<(i64,)> = Q::new(
-            "select id from users where username in ('jiedao', 'shequ', 'jianpiao', 'jipiao') order by id",
-        )
-        .all(&state.db)
-        .await?;
-        for (uid,) in accounts {
+        // The demo's accounts, by the names their people would sign with.
+        for (username, name) in [
+            ("jiedao", "街道工作组演示账号"),
+            ("shequ", "社区工作人员演示账号"),
+            ("jianpiao", "监票人演示账号"),
+            ("jipiao", "计票人演示账号"),
+        ] {
+            let Some(u) = crate::auth::by_name(&state.db, username).await? else {
+                continue;
+            };
             let input = AttendeeInput {
-                user_id: Some(uid),
+                user_id: Some(u.id),
+                name: name.into(),
                 ..AttendeeInput::default()
             };
             training::add_attendee(state, ctx, t.id, &input).await?;

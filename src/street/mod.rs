@@ -251,10 +251,14 @@ impl UserChoice {
             _ => String::new(),
         }
     }
-    /// `名（用户名） · 角色`.
+    /// `名（用户名） · 角色` (the login name once when there is no display name).
     pub fn label(&self) -> String {
         let role = crate::auth::Role::parse(&self.role).map_or("", |r| r.label());
-        format!("{}（{}） · {role}", self.name(), self.username)
+        if self.display_name.trim().is_empty() {
+            format!("{} · {role}", self.username)
+        } else {
+            format!("{}（{}） · {role}", self.name(), self.username)
+        }
     }
 }
 
