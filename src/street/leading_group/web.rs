@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use tower_sessions::Session;
 
 use super::*;
+use crate::communities::Community;
 use crate::routes::{Access, RouteDef, create, delete, get, post, put};
 use crate::street::{ReasonInput, UserChoice, step_view, users};
 use crate::street_steps::StreetStepOut;
