@@ -34,6 +34,7 @@ pub mod routes;
 pub mod scope;
 pub mod state;
 pub mod steps;
+pub mod street;
 pub mod street_steps;
 pub mod users;
 pub mod web;

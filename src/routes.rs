@@ -142,6 +142,7 @@ pub fn table() -> Vec<RouteDef> {
     t.extend(crate::street_steps::routes());
     t.extend(crate::discipline::routes());
     t.extend(crate::composition::routes());
+    t.extend(crate::street::routes());
     t.extend(crate::plan::routes());
     t.extend(crate::users::routes());
     t.extend(crate::audit::routes());

@@ -107,11 +107,14 @@ pub async fn done(db: &Db, year: i64) -> AppResult<HashMap<String, DateTime<Utc>
 /// The close conditions of a street step, evaluated now (each module evaluates its own).
 pub async fn facts(db: &Db, code: &str) -> AppResult<Vec<Fact>> {
     match code {
+        "S-1.1" => crate::street::leading_group::facts(db).await,
         "S-1.2" => plan_facts(db).await,
         "D-1" => {
             let year = year(db, Utc::now().date_naive()).await?;
             crate::discipline::facts(db, year).await
         }
+        "S-1.3" => crate::street::mobilisation::facts(db).await,
+        "S-1.4" => crate::street::training::facts(db).await,
         _ => Ok(Vec::new()),
     }
 }

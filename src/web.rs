@@ -150,6 +150,7 @@ fn nav_for(role: Role, _community: Option<i64>, _ctx: &Ctx) -> Vec<NavItem> {
             item("/communities", "社区"),
             item("/people", "人员"),
             item("/campaigns", "换届工作"),
+            item("/street", "街道工作"),
             item("/plan", "工作方案"),
             item("/discipline", "换届纪律"),
             item("/users", "用户"),

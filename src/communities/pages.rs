@@ -67,6 +67,10 @@ pub struct ShowPage {
     people: crate::people::Headcount,
     street: bool,
     row: Option<crate::dashboard::Row>,
+    /// The street cadre assigned to the community (`张三（联系领导）`).
+    liaison: Option<String>,
+    /// How many publicity records the community has (S-1.3).
+    publicity: i64,
 }
 
 pub async fn show_get(
@@ -79,6 +83,12 @@ pub async fn show_get(
     let people = crate::people::Headcount::of(&state.db, c.id).await?;
     let street = ctx.user()?.is_street();
     let row = crate::dashboard::community_row(&state, &c).await?;
+    let liaison = crate::street::leading_group::liaisons(&state.db)
+        .await?
+        .remove(&c.id);
+    let publicity = crate::street::publicity::records(&state.db, c.id)
+        .await?
+        .len() as i64;
     Ok(ShowPage {
         layout: Layout::new(&ctx, &session, c.name.clone()).await,
         row,
@@ -86,6 +96,8 @@ pub async fn show_get(
         groups,
         people,
         street,
+        liaison,
+        publicity,
     })
 }
 

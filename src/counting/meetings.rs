@@ -579,9 +579,16 @@ pub struct ShowPage {
     /// The viewer is the street.
     street: bool,
     votes: Vec<Vote>,
+    /// Staff (by id) who have attended no training (S-1.4): warned, not refused.
+    untrained: Vec<i64>,
 }
 
 impl ShowPage {
+    /// Whether a 监票人 or 计票人 has attended no training.
+    fn untrained(&self, staff_id: &i64) -> bool {
+        self.untrained.contains(staff_id)
+    }
+
     /// The new-vote form's post lines (number, post, seats), as a meeting of this kind usually
     /// elects them: a 党员大会 its 委员 (书记 and 副书记 in a vote of their own), the residents
     /// 主任, 副主任 and 委员.
@@ -605,6 +612,14 @@ pub async fn show_get(
         .await?
         .ok_or(AppError::NotFound)?;
     let staff = super::store::staff_with_locks(&state, id).await?;
+    let trained = crate::street::training::Trained::load(&state.db).await?;
+    let untrained = staff
+        .iter()
+        .map(|(s, _)| s)
+        .filter(|s| matches!(s.role.as_str(), "scrutineer" | "counter"))
+        .filter(|s| !trained.covers(s.person_id, s.user_id, &s.name))
+        .map(|s| s.id)
+        .collect();
     let votes = Q::new(format!(
         "select {VOTE_COLS} from votes where meeting_id = $1 order by id"
     ))
@@ -619,6 +634,7 @@ pub async fn show_get(
         community,
         staff,
         votes,
+        untrained,
     })
 }
 

@@ -116,8 +116,8 @@ fn urlencode(v: &str) -> String {
 }
 
 /// The street cadre assigned to each community (S-1.1), by community id.
-pub async fn liaisons(_db: &Db) -> AppResult<HashMap<i64, String>> {
-    Ok(HashMap::new())
+pub async fn liaisons(db: &Db) -> AppResult<HashMap<i64, String>> {
+    crate::street::leading_group::liaisons(db).await
 }
 
 /// The whole board as the street sees it, filtered.

@@ -21,6 +21,8 @@ pub enum Val {
     Date(Option<NaiveDate>),
     /// Instant in UTC.
     Time(Option<DateTime<Utc>>),
+    /// Bytes (an uploaded file: `blob` on SQLite, `bytea` on PostgreSQL).
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! from_val {
@@ -47,6 +49,7 @@ from_val!(Option<&str>, v, Val::Text(v.map(str::to_string)));
 from_val!(NaiveDate, v, Val::Date(Some(v)));
 from_val!(Option<NaiveDate>, v, Val::Date(v));
 from_val!(DateTime<Utc>, v, Val::Time(Some(v)));
+from_val!(Vec<u8>, v, Val::Bytes(Some(v)));
 
 /// A query: SQL text (with `$n` placeholders) plus its bind values.
 #[derive(Clone, Debug)]
@@ -70,6 +73,7 @@ macro_rules! bind_all {
                 Val::Bool(v) => q.bind(v),
                 Val::Date(v) => q.bind(v),
                 Val::Time(v) => q.bind(v),
+                Val::Bytes(v) => q.bind(v),
             };
         }
         q

@@ -8,6 +8,7 @@ mod discipline;
 mod names;
 pub mod party;
 pub mod residents;
+mod street;
 
 use chrono::Datelike;
 
@@ -168,6 +169,13 @@ pub async fn load(state: &AppState) -> AppResult<Report> {
         ));
     }
     report.party = drive_party(state, &report.accounts).await?;
+    if let Some(u) = auth::by_name(&state.db, "jiedao").await? {
+        let ctx = auth::Ctx {
+            user: Some(u),
+            ..ctx
+        };
+        report.party.extend(street::fill(state, &ctx, year).await?);
+    }
     Ok(report)
 }
 

@@ -303,6 +303,8 @@ pub struct ShowPage {
     party_status: [(&'static str, &'static str); 5],
     party_org: [(&'static str, &'static str); 2],
     today: chrono::NaiveDate,
+    /// The training sessions the person attended (S-1.4).
+    trainings: Vec<crate::street::training::Training>,
 }
 
 pub async fn show_get(
@@ -329,6 +331,7 @@ pub async fn show_get(
         party_status: PARTY_STATUS,
         party_org: PARTY_ORG,
         today: state.today(),
+        trainings: crate::street::training::attended_by_person(&state.db, id).await?,
     })
 }
 

@@ -212,7 +212,8 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
                 .or_else(|| residents_fixture(def, ids))
                 .or_else(|| voters_fixture(def, ids))
                 .or_else(|| nominees_fixture(def, ids))
-                .or_else(|| results_fixture(def));
+                .or_else(|| results_fixture(def))
+                .or_else(|| street_fixture(def));
         }
     })
 }
@@ -289,6 +290,65 @@ async fn open_report(app: &TestApp) -> i64 {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     r.json()["report"]["id"].as_i64().unwrap()
+}
+
+/// The street's S-1 routes (the records `fixtures::arrange_street` made).
+fn street_fixture(def: &RouteDef) -> Option<Fix> {
+    let reason = || (vec![("reason", "录入有误")], json!({"reason": "录入有误"}));
+    let route = def
+        .path
+        .trim_start_matches("/api/v1")
+        .trim_start_matches("/communities/{code}");
+    let ours = route.starts_with("/street/") || route.starts_with("/publicity");
+    if ours && def.method == Method::DELETE {
+        return Some(Fix::Json(reason().1));
+    }
+    let (fields, body): (Vec<(&'static str, &str)>, Value) = match route {
+        "/street/steps/{step}/close" => (vec![], json!({})),
+        "/street/steps/{step}/reopen" => reason(),
+        "/street/leading-group/members" | "/street/leading-group/members/{member}" => (
+            vec![
+                ("role", "leader"),
+                ("name", "组长乙"),
+                ("post", "街道党工委书记"),
+            ],
+            json!({"role": "member", "name": "成员乙", "post": "科员"}),
+        ),
+        "/street/leading-group/liaisons/{code}" => {
+            (vec![("name", "联系人甲")], json!({"name": "联系人乙"}))
+        }
+        "/street/mobilisation/meetings" | "/street/mobilisation/meetings/{mobilisation}" => (
+            vec![("date", "2027-03-23"), ("place", "礼堂")],
+            json!({"date": "2027-03-23", "place": "礼堂", "attend_party": 30}),
+        ),
+        "/publicity" | "/publicity/{publicity}" => (
+            vec![("date", "2027-03-26"), ("kind", "poster"), ("count", "5")],
+            json!({"date": "2027-03-26", "kind": "wechat", "count": 1}),
+        ),
+        "/publicity/{publicity}/attachments" => {
+            return Some(Fix::File("海报.png", crate::fixtures::PNG.to_vec()));
+        }
+        "/street/qa/items" | "/street/qa" | "/street/qa/items/{qa}" | "/street/qa/{qa}" => (
+            vec![("question", "新问题？"), ("answer", "新回答。")],
+            json!({"question": "新问题？", "answer": "新回答。"}),
+        ),
+        "/street/training" | "/street/training/{training}" => (
+            vec![("date", "2027-03-29"), ("topic", "补训")],
+            json!({"date": "2027-03-29", "topic": "补训"}),
+        ),
+        "/street/training/{training}/attendees" => {
+            (vec![("name", "参训乙")], json!({"name": "参训丙"}))
+        }
+        _ if ours && route.ends_with("/delete") => reason(),
+        _ => return None,
+    };
+    Some(if def.is_api() {
+        Fix::Json(body)
+    } else if fields.is_empty() {
+        Fix::Empty
+    } else {
+        Fix::Form(fields.iter().map(|(k, v)| (*k, v.to_string())).collect())
+    })
 }
 
 /// R-7's routes, in the campaign `residents_election::csrf` prepares.
@@ -1241,6 +1301,15 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 .execute(&app.state.db)
                 .await
                 .unwrap();
+            // D-1 closes street-wide: the street's own record says it is closed.
+            Q::new(
+                "insert into street_steps (code, year, done_at, created_at, updated_at) \
+                 values ('D-1', 2027, $1, $1, $1) on conflict (code, year) do update set done_at = excluded.done_at",
+            )
+            .bind(huanjie::now())
+            .execute(&app.state.db)
+            .await
+            .unwrap();
         }
         if def.path.ends_with("/party/review/open") {
             // Opening P-2 early needs P-1 not done (an earlier fixture marked it done).

@@ -48,6 +48,117 @@ pub struct Ids {
     pub report: i64,
     /// A collective talk (D-1).
     pub talk: i64,
+    /// The street's S-1 records.
+    pub street: StreetWork,
+}
+
+/// The street's S-1 records, two of each: the first for the page routes and the second for
+/// the API's (a page route may remove its record before the API's routes run); a publicity
+/// record with an attachment for the pages and for the API in sg01, and one in sg02.
+#[derive(Clone, Debug)]
+pub struct StreetWork {
+    /// Leading group members.
+    pub member: (i64, i64),
+    /// Mobilisation meetings.
+    pub mobilisation: (i64, i64),
+    /// Publicity records: sg01's for the pages, sg01's for the API, sg02's.
+    pub publicity: (i64, i64, i64),
+    /// An attachment of each of those.
+    pub attachment: (i64, i64, i64),
+    /// 工作问答 items.
+    pub qa: (i64, i64),
+    /// Training sessions.
+    pub training: (i64, i64),
+    /// An attendee of each.
+    pub attendee: (i64, i64),
+}
+
+/// A PNG's first bytes (enough for the type check).
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+/// Arranges [`StreetWork`] through the API as the street, and a leading group that meets
+/// S-1.1 (so that closing it can be called properly).
+pub async fn arrange_street(app: &TestApp) -> StreetWork {
+    use axum::http::Method;
+    let post = |path: String, body: serde_json::Value| async move {
+        let r = app
+            .call(Who::Street, Method::POST, &path, B::Json(body))
+            .await;
+        assert_eq!(r.status, 201, "{path}: {}", r.text);
+        r.json()
+    };
+    let id = |v: serde_json::Value, key: &str| v[key]["id"].as_i64().unwrap();
+    let mut member = Vec::new();
+    for (role, name) in [
+        ("leader", "组长甲"),
+        ("member", "成员甲"),
+        ("office_director", "主任甲"),
+    ] {
+        let v = post(
+            "/api/v1/street/leading-group/members".into(),
+            json!({"role": role, "name": name}),
+        )
+        .await;
+        member.push(id(v, "member"));
+    }
+    let (mut mobilisation, mut qa, mut training, mut attendee) = (vec![], vec![], vec![], vec![]);
+    for i in 0..2 {
+        let v = post(
+            "/api/v1/street/mobilisation/meetings".into(),
+            json!({"date": "2027-03-22", "place": format!("会议室{i}")}),
+        )
+        .await;
+        mobilisation.push(id(v, "meeting"));
+        let v = post(
+            "/api/v1/street/qa".into(),
+            json!({"question": format!("测试问题{i}？"), "answer": "测试回答。"}),
+        )
+        .await;
+        qa.push(id(v, "item"));
+        let v = post(
+            "/api/v1/street/training".into(),
+            json!({"date": "2027-03-28", "topic": format!("业务培训{i}")}),
+        )
+        .await;
+        let t = id(v, "training");
+        training.push(t);
+        let v = post(
+            format!("/api/v1/street/training/{t}/attendees"),
+            json!({"name": "参训甲"}),
+        )
+        .await;
+        attendee.push(id(v, "attendee"));
+    }
+    let mut publicity = Vec::new();
+    let mut attachment = Vec::new();
+    for code in ["sg01", "sg01", "sg02"] {
+        let v = post(
+            format!("/api/v1/communities/{code}/publicity"),
+            json!({"date": "2027-03-25", "kind": "handbook", "count": 100}),
+        )
+        .await;
+        let rid = id(v, "record");
+        let r = app
+            .call(
+                Who::Street,
+                Method::POST,
+                &format!("/api/v1/communities/{code}/publicity/{rid}/attachments"),
+                B::Multipart(vec![], Some(("照片.png".into(), PNG.to_vec()))),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        publicity.push(rid);
+        attachment.push(id(r.json(), "attachment"));
+    }
+    StreetWork {
+        member: (member[0], member[1]),
+        mobilisation: (mobilisation[0], mobilisation[1]),
+        publicity: (publicity[0], publicity[1], publicity[2]),
+        attachment: (attachment[0], attachment[1], attachment[2]),
+        qa: (qa[0], qa[1]),
+        training: (training[0], training[1]),
+        attendee: (attendee[0], attendee[1]),
+    }
 }
 
 /// Party pipeline records of one campaign: a passed nomination, its failed C-4 check (the
@@ -203,9 +314,11 @@ pub async fn arrange(app: &mut TestApp) -> Ids {
         crate::residents_results::arrange_elected(app, other_campaign, room.other_vote, 99).await,
     );
     let (report, talk) = discipline_records(app, person).await;
+    let street = arrange_street(app).await;
     Ids {
         report,
         talk,
+        street,
         nominee,
         resident_check,
         elected,
@@ -335,6 +448,17 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
         0
     };
     let p = if other { &ids.other_party } else { &ids.party };
+    // The street's S-1 records: the API's routes get records of their own.
+    let api = pattern.starts_with("/api/");
+    let pick = |(page, json): (i64, i64)| if api { json } else { page };
+    let (w, a) = (&ids.street.publicity, &ids.street.attachment);
+    let publicity = if other {
+        (w.2, a.2)
+    } else if api {
+        (w.1, a.1)
+    } else {
+        (w.0, a.0)
+    };
     pattern
         .replace("{code}", if other { "sg02" } else { "sg01" })
         .replace("{id}", &id.to_string())
@@ -350,13 +474,20 @@ pub fn fill(pattern: &str, ids: &Ids, other: bool) -> String {
         .replace("{gid}", &ids.grant.to_string())
         .replace(
             "{step}",
-            // The street's own steps have their own routes; every other {step} is a campaign's.
-            if pattern.contains("/street/steps/") {
-                "S-1.2"
+            if pattern.starts_with("/street/steps/") || pattern.starts_with("/api/v1/street/steps/")
+            {
+                "S-1.1"
             } else {
                 "P-1"
             },
         )
+        .replace("{member}", &pick(ids.street.member).to_string())
+        .replace("{mobilisation}", &pick(ids.street.mobilisation).to_string())
+        .replace("{publicity}", &publicity.0.to_string())
+        .replace("{attachment}", &publicity.1.to_string())
+        .replace("{qa}", &pick(ids.street.qa).to_string())
+        .replace("{training}", &pick(ids.street.training).to_string())
+        .replace("{attendee}", &pick(ids.street.attendee).to_string())
         .replace(
             "{meeting}",
             &(if other {

@@ -38,5 +38,6 @@ mod residents_pipeline;
 mod residents_results;
 mod residents_voters;
 mod sessions;
+mod street;
 mod template;
 mod vote_settings;
