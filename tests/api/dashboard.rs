@@ -354,3 +354,79 @@ async fn an_open_discipline_report_shows_on_the_streets_home_and_nowhere_a_commu
         .text;
     assert!(!home.contains("举报"), "{home}");
 }
+
+#[tokio::test]
+async fn the_demo_street_is_lived_in_with_no_false_overdue_flag_and_a_blocked_cell_that_explains_itself()
+ {
+    let app = TestApp::spawn().await;
+    huanjie::demo::load(&app.state).await.unwrap();
+    // The first day of the elections: the street's own work is done, nothing is late.
+    app.on("2027-04-01");
+    let b = board(&app, "").await;
+    for s in b["street_steps"].as_array().unwrap() {
+        assert!(!s["closed_at"].is_null(), "{s}");
+    }
+    let demo: Vec<&Value> = b["board"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["community"]["code"].as_str().unwrap().starts_with("sg0"))
+        .collect();
+    assert_eq!(demo.len(), 3, "the demo's three communities");
+    for r in &demo {
+        assert!(
+            !r["liaison"].as_str().unwrap().is_empty(),
+            "{}",
+            r["community"]
+        );
+        let late: Vec<&Value> = r["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["overdue"] == true)
+            .collect();
+        assert!(late.is_empty(), "{}: {late:?}", r["community"]["code"]);
+    }
+    // 4/6: P-2 should have begun; where P-1 is still open the cell says why.
+    app.on("2027-04-06");
+    let b = board(&app, "").await;
+    let blocked = demo_blocked(&b);
+    assert!(!blocked.is_empty(), "a blocked cell in the demo street");
+    let (code, why) = &blocked[0];
+    assert_eq!(code, "P-2");
+    assert!(why.starts_with("等待 P-1 公开推荐"), "{why}");
+    let home = app.call(Who::Street, Method::GET, "/", B::Empty).await.text;
+    assert!(home.contains("class=\"cell c-blocked"), "{home}");
+    assert!(
+        home.contains("title=\"等待 P-1 公开推荐（进行中）"),
+        "{home}"
+    );
+    // Its export opens in a spreadsheet reader.
+    let r = app
+        .call(Who::Street, Method::GET, "/dashboard.xlsx", B::Empty)
+        .await;
+    let mut book = Xlsx::new(Cursor::new(r.bytes.clone())).expect("an xlsx workbook");
+    let sheet = book.worksheet_range("换届进度").expect("the sheet");
+    let names: Vec<String> = sheet.rows().map(|r| r[0].to_string()).collect();
+    for r in b["board"]["rows"].as_array().unwrap() {
+        let name = r["community"]["name"].as_str().unwrap();
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+}
+
+/// The demo communities' blocked cells: (step, first line of why).
+fn demo_blocked(b: &Value) -> Vec<(String, String)> {
+    b["board"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["cells"].as_array().unwrap().iter())
+        .filter(|c| c["state"] == "blocked")
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap().to_string(),
+                c["why"][0].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
