@@ -379,7 +379,9 @@ async fn home_names_each_pipelines_current_step_with_its_link_and_counts_people_
     let living = app
         .count("select count(*) from people p join communities c on c.id = p.residence_community_id where c.code = 'sg01'")
         .await;
-    let home = app.call(Who::Street, Method::GET, "/", B::Empty).await;
+    // The community's home names where it stands (the street's home is the dashboard, whose
+    // matrix links every step: tests/api/dashboard.rs).
+    let home = app.call(Who::Community, Method::GET, "/", B::Empty).await;
     for (pipeline, code, page) in [
         ("党组织", "P-1", "party/nominations"),
         ("居委会", "R-1", "residents/representatives"),
