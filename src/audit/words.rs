@@ -347,10 +347,13 @@ fn code_text(key: &str, code: &str) -> String {
             .or_else(|| ApprovalStatus::parse(code).map(ApprovalStatus::label)),
         "party_status" => pair(&person::PARTY_STATUS),
         "party_org" => pair(&person::PARTY_ORG),
-        "kind" => pair(&person::RELATIONS),
+        "kind" => pair(&person::RELATIONS)
+            .or_else(|| pair(&crate::street::publicity::KINDS))
+            .or_else(|| pair(&crate::street::leading_group::liaison::LIAISON_KINDS)),
         "capability" => pair(&crate::users::CAPABILITIES),
         "role" => crate::auth::Role::parse(code)
             .map(crate::auth::Role::label)
+            .or_else(|| pair(&crate::street::leading_group::ROLES))
             .or_else(|| pair(&crate::users::CAPABILITIES)),
         "mode" => VotingMode::parse(code).map(VotingMode::label),
         "channel" => NominationChannel::parse(code)

@@ -122,7 +122,9 @@ function demoData(db, username) {
   const street = user === null || user.role === 'street';
   const reports = street ? sql(db, 'select id from discipline_reports order by id').map((r) => r.id) : [];
   const talks = street ? sql(db, 'select id from discipline_talks order by id').map((r) => r.id) : [];
-  return { communities, meetings, votes, person, elected, users, tokens, reports, talks };
+  // S-1.4: the trainings' sign-in sheets are the street's.
+  const trainings = street ? sql(db, 'select id from trainings order by id').map((r) => r.id) : [];
+  return { communities, meetings, votes, person, elected, users, tokens, reports, talks, trainings };
 }
 
 /** Every URL of a route for a role: `{ url }`s, or `{ skip }` naming what could not be filled. */
@@ -141,13 +143,14 @@ function instances(path, d) {
   if (names.includes('token')) expand(d.tokens, (b, t) => ({ ...b, token: t }));
   if (names.includes('report')) expand(d.reports, (b, r) => ({ ...b, report: r }));
   if (names.includes('talk')) expand(d.talks, (b, t) => ({ ...b, talk: t }));
+  if (names.includes('training')) expand(d.trainings, (b, t) => ({ ...b, training: t }));
   if (names.includes('id')) {
     if (path.startsWith('/users/')) expand(d.users, (b, u) => ({ ...b, id: u }));
     else if (path.includes('/people/')) expand([0], (b) => (b.c && d.person(b.c) ? { ...b, id: d.person(b.c) } : null));
     else if (path.includes('/certificates/')) expand([0], (b) => (b.c && d.elected(b.c) ? { ...b, id: d.elected(b.c) } : null));
     else binds = [];
   }
-  const unknown = names.filter((n) => !['code', 'campaign', 'meeting', 'vote', 'token', 'id', 'report', 'talk'].includes(n));
+  const unknown = names.filter((n) => !['code', 'campaign', 'meeting', 'vote', 'token', 'id', 'report', 'talk', 'training'].includes(n));
   if (unknown.length > 0 || binds.length === 0) return [{ skip: `${path}: nothing to fill ${names.join(', ')} with` }];
   return binds.map((b) => ({ url: path.replace(/\{(\w+)\}/g, (_, n) => encodeURIComponent(b[n])) }));
 }
@@ -242,10 +245,10 @@ function inPage(width) {
 
 /**
  * English words a page may show, each for a reason: file formats and paper sizes named as the
- * user sees them on their computer (PDF, Excel, CSV, A4), the keys of the keyboard (Enter, Tab,
+ * user sees them on their computer (PDF, PNG, JPEG, Excel, CSV, A4), the keys of the keyboard (Enter, Tab,
  * Esc, Ctrl, Shift), and ID as in 身份证号 columns' common short form. Nothing else.
  */
-const ALLOWED_WORDS = new Set(['PDF', 'Excel', 'CSV', 'XLSX', 'Enter', 'Tab', 'Esc', 'Ctrl', 'Shift', 'ID']);
+const ALLOWED_WORDS = new Set(['PDF', 'PNG', 'JPEG', 'Excel', 'CSV', 'XLSX', 'Enter', 'Tab', 'Esc', 'Ctrl', 'Shift', 'ID']);
 
 /** What in a page's text is not Chinese: English identifiers, debug values, English words. */
 function foreign(page, extraAllowed) {

@@ -2,7 +2,7 @@
 //! with their posts, units, phones and duties; each community's liaison (联系领导 / 指导员); and the
 //! step's close condition.
 
-mod liaison;
+pub mod liaison;
 pub mod web;
 
 pub use liaison::{LIAISON_KINDS, Liaison, LiaisonInput, liaison_rows, liaisons, set_liaison};
