@@ -33,7 +33,9 @@ function pdfPages(pdf) {
 function foreignText(text) {
   const rest = text
     .replace(/\b[A-Z]{2}-[a-z]{2}\d{2}-\d{2}-\d{5}\b/g, '')
-    .replace(/\b[0-9a-f]{32,}\b/g, '');
+    .replace(/\b[0-9a-f]{32,}\b/g, '')
+    // Lines left blank for a signature or a date by hand (______年____月____日).
+    .replace(/_{3,}/g, '');
   return [...rest.matchAll(/[A-Za-z_]{2,}|\S+\s*=\s*\S+/g)].map((m) => m[0]);
 }
 
@@ -140,6 +142,13 @@ test('the demo ballots and notices print on one A4 page each, 选民证 eight to
     assert.equal(await page.locator('.certificate').count(), voters.length, 'one 选民证 per voter');
     assert.equal(certs.pages, Math.ceil(voters.length / 8),
       `${voters.length} 选民证 on ${certs.pages} pages, not eight to a page`);
+
+    // D-1: the demo's collective talk (every nominee and candidate of 舜华社区, two signers a
+    // row) on one page, with its signature lines.
+    const talk = await print('discipline-talk', '/discipline/talks/1/print');
+    assert.equal(talk.pages, 1, `the talk record: ${talk.pages} pages`);
+    assert.match(talk.text, /谈话对象签名/);
+    assert.match(talk.text, /谈话人（签名）/);
   } finally {
     await browser.close();
     await stopServer(server);
