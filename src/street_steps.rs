@@ -104,13 +104,14 @@ pub async fn done(db: &Db, year: i64) -> AppResult<HashMap<String, DateTime<Utc>
     Ok(rows.into_iter().collect())
 }
 
-/// The close conditions of a street step, evaluated now (each module evaluates its own).
-pub async fn facts(db: &Db, code: &str) -> AppResult<Vec<Fact>> {
+/// The close conditions of a street step, evaluated on `today` (the application's clock; each
+/// module evaluates its own).
+pub async fn facts(db: &Db, today: chrono::NaiveDate, code: &str) -> AppResult<Vec<Fact>> {
     match code {
         "S-1.1" => crate::street::leading_group::facts(db).await,
         "S-1.2" => plan_facts(db).await,
         "D-1" => {
-            let year = year(db, Utc::now().date_naive()).await?;
+            let year = year(db, today).await?;
             crate::discipline::facts(db, year).await
         }
         "S-1.3" => crate::street::mobilisation::facts(db).await,
@@ -163,7 +164,7 @@ fn street_step(code: &str) -> AppResult<&'static Step> {
 /// numbers), while a step it waits for is open, or when it is closed already.
 pub async fn close(state: &AppState, ctx: &Ctx, code: &str) -> AppResult<&'static Step> {
     let step = street_step(code)?;
-    let facts = facts(&state.db, code).await?;
+    let facts = facts(&state.db, state.today(), code).await?;
     let failed: Vec<String> = facts
         .iter()
         .filter(|f| !f.passed)
@@ -353,7 +354,7 @@ pub async fn overview(state: &AppState) -> AppResult<(i64, Vec<StreetStepOut>)> 
             },
             waiting_for,
             closed_at,
-            facts: facts(&state.db, s.code).await?,
+            facts: facts(&state.db, state.today(), s.code).await?,
         });
     }
     Ok((year, out))
