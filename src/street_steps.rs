@@ -95,11 +95,14 @@ pub async fn year(db: &Db, today: chrono::NaiveDate) -> AppResult<i64> {
 }
 
 /// The street's steps closed in `year`, with when.
-pub async fn done(db: &Db, year: i64) -> AppResult<HashMap<String, DateTime<Utc>>> {
+pub async fn done<'a>(
+    ex: impl Into<crate::db::Exec<'a>>,
+    year: i64,
+) -> AppResult<HashMap<String, DateTime<Utc>>> {
     let rows: Vec<(String, DateTime<Utc>)> =
         Q::new("select code, done_at from street_steps where year = $1 and done_at is not null")
             .bind(year)
-            .all(db)
+            .all(ex)
             .await?;
     Ok(rows.into_iter().collect())
 }
@@ -138,12 +141,7 @@ async fn plan_facts(db: &Db) -> AppResult<Vec<Fact>> {
 /// Writes a campaign's street-wide steps from `street_steps` (a campaign created after the
 /// street closed them inherits their state).
 pub async fn inherit(tx: &mut Tx, campaign_id: i64, year: i64) -> AppResult<()> {
-    let rows: Vec<(String, DateTime<Utc>)> =
-        Q::new("select code, done_at from street_steps where year = $1 and done_at is not null")
-            .bind(year)
-            .all(&mut *tx)
-            .await?;
-    for (code, at) in rows {
+    for (code, at) in done(&mut *tx, year).await? {
         Q::new("update campaign_steps set done_at = $1 where campaign_id = $2 and code = $3")
             .bind(at)
             .bind(campaign_id)
