@@ -38,6 +38,7 @@ pub mod street;
 pub mod street_steps;
 pub mod users;
 pub mod web;
+pub mod wrapup;
 
 use axum::Router;
 use chrono::{DateTime, SubsecRound, Utc};

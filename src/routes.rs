@@ -150,6 +150,7 @@ pub fn table() -> Vec<RouteDef> {
     t.extend(crate::counting::routes());
     t.extend(crate::party::routes());
     t.extend(crate::residents::routes());
+    t.extend(crate::wrapup::routes());
     t
 }
 

@@ -1,0 +1,11 @@
+//! 总结完善 (SPEC §7, the seed's 5/21–6/4): the wrap-up steps of a campaign once both new
+//! committees are formed — W-1 the handover, W-2 the organisation, W-3 the charter, and W-4
+//! statistics, summary, archive and the street's inspection. Each step lives in its own
+//! submodule with its records, pages, API and close conditions; this module merges their routes.
+
+use crate::routes::RouteDef;
+
+/// Every route of the wrap-up steps.
+pub fn routes() -> Vec<RouteDef> {
+    Vec::new()
+}
