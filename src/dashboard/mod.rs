@@ -14,8 +14,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_sessions::Session;
@@ -100,7 +99,7 @@ impl Filter {
             ("overdue", &self.overdue),
         ] {
             if !v.is_empty() {
-                parts.push(format!("{k}={}", urlencode(v)));
+                parts.push(format!("{k}={}", crate::web::urlencode(v)));
             }
         }
         if parts.is_empty() {
@@ -109,10 +108,6 @@ impl Filter {
             format!("?{}", parts.join("&"))
         }
     }
-}
-
-fn urlencode(v: &str) -> String {
-    form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }
 
 /// The street cadre assigned to each community (S-1.1), by community id.
@@ -247,22 +242,8 @@ async fn xlsx_get(
     let bytes =
         export::workbook(&board, &columns).map_err(|e| AppError::internal(e.to_string()))?;
     let name = format!("换届进度总表-{}.xlsx", board.today);
-    let disposition = format!(
-        "attachment; filename=\"dashboard-{}.xlsx\"; filename*=UTF-8''{}",
-        board.today,
-        urlencode(&name)
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    let ascii = format!("dashboard-{}.xlsx", board.today);
+    Ok(crate::web::download(crate::web::XLSX, &ascii, &name, bytes))
 }
 
 async fn api_get(

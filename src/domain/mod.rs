@@ -10,5 +10,6 @@ pub mod plan;
 pub mod procedure;
 pub mod residents;
 pub mod rules;
+pub mod statistics;
 pub mod strokes;
 pub mod tally;
