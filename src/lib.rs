@@ -101,7 +101,9 @@ pub async fn build_router(state: AppState) -> Result<Router, AppError> {
         ))
         .layer(sessions)
         .layer(TraceLayer::new_for_http())
-        .with_state(state);
+        .with_state(state.clone());
+    // The first router built serves the archive's renderings (later ones are equivalent).
+    let _ = state.router.set(app.clone());
     Ok(app)
 }
 

@@ -16,6 +16,9 @@ pub struct AppState {
     pub hub: crate::counting::Hub,
     /// "Today" for every date rule (UTC+8, or the pinned date).
     pub clock: crate::clock::Clock,
+    /// The application's own router, once built: the archive (W-4) renders the campaign's
+    /// printable pages through it, as the browser would, with the requester's session.
+    pub router: Arc<std::sync::OnceLock<axum::Router>>,
 }
 
 impl AppState {
@@ -27,6 +30,7 @@ impl AppState {
             config: Arc::new(config),
             hub: Default::default(),
             clock,
+            router: Default::default(),
         }
     }
 

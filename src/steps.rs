@@ -454,6 +454,7 @@ pub fn page(code: &str) -> &'static str {
         "R-6" => "residents/introductions",
         "R-7" => "residents/election",
         "R-8" => "residents/result",
+        "W-4" => "wrapup/inspection",
         _ => "",
     }
 }

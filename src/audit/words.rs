@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 /// Actions as people read them (stored code, phrase).
-pub const ACTIONS: [(&str, &str); 33] = [
+pub const ACTIONS: [(&str, &str); 34] = [
     ("add", "添加"),
     ("approved", "批准"),
     ("certify", "确认计票结果"),
@@ -16,6 +16,7 @@ pub const ACTIONS: [(&str, &str); 33] = [
     ("decide", "作出决定"),
     ("delete", "删除"),
     ("done", "完成步骤"),
+    ("download", "下载"),
     ("enter", "录入选票"),
     ("handle", "登记办理情况"),
     ("inspect", "审查"),
@@ -41,7 +42,7 @@ pub const ACTIONS: [(&str, &str); 33] = [
 ];
 
 /// Objects as people read them (stored code, phrase).
-pub const ENTITIES: [(&str, &str); 39] = [
+pub const ENTITIES: [(&str, &str); 42] = [
     ("ballot", "选票"),
     ("campaign", "换届工作"),
     ("campaign_step", "工作步骤"),
@@ -81,11 +82,25 @@ pub const ENTITIES: [(&str, &str); 39] = [
     ("street", "街道"),
     ("user", "账号"),
     ("vote", "投票"),
+    ("wrapup_archive", "换届档案"),
+    ("wrapup_inspection", "换届验收"),
+    ("wrapup_summary", "换届工作总结"),
 ];
 
 /// Field names the rule checks do not already name (stored key, name).
 const FIELDS: &[(&str, &str)] = &[
     ("received_on", "收到日期"),
+    ("inspector", "验收人"),
+    ("inspected_on", "验收日期"),
+    ("verdict", "验收结论"),
+    ("remarks", "验收意见"),
+    ("inspection", "验收记录"),
+    ("files", "文件数"),
+    ("sha256", "校验值"),
+    ("chars", "字数"),
+    ("communities", "社区数"),
+    ("campaign", "换届工作"),
+    ("on", "日期"),
     ("reporter", "反映人"),
     ("summary", "反映内容"),
     ("outcome", "处理结果"),
@@ -330,6 +345,8 @@ const CODES: &[(&str, &str, &str)] = &[
     ("status", "elected", "当选"),
     ("status", "not_elected", "未当选"),
     ("status", "submitted", "已提交"),
+    ("verdict", "failed", "验收不合格"),
+    ("verdict", "passed", "验收合格"),
 ];
 
 /// A stored code of field `key` in words: the field-specific phrases above, then the labels of

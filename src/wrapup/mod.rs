@@ -3,7 +3,10 @@
 //! statistics, summary, archive and the street's inspection. Each step lives in its own
 //! submodule with its records, pages, API and close conditions; this module merges their routes.
 
+pub mod archive;
+pub mod inspection;
 pub mod statistics;
+pub mod summary;
 
 use crate::routes::RouteDef;
 
@@ -11,5 +14,7 @@ use crate::routes::RouteDef;
 pub fn routes() -> Vec<RouteDef> {
     let mut t = Vec::new();
     t.extend(statistics::routes());
+    t.extend(summary::routes());
+    t.extend(inspection::routes());
     t
 }

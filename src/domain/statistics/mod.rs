@@ -4,6 +4,7 @@
 //! years on the campaign's reference date. [`table`] lays the figures out as the report's
 //! tables. Pure: no I/O.
 
+pub mod summary;
 pub mod table;
 
 use chrono::NaiveDate;
