@@ -38,6 +38,7 @@ mod residents_pipeline;
 mod residents_results;
 mod residents_voters;
 mod sessions;
+mod statistics;
 mod street;
 mod template;
 mod vote_settings;
