@@ -153,6 +153,7 @@ fn nav_for(role: Role, _community: Option<i64>, _ctx: &Ctx) -> Vec<NavItem> {
             item("/street", "街道工作"),
             item("/plan", "工作方案"),
             item("/discipline", "换届纪律"),
+            item("/statistics", "总结统计"),
             item("/users", "用户"),
             item("/audit", "审计日志"),
         ],
@@ -313,6 +314,36 @@ pub fn refusal(r: crate::error::AppResult<()>) -> crate::error::AppResult<Option
     }
 }
 
+/// A file to download: its content type, and a Content-Disposition with an ASCII fallback
+/// name and the Chinese name (RFC 5987).
+pub fn download(
+    content_type: &str,
+    ascii_name: &str,
+    zh_name: &str,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let zh = urlencode(zh_name);
+    let disposition = format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{zh}");
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The content type of an Excel workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// `v` percent-encoded for a query string or a header parameter.
+pub fn urlencode(v: &str) -> String {
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,34 +375,4 @@ mod tests {
         let err = n(r#"{"n": "三"}"#).unwrap_err().to_string();
         assert!(err.contains("不是有效的整数"), "{err}");
     }
-}
-
-/// A file to download: its content type, and a Content-Disposition with an ASCII fallback
-/// name and the Chinese name (RFC 5987).
-pub fn download(
-    content_type: &str,
-    ascii_name: &str,
-    zh_name: &str,
-    bytes: Vec<u8>,
-) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    let zh = urlencode(zh_name);
-    let disposition = format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{zh}");
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-/// The content type of an Excel workbook.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// `v` percent-encoded for a query string or a header parameter.
-pub fn urlencode(v: &str) -> String {
-    form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }

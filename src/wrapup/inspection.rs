@@ -124,19 +124,44 @@ pub async fn checklist(db: &Db, today: NaiveDate, c: &Campaign) -> AppResult<Vec
             }
         ),
     ));
+    // An archive counts when made after the records it holds were complete: after W-1 … W-3
+    // and both pipelines closed (an earlier one lacks their documents).
+    let complete = ["W-1", "W-2", "W-3", "P-7", "R-8"]
+        .iter()
+        .map(|code| p.closed_at(code))
+        .collect::<Option<Vec<_>>>()
+        .and_then(|v| v.into_iter().max());
     let archives = archive::list(db, c.id).await?;
+    let day = |at: DateTime<Utc>| {
+        crate::clock::beijing_date(at)
+            .format("%Y年%-m月%-d日")
+            .to_string()
+    };
+    let latest = archives.first();
+    let fresh = match (latest, complete) {
+        (Some(a), Some(done)) => a.created_at >= done,
+        _ => false,
+    };
     out.push(Fact::of(
         "W-4",
         "archived",
-        !archives.is_empty(),
-        match archives.first() {
-            Some(a) => format!(
+        fresh,
+        match (latest, complete) {
+            (None, _) => "尚未归档".to_string(),
+            (Some(a), _) if fresh => format!(
                 "已归档 {} 次，最近一次 {}，共 {} 个文件",
                 archives.len(),
-                crate::clock::beijing_date(a.created_at).format("%Y年%-m月%-d日"),
+                day(a.created_at),
                 a.files
             ),
-            None => "尚未归档".to_string(),
+            (Some(a), Some(_)) => format!(
+                "最近一次归档（{}）早于各步骤全部完成，缺少其后的文书，须重新归档",
+                day(a.created_at)
+            ),
+            (Some(a), None) => format!(
+                "最近一次归档（{}）时各步骤尚未全部完成，完成后须重新归档",
+                day(a.created_at)
+            ),
         },
     ));
     Ok(out)

@@ -334,8 +334,9 @@ fn makeup(
             } else {
                 Cell::Num(f64::from(m.age_sum) / f64::from(m.aged))
             });
-            r.extend(m.age_bands.iter().map(|v| n(*v)));
-            r.extend(m.education.iter().map(|v| n(*v)));
+            let at = |v: &[u32], i: usize| n(v.get(i).copied().unwrap_or(0));
+            r.extend((0..AGE_BANDS.len()).map(|i| at(&m.age_bands, i)));
+            r.extend((0..EDUCATION_BANDS.len()).map(|i| at(&m.education, i)));
             if party_members {
                 r.push(n(m.party_members));
                 r.push(pct(m.party_members, m.members));

@@ -204,6 +204,7 @@ struct StatisticsPage {
     back: String,
     xlsx: String,
     frozen: bool,
+    street_wide: bool,
     tables: Vec<Shown>,
     charts: Vec<String>,
 }
@@ -225,6 +226,7 @@ async fn street_get(
         back: "/".into(),
         xlsx: "/statistics.xlsx".into(),
         frozen: false,
+        street_wide: true,
         tables: shown(&report_tables(&stats)),
         charts: charts(&stats),
     })
@@ -270,6 +272,7 @@ async fn campaign_get(
         back: scope.page(""),
         xlsx: scope.page("/wrapup/statistics.xlsx"),
         frozen,
+        street_wide: false,
         tables: shown(&report_tables(&stats)),
         charts: charts(&stats),
     })
