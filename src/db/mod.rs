@@ -120,6 +120,18 @@ impl Db {
         Ok(tx)
     }
 
+    /// One connection of an SQLite pool, held: work on its temporary tables takes no lock on
+    /// the database, and [`Tx::begin_immediate`] then writes on the same connection. `None` on
+    /// PostgreSQL.
+    pub async fn sqlite_conn(
+        &self,
+    ) -> Result<Option<sqlx::pool::PoolConnection<Sqlite>>, AppError> {
+        match self {
+            Db::Sqlite(p) => Ok(Some(p.acquire().await?)),
+            Db::Postgres(_) => Ok(None),
+        }
+    }
+
     /// Sends a notification on a channel to every server instance on this database. On
     /// PostgreSQL that is `NOTIFY`; an SQLite file has one server, so it answers `false`
     /// and the caller delivers in process.
@@ -181,6 +193,20 @@ impl Tx {
             Tx::Sqlite(_) => "?".into(),
             Tx::Postgres(_) => format!("${n}"),
         }
+    }
+
+    /// Begins the write transaction on a held SQLite connection (see [`Db::sqlite_conn`]), as
+    /// [`Db::begin`] does on a pooled one.
+    pub async fn begin_immediate(conn: sqlx::pool::PoolConnection<Sqlite>) -> Result<Tx, AppError> {
+        // What `Pool::begin_with` does, on a connection the caller already holds.
+        let t = Transaction::begin(
+            sqlx::pool::MaybePoolConnection::PoolConnection(conn),
+            Some("BEGIN IMMEDIATE".into()),
+        )
+        .await?;
+        let mut tx = Tx::Sqlite(t);
+        crate::idempotency::claim_in(&mut tx).await?;
+        Ok(tx)
     }
 
     /// Suffix that locks the selected rows until commit where the backend needs it

@@ -104,6 +104,11 @@ macro_rules! dispatch {
                 let $e = &mut **t;
                 $body
             }
+            Exec::SqliteConn(c) => {
+                let $q = bind_all!(sqlx::$mk(&$self.sql), $self.args);
+                let $e = &mut **c;
+                $body
+            }
         }
     };
 }
@@ -114,11 +119,18 @@ pub enum Exec<'a> {
     Pool(&'a Db),
     /// Inside a transaction.
     Tx(&'a mut Tx),
+    /// One SQLite connection held outside a transaction (its temporary tables are its own).
+    SqliteConn(&'a mut sqlx::pool::PoolConnection<sqlx::Sqlite>),
 }
 
 impl<'a> From<&'a Db> for Exec<'a> {
     fn from(db: &'a Db) -> Self {
         Exec::Pool(db)
+    }
+}
+impl<'a> From<&'a mut sqlx::pool::PoolConnection<sqlx::Sqlite>> for Exec<'a> {
+    fn from(c: &'a mut sqlx::pool::PoolConnection<sqlx::Sqlite>) -> Self {
+        Exec::SqliteConn(c)
     }
 }
 impl<'a> From<&'a mut Tx> for Exec<'a> {

@@ -4,7 +4,7 @@
 //! ballot entry waits on) is held only for the bulk inserts.
 
 use std::collections::{HashMap, HashSet, hash_map};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
@@ -75,11 +75,7 @@ impl Importer<'_> {
             errors.sort_by_key(|e| e.row);
             return Ok(Outcome::Refused(errors));
         }
-        let started = Instant::now();
-        let mut tx = self.db.begin().await?;
-        bulk::insert_people(&mut tx, &self.actor, &ready).await?;
-        tx.commit().await?;
-        let write_held = started.elapsed();
+        let (_, write_held) = bulk::import(self.db, &self.actor, &ready).await?;
         tracing::info!(
             people = ready.len(),
             write_held_ms = write_held.as_millis() as u64,

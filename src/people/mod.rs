@@ -8,7 +8,7 @@ mod pages;
 pub mod pick;
 mod store;
 
-pub use bulk::{NewPerson, insert_people};
+pub use bulk::{NewPerson, import, import_between, insert_people};
 pub use importing::{Importer, Outcome, Report};
 pub use store::{
     Headcount, Person, PersonRef, Resolved, add_relation, insert_person, resolve, scope_for,

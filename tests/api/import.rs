@@ -335,3 +335,93 @@ async fn a_street_import_of_2600_people_in_two_communities_audits_each_in_a_veri
         assert!(after.contains(&ids[i]), "row {i}: {after}");
     }
 }
+
+/// Drafts of `n` people of sg01 (residence resolved), for the bulk import.
+async fn drafts(app: &TestApp, n: usize, seq: u32) -> Vec<huanjie::people::NewPerson> {
+    let sg01 = app
+        .count("select id from communities where code = 'sg01'")
+        .await;
+    (0..n)
+        .map(|i| {
+            let raw = huanjie::domain::person::RawPerson {
+                name: format!("预测{i}"),
+                // One birth day each: the ID numbers differ.
+                id_number: id_number(
+                    &(chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap()
+                        + chrono::Days::new(i as u64))
+                    .format("%Y%m%d")
+                    .to_string(),
+                    seq,
+                ),
+                ..Default::default()
+            };
+            let draft = raw.parse().expect("a valid person");
+            let resolved = huanjie::people::Resolved {
+                residence: Some(sg01),
+                ..Default::default()
+            };
+            huanjie::people::NewPerson::new(draft, resolved)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_bulk_import_whose_predicted_ids_and_chain_head_went_stale_writes_in_the_transaction_and_the_chains_verify()
+ {
+    let app = TestApp::spawn().await;
+    let people = drafts(&app, 1_200, 101).await;
+    let actor = huanjie::audit::Actor::system();
+    // Between the staging and the write lock, another clerk adds a person in sg01: the next id
+    // and sg01's chain head move, so what was staged no longer fits.
+    let meanwhile = async {
+        let r = app
+            .call(
+                Who::Community,
+                Method::POST,
+                "/api/v1/communities/sg01/people",
+                B::Json(serde_json::json!({"name": "插队", "id_number": id_number("19800101", 9)})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    };
+    let (ids, _) = huanjie::people::import_between(&app.state.db, &actor, &people, meanwhile)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1_200);
+    let cut_in = app.count("select id from people where name = '插队'").await;
+    assert_eq!(
+        ids[0],
+        cut_in + 1,
+        "the import's ids follow the person added meanwhile"
+    );
+    let breaks = huanjie::audit::verify(&app.state.db).await.unwrap();
+    assert!(breaks.is_empty(), "{breaks:?}");
+    // Each id names the person given in that place, and each entry the person it names.
+    for i in [0usize, 599, 1_199] {
+        let (name,): (String,) = Q::new("select name from people where id = $1")
+            .bind(ids[i])
+            .one(&app.state.db)
+            .await
+            .unwrap();
+        assert_eq!(name, format!("预测{i}"));
+        let (after,): (String,) =
+            Q::new("select after_json from audit_log where entity = 'person' and entity_id = $1")
+                .bind(ids[i].to_string())
+                .one(&app.state.db)
+                .await
+                .unwrap();
+        assert!(after.contains(&format!("预测{i}")), "{after}");
+    }
+    // Nothing is left behind on the connection that staged.
+    let second = drafts(&app, 10, 103).await;
+    let (more, _) = huanjie::people::import(&app.state.db, &actor, &second)
+        .await
+        .unwrap();
+    assert_eq!(more.len(), 10);
+    assert!(
+        huanjie::audit::verify(&app.state.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
