@@ -221,13 +221,16 @@ pub async fn import_between(
     Ok((ids, started.elapsed()))
 }
 
+/// A chain's head: its sequence number and hash.
+type Head = (i64, String);
+
 /// What the staged rows were made for: the first id and each chain's head before and after.
 struct Staged {
     /// The ids the people were numbered with (the first, and how many).
     first: i64,
     count: usize,
     /// Each chain: its head when staged (`None`: no head yet) and its new head.
-    heads: Vec<(String, Option<(i64, String)>, (i64, String))>,
+    heads: Vec<(String, Option<Head>, Head)>,
 }
 
 /// The id the next inserted person gets (`people.id` is AUTOINCREMENT).
