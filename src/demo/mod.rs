@@ -2,6 +2,7 @@
 //! click through everything. Loading twice changes nothing but the printed passwords.
 
 pub mod client;
+mod closing;
 mod count;
 pub mod data;
 mod discipline;
@@ -199,6 +200,7 @@ async fn drive_party(
             out.extend(party::drive(state, &router, &street, code, stop).await?);
         }
         out.extend(residents::drive(state, &router, &street, "sg01").await?);
+        out.extend(closing::drive(state, &street, "sg01").await?);
         Ok(out)
     };
     let out: AppResult<Vec<String>> = walk.await;
