@@ -12,3 +12,4 @@ pub mod residents;
 pub mod rules;
 pub mod strokes;
 pub mod tally;
+pub mod wrapup;

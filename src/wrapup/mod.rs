@@ -3,9 +3,13 @@
 //! statistics, summary, archive and the street's inspection. Each step lives in its own
 //! submodule with its records, pages, API and close conditions; this module merges their routes.
 
+pub mod handover;
+
 use crate::routes::RouteDef;
 
 /// Every route of the wrap-up steps.
 pub fn routes() -> Vec<RouteDef> {
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(handover::routes());
+    out
 }
