@@ -4,6 +4,7 @@
 //! submodule with its records, pages, API and close conditions; this module merges their routes.
 
 pub mod handover;
+pub mod organisation;
 
 use crate::routes::RouteDef;
 
@@ -11,5 +12,6 @@ use crate::routes::RouteDef;
 pub fn routes() -> Vec<RouteDef> {
     let mut out = Vec::new();
     out.extend(handover::routes());
+    out.extend(organisation::routes());
     out
 }
