@@ -3,6 +3,7 @@
 //! statistics, summary, archive and the street's inspection. Each step lives in its own
 //! submodule with its records, pages, API and close conditions; this module merges their routes.
 
+pub mod charter;
 pub mod handover;
 pub mod organisation;
 
@@ -13,5 +14,6 @@ pub fn routes() -> Vec<RouteDef> {
     let mut out = Vec::new();
     out.extend(handover::routes());
     out.extend(organisation::routes());
+    out.extend(charter::routes());
     out
 }
