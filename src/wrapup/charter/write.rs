@@ -179,7 +179,7 @@ pub async fn attach(
         size,
     };
     let what = ("attach", "wrapup_document", format!("{}:{}", c.id, doc.code()));
-    let after = json!({"title": doc.zh(), "filename": info.filename, "size": size});
+    let after = json!({"title": doc.zh(), "filename": info.filename, "bytes": size});
     audit::record(&mut tx, ctx, community, what, after).await?;
     tx.commit().await?;
     Ok(info)

@@ -102,9 +102,14 @@ pub async fn set_meeting(
         received_by,
         witnessed_by,
     };
-    let after = json!({"meeting": meeting, "check": check.message, "passed": check.passed});
+    let words = |m: &Meeting| {
+        json!({"handover_on": m.held_on, "handed_by": m.handed_by, "received_by": m.received_by, "witnessed_by": m.witnessed_by})
+    };
+    let mut after = words(&meeting);
+    after["check"] = json!(check.message);
+    after["passed"] = json!(check.passed);
     let what = ("set", "wrapup_handover", c.id.to_string());
-    audit::record_change(&mut tx, ctx, community, what, before.map(|b| json!(b)), after).await?;
+    audit::record_change(&mut tx, ctx, community, what, before.as_ref().map(words), after).await?;
     tx.commit().await?;
     Ok(Recorded {
         meeting,
@@ -374,7 +379,7 @@ pub async fn close(
         .ok_or_else(|| AppError::internal("meeting vanished"))?;
     let n = read::items(&state.db, c.id).await?.len();
     let mut tx = state.db.begin().await?;
-    let after = json!({"held_on": m.held_on, "items": n, "date": month_day(m.held_on)});
+    let after = json!({"handover_on": m.held_on, "items": n, "date": month_day(m.held_on)});
     crate::steps::close(&mut tx, ctx, c, community, STEP, after).await?;
     tx.commit().await?;
     Ok(())

@@ -200,7 +200,7 @@ pub async fn add_subcommittee(
         .await?;
     put_members(&mut tx, id, &names, &head).await?;
     let what = ("create", "wrapup_body", id.to_string());
-    let after = json!({"name": name, "members": names, "head": head});
+    let after = json!({"name": name, "member_names": names, "head": head});
     audit::record(&mut tx, ctx, community, what, after).await?;
     tx.commit().await?;
     body_of(state, c, id).await
@@ -228,8 +228,8 @@ pub async fn update_body(
         .execute(&mut tx)
         .await?;
     let what = ("update", "wrapup_body", id.to_string());
-    let b = json!({"name": before.name, "members": before.plain(), "head": before.head()});
-    let after = json!({"name": before.name, "members": names, "head": head});
+    let b = json!({"name": before.name, "member_names": before.plain(), "head": before.head()});
+    let after = json!({"name": before.name, "member_names": names, "head": head});
     audit::record_change(&mut tx, ctx, community, what, Some(b), after).await?;
     tx.commit().await?;
     body_of(state, c, id).await
@@ -255,7 +255,7 @@ pub async fn remove_body(
         .execute(&mut tx)
         .await?;
     let what = ("delete", "wrapup_body", id.to_string());
-    let b = json!({"name": before.name, "members": before.plain(), "head": before.head()});
+    let b = json!({"name": before.name, "member_names": before.plain(), "head": before.head()});
     audit::record_change(&mut tx, ctx, community, what, Some(b), json!({"removed": true})).await?;
     tx.commit().await?;
     Ok(before)
@@ -299,7 +299,7 @@ pub async fn set_group(
     };
     put_members(&mut tx, id, &names, &head).await?;
     let what = ("set", "wrapup_body", id.to_string());
-    let after = json!({"name": name, "members": names, "head": head});
+    let after = json!({"name": name, "member_names": names, "head": head});
     audit::record(&mut tx, ctx, community, what, after).await?;
     tx.commit().await?;
     body_of(state, c, id).await
