@@ -306,10 +306,13 @@ fn deadlines(formed: Option<NaiveDate>) -> HashMap<&'static str, Deadline> {
                 "新班子于 {} 产生，交接会须在 {HANDOVER_DAYS} 日内召开",
                 month_day(f)
             );
-            ("W-1", Deadline {
-                due: handover_deadline(f),
-                why,
-            })
+            (
+                "W-1",
+                Deadline {
+                    due: handover_deadline(f),
+                    why,
+                },
+            )
         })
         .into_iter()
         .collect()

@@ -9,6 +9,7 @@ mod names;
 pub mod party;
 pub mod residents;
 mod street;
+mod wrapup;
 
 use chrono::Datelike;
 
@@ -199,6 +200,7 @@ async fn drive_party(
             out.extend(party::drive(state, &router, &street, code, stop).await?);
         }
         out.extend(residents::drive(state, &router, &street, "sg01").await?);
+        out.extend(wrapup::drive(state, &street, "sg01").await?);
         Ok(out)
     };
     let out: AppResult<Vec<String>> = walk.await;

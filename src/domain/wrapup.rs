@@ -13,7 +13,8 @@ use super::rules::RuleCheck;
 pub const HANDOVER_DAYS: i64 = 10;
 
 /// Where the ten days come from.
-pub const SOURCE_HANDOVER: &str = "街道社区“两委”换届选举工作安排方案（总结完善阶段：新老班子交接）";
+pub const SOURCE_HANDOVER: &str =
+    "街道社区“两委”换届选举工作安排方案（总结完善阶段：新老班子交接）";
 
 /// The rule id of the ten-day check.
 pub const HANDOVER_RULE: &str = "W-1.within_ten_days";
@@ -288,8 +289,8 @@ mod tests {
 
     #[test]
     fn a_residents_committee_member_is_refused_from_the_finance_group_by_name() {
-        let e = check_finance_group(&["赵一", "周一", "郑三"], &["周一", "郑三", "冯五"])
-            .unwrap_err();
+        let e =
+            check_finance_group(&["赵一", "周一", "郑三"], &["周一", "郑三", "冯五"]).unwrap_err();
         assert_eq!(e, "周一、郑三是居民委员会成员，不能担任民主理财小组成员");
         assert!(check_finance_group(&["赵一"], &["周一"]).is_ok());
     }

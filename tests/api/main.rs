@@ -41,3 +41,4 @@ mod sessions;
 mod street;
 mod template;
 mod vote_settings;
+mod wrapup;

@@ -191,7 +191,10 @@ pub async fn system_post(
     Form(f): Form<SystemInput>,
 ) -> AppResult<Response> {
     let r = write::add_system(&state, &ctx, &scope.campaign, &scope.community, &f).await;
-    finish(&session, &scope.page(PAGE), r, |s| format!("已登记{}。", s.name)).await
+    finish(&session, &scope.page(PAGE), r, |s| {
+        format!("已登记{}。", s.name)
+    })
+    .await
 }
 
 /// `POST …/wrapup/charter/systems/{system}/delete`.
@@ -203,7 +206,10 @@ pub async fn system_remove_post(
     Path((_, _, id)): Path<(String, i64, i64)>,
 ) -> AppResult<Response> {
     let r = write::remove_system(&state, &ctx, &scope.campaign, &scope.community, id).await;
-    finish(&session, &scope.page(PAGE), r, |s| format!("已删除{}。", s.name)).await
+    finish(&session, &scope.page(PAGE), r, |s| {
+        format!("已删除{}。", s.name)
+    })
+    .await
 }
 
 /// `POST …/wrapup/charter/close`.

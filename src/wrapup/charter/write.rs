@@ -105,8 +105,20 @@ pub async fn set_document(
     };
     let after = json!({"title": doc.zh(), "adopted_on": adopted_on, "meeting": meeting, "attending": attending,
                        "for": votes_for, "against": votes_against, "chars": body.chars().count()});
-    let what = ("adopt", "wrapup_document", format!("{}:{}", c.id, doc.code()));
-    audit::record_change(&mut tx, ctx, community, what, before.as_ref().map(summary), after).await?;
+    let what = (
+        "adopt",
+        "wrapup_document",
+        format!("{}:{}", c.id, doc.code()),
+    );
+    audit::record_change(
+        &mut tx,
+        ctx,
+        community,
+        what,
+        before.as_ref().map(summary),
+        after,
+    )
+    .await?;
     tx.commit().await?;
     read::document(&state.db, c.id, doc)
         .await?
@@ -178,7 +190,11 @@ pub async fn attach(
         content_type: content_type.into(),
         size,
     };
-    let what = ("attach", "wrapup_document", format!("{}:{}", c.id, doc.code()));
+    let what = (
+        "attach",
+        "wrapup_document",
+        format!("{}:{}", c.id, doc.code()),
+    );
     let after = json!({"title": doc.zh(), "filename": info.filename, "bytes": size});
     audit::record(&mut tx, ctx, community, what, after).await?;
     tx.commit().await?;
@@ -248,7 +264,15 @@ pub async fn remove_system(
         .await?;
     let what = ("delete", "wrapup_system", id.to_string());
     let before = json!({"name": s.name, "chars": s.body.chars().count()});
-    audit::record_change(&mut tx, ctx, community, what, Some(before), json!({"removed": true})).await?;
+    audit::record_change(
+        &mut tx,
+        ctx,
+        community,
+        what,
+        Some(before),
+        json!({"removed": true}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(s)
 }
@@ -271,7 +295,15 @@ pub async fn close(
     }
     let systems = read::systems(&state.db, c.id).await?.len();
     let mut tx = state.db.begin().await?;
-    crate::steps::close(&mut tx, ctx, c, community, STEP, json!({"systems": systems})).await?;
+    crate::steps::close(
+        &mut tx,
+        ctx,
+        c,
+        community,
+        STEP,
+        json!({"systems": systems}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

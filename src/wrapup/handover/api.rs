@@ -68,7 +68,11 @@ pub async fn defaults(
 ) -> AppResult<Response> {
     let n = write::add_defaults(&state, &ctx, &scope.campaign, &scope.community).await?;
     let items = read::items(&state.db, scope.campaign.id).await?;
-    Ok((StatusCode::CREATED, Json(json!({"added": n, "items": items}))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"added": n, "items": items})),
+    )
+        .into_response())
 }
 
 /// The checklist's quantities and ticks.

@@ -170,8 +170,13 @@ pub async fn item(db: &Db, campaign_id: i64, id: i64) -> AppResult<Option<Item>>
 /// What W-1 still lacks, one Chinese sentence each with its numbers (empty: it may close).
 pub async fn blockers(db: &Db, campaign_id: i64) -> AppResult<Vec<String>> {
     let mut out = Vec::new();
-    match (meeting(db, campaign_id).await?, check(db, campaign_id).await?) {
-        (None, _) | (Some(_), None) => out.push("尚未登记交接会（日期、交出方、接收方、监交人）".to_owned()),
+    match (
+        meeting(db, campaign_id).await?,
+        check(db, campaign_id).await?,
+    ) {
+        (None, _) | (Some(_), None) => {
+            out.push("尚未登记交接会（日期、交出方、接收方、监交人）".to_owned())
+        }
         (Some(_), Some(k)) if !k.satisfied => out.push(format!(
             "交接会未在新班子产生后 10 日内召开：{}（街道工作组可写明理由批准）",
             k.message

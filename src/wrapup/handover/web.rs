@@ -39,7 +39,11 @@ pub fn groups(items: &[Item]) -> Vec<Group> {
         .iter()
         .map(|(code, label, _)| Group {
             label,
-            items: items.iter().filter(|i| i.category == *code).cloned().collect(),
+            items: items
+                .iter()
+                .filter(|i| i.category == *code)
+                .cloned()
+                .collect(),
         })
         .collect()
 }
@@ -240,7 +244,10 @@ pub struct HandoverDoc {
 }
 
 /// `GET …/wrapup/handover/print`: the 交接清单 with both tick columns and the signature lines.
-pub async fn print_get(State(state): State<AppState>, scope: CampaignScope) -> AppResult<HandoverDoc> {
+pub async fn print_get(
+    State(state): State<AppState>,
+    scope: CampaignScope,
+) -> AppResult<HandoverDoc> {
     let c = &scope.campaign;
     let meeting = read::meeting(&state.db, c.id).await?;
     let items = read::items(&state.db, c.id).await?;
@@ -253,6 +260,9 @@ pub async fn print_get(State(state): State<AppState>, scope: CampaignScope) -> A
             .map(|m| m.held_on.format("%Y 年 %-m 月 %-d 日").to_string())
             .unwrap_or_else(|| "______年____月____日".to_owned()),
         meeting,
-        groups: groups(&items).into_iter().filter(|g| !g.items.is_empty()).collect(),
+        groups: groups(&items)
+            .into_iter()
+            .filter(|g| !g.items.is_empty())
+            .collect(),
     })
 }

@@ -102,14 +102,20 @@ pub async fn set_meeting(
         received_by,
         witnessed_by,
     };
-    let words = |m: &Meeting| {
-        json!({"handover_on": m.held_on, "handed_by": m.handed_by, "received_by": m.received_by, "witnessed_by": m.witnessed_by})
-    };
+    let words = |m: &Meeting| json!({"handover_on": m.held_on, "handed_by": m.handed_by, "received_by": m.received_by, "witnessed_by": m.witnessed_by});
     let mut after = words(&meeting);
     after["check"] = json!(check.message);
     after["passed"] = json!(check.passed);
     let what = ("set", "wrapup_handover", c.id.to_string());
-    audit::record_change(&mut tx, ctx, community, what, before.as_ref().map(words), after).await?;
+    audit::record_change(
+        &mut tx,
+        ctx,
+        community,
+        what,
+        before.as_ref().map(words),
+        after,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Recorded {
         meeting,
@@ -130,10 +136,12 @@ pub struct ItemInput {
 }
 
 async fn next_position(tx: &mut crate::db::Tx, campaign_id: i64) -> AppResult<i64> {
-    Q::new("select coalesce(max(position), 0) + 1 from wrapup_handover_items where campaign_id = $1")
-        .bind(campaign_id)
-        .scalar(tx)
-        .await
+    Q::new(
+        "select coalesce(max(position), 0) + 1 from wrapup_handover_items where campaign_id = $1",
+    )
+    .bind(campaign_id)
+    .scalar(tx)
+    .await
 }
 
 /// Adds an item to the checklist (a name already listed in its category is refused).
@@ -148,10 +156,7 @@ pub async fn add_item(
     let mut v = Fields::default();
     let cat = category(&f.category);
     if cat.is_none() {
-        v.refuse(
-            "类别",
-            "应为公章、档案、财务、固定资产、债权债务或工作资料",
-        );
+        v.refuse("类别", "应为公章、档案、财务、固定资产、债权债务或工作资料");
     }
     let name = v.text("名称", &f.name, 100, true);
     let quantity = v.text("数量或说明", &f.quantity, 200, false);
@@ -268,7 +273,12 @@ pub async fn save_ticks(
     let mut v = Fields::default();
     for t in list {
         match items.iter().find(|i| i.id == t.id) {
-            None => return Err(AppError::invalid("清单项目", format!("编号 {} 不在本清单中", t.id))),
+            None => {
+                return Err(AppError::invalid(
+                    "清单项目",
+                    format!("编号 {} 不在本清单中", t.id),
+                ));
+            }
             Some(i) => {
                 v.text(&format!("{}的数量或说明", i.name), &t.quantity, 200, false);
             }
@@ -283,7 +293,8 @@ pub async fn save_ticks(
             continue;
         };
         let quantity = t.quantity.trim();
-        if before.quantity == quantity && before.handed == t.handed && before.received == t.received {
+        if before.quantity == quantity && before.handed == t.handed && before.received == t.received
+        {
             continue;
         }
         Q::new("update wrapup_handover_items set quantity = $1, handed = $2, received = $3, updated_at = $4 where id = $5")

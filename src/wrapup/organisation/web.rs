@@ -163,7 +163,10 @@ pub async fn body_remove_post(
     Path((_, _, id)): Path<(String, i64, i64)>,
 ) -> AppResult<Response> {
     let r = write::remove_body(&state, &ctx, &scope.campaign, &scope.community, id).await;
-    finish(&session, &scope.page(PAGE), r, |b| format!("已删除{}。", b.name)).await
+    finish(&session, &scope.page(PAGE), r, |b| {
+        format!("已删除{}。", b.name)
+    })
+    .await
 }
 
 async fn group_post(
@@ -212,7 +215,10 @@ pub async fn plan_post(
     Form(f): Form<PlanInput>,
 ) -> AppResult<Response> {
     let r = write::set_plan(&state, &ctx, &scope.campaign, &scope.community, &f).await;
-    finish(&session, &scope.page(PAGE), r, |_| "已保存工作计划。".to_owned()).await
+    finish(&session, &scope.page(PAGE), r, |_| {
+        "已保存工作计划。".to_owned()
+    })
+    .await
 }
 
 /// `POST …/wrapup/organisation/close`.

@@ -51,7 +51,10 @@ pub async fn set_duties(
         {
             None => v.refuse(
                 "成员",
-                format!("{name}不是新一届{}成员", committee_label(d.committee.trim())),
+                format!(
+                    "{name}不是新一届{}成员",
+                    committee_label(d.committee.trim())
+                ),
             ),
             Some(m) => {
                 let duty = v.text(&format!("{}的分工", m.name), &d.duty, 200, false);
@@ -68,12 +71,14 @@ pub async fn set_duties(
             continue;
         }
         if duty.is_empty() {
-            Q::new("delete from wrapup_duties where campaign_id = $1 and committee = $2 and name = $3")
-                .bind(c.id)
-                .bind(m.committee)
-                .bind(&m.name)
-                .execute(&mut tx)
-                .await?;
+            Q::new(
+                "delete from wrapup_duties where campaign_id = $1 and committee = $2 and name = $3",
+            )
+            .bind(c.id)
+            .bind(m.committee)
+            .bind(&m.name)
+            .execute(&mut tx)
+            .await?;
         } else {
             Q::new(
                 "insert into wrapup_duties (campaign_id, committee, name, person_id, duty, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6) \
@@ -88,7 +93,11 @@ pub async fn set_duties(
             .execute(&mut tx)
             .await?;
         }
-        let what = ("set", "wrapup_duty", format!("{}:{}:{}", c.id, m.committee, m.name));
+        let what = (
+            "set",
+            "wrapup_duty",
+            format!("{}:{}:{}", c.id, m.committee, m.name),
+        );
         let before = json!({"name": m.name, "duty": m.duty});
         let after = json!({"name": m.name, "duty": duty});
         audit::record_change(&mut tx, ctx, community, what, Some(before), after).await?;
@@ -180,12 +189,14 @@ pub async fn add_subcommittee(
     let name = v.text("名称", &f.name, 50, true);
     let (names, head) = checked_members(state, c, SUBCOMMITTEE, f, &mut v).await?;
     v.done()?;
-    let dup = Q::new("select count(*) from wrapup_bodies where campaign_id = $1 and kind = $2 and name = $3")
-        .bind(c.id)
-        .bind(SUBCOMMITTEE)
-        .bind(&name)
-        .scalar(&state.db)
-        .await?;
+    let dup = Q::new(
+        "select count(*) from wrapup_bodies where campaign_id = $1 and kind = $2 and name = $3",
+    )
+    .bind(c.id)
+    .bind(SUBCOMMITTEE)
+    .bind(&name)
+    .scalar(&state.db)
+    .await?;
     if dup > 0 {
         return Err(AppError::invalid("名称", format!("已登记“{name}”")));
     }
@@ -256,7 +267,15 @@ pub async fn remove_body(
         .await?;
     let what = ("delete", "wrapup_body", id.to_string());
     let b = json!({"name": before.name, "member_names": before.plain(), "head": before.head()});
-    audit::record_change(&mut tx, ctx, community, what, Some(b), json!({"removed": true})).await?;
+    audit::record_change(
+        &mut tx,
+        ctx,
+        community,
+        what,
+        Some(b),
+        json!({"removed": true}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(before)
 }
@@ -280,11 +299,12 @@ pub async fn set_group(
     let name = group_name(kind);
     let now = crate::now();
     let mut tx = state.db.begin().await?;
-    let existing: Option<(i64,)> = Q::new("select id from wrapup_bodies where campaign_id = $1 and kind = $2")
-        .bind(c.id)
-        .bind(kind)
-        .optional(&mut tx)
-        .await?;
+    let existing: Option<(i64,)> =
+        Q::new("select id from wrapup_bodies where campaign_id = $1 and kind = $2")
+            .bind(c.id)
+            .bind(kind)
+            .optional(&mut tx)
+            .await?;
     let id = match existing {
         Some((id,)) => id,
         None => {
