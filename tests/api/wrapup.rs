@@ -38,7 +38,7 @@ async fn formed(app: &TestApp, code: &str, party_on: &str, residents_on: &str) -
             .await
             .unwrap();
     }
-    let m = crate::counting_fixtures::meeting(app, code, "residents").await;
+    let m = crate::counting_fixtures::meeting(app, code, "party").await;
     let vote = crate::counting_fixtures::vote(app, m, false).await;
     for (i, (post, name, person)) in [
         ("director", "周一", Some(zhou)),
