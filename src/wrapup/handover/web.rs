@@ -232,6 +232,16 @@ pub async fn close_post(
     .await
 }
 
+/// One line of the printed list: the category's label, the running number and the item.
+pub struct Line {
+    /// 公章, 档案 …
+    pub label: &'static str,
+    /// 1, 2, 3 … over the whole list.
+    pub no: usize,
+    /// The item.
+    pub item: Item,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "wrapup/handover_print.html")]
 pub struct HandoverDoc {
@@ -240,7 +250,7 @@ pub struct HandoverDoc {
     term: String,
     held_on: String,
     meeting: Option<Meeting>,
-    groups: Vec<Group>,
+    lines: Vec<Line>,
 }
 
 /// `GET …/wrapup/handover/print`: the 交接清单 with both tick columns and the signature lines.
@@ -260,9 +270,15 @@ pub async fn print_get(
             .map(|m| m.held_on.format("%Y 年 %-m 月 %-d 日").to_string())
             .unwrap_or_else(|| "______年____月____日".to_owned()),
         meeting,
-        groups: groups(&items)
+        lines: groups(&items)
             .into_iter()
-            .filter(|g| !g.items.is_empty())
+            .flat_map(|g| g.items.into_iter().map(move |item| (g.label, item)))
+            .enumerate()
+            .map(|(i, (label, item))| Line {
+                label,
+                no: i + 1,
+                item,
+            })
             .collect(),
     })
 }
