@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::fixtures::{create_campaign, create_person};
 use crate::helpers::{B, Resp, TestApp, Who, id_number};
 
+pub mod csrf;
 mod handover;
 mod organisation;
 
