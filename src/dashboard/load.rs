@@ -419,6 +419,20 @@ async fn figures(db: &Db, ids: &str) -> AppResult<AllFigures> {
     for (cid, n) in nominees {
         add(cid, "R-5", format!("被提名 {n} 人次"));
     }
+    let checklist: Vec<(i64, i64, i64)> = Q::new(format!(
+        "select campaign_id, count(*), coalesce(sum(case when handed = $1 and received = $1 then 1 else 0 end), 0) \
+         from wrapup_handover_items where campaign_id in ({ids}) group by campaign_id"
+    ))
+    .bind(true)
+    .all(db)
+    .await?;
+    for (cid, n, both) in checklist {
+        add(
+            cid,
+            "W-1",
+            format!("交接清单 {n} 项，双方均已确认 {both} 项"),
+        );
+    }
     let took_part: HashMap<i64, i64> = Q::new(format!(
         "select campaign_id, count(*) from resident_participations where campaign_id in ({ids}) group by campaign_id"
     ))

@@ -312,7 +312,9 @@ async fn a_page_form_refused_comes_back_with_what_was_typed_and_a_message_per_fi
 #[tokio::test]
 async fn the_dashboard_flags_w1_overdue_the_day_after_its_ten_day_deadline() {
     let app = TestApp::spawn().await;
-    let _ = formed(&app, "sg01", "2027-05-08", "2027-05-10").await;
+    let c = formed(&app, "sg01", "2027-05-08", "2027-05-10").await;
+    let defaults = format!("{}/handover/items/defaults", base(c));
+    api(&app, Who::Community, Method::POST, &defaults, json!({})).await;
     let w1 = |b: &Value| -> Value {
         b["board"]["rows"]
             .as_array()
@@ -352,6 +354,10 @@ async fn the_dashboard_flags_w1_overdue_the_day_after_its_ten_day_deadline() {
     let cell = w1(&b);
     assert_eq!(cell["overdue"], true, "{cell}");
     let why = cell["why"].to_string();
+    assert!(
+        why.contains("目前：交接清单 15 项，双方均已确认 0 项"),
+        "{why}"
+    );
     assert!(
         why.contains(
             "新班子于 5月10日 产生，交接会须在 10 日内召开，应于 2027-05-20 前完成，已逾期"
