@@ -31,6 +31,7 @@ pub struct Slot {
     pub d: Option<Document>,
 }
 
+/// The W-3 page: both documents, the systems and closing.
 #[derive(Template, WebTemplate)]
 #[template(path = "wrapup/charter.html")]
 pub struct CharterPage {

@@ -48,6 +48,7 @@ pub fn groups(items: &[Item]) -> Vec<Group> {
         .collect()
 }
 
+/// The W-1 page: the ten-day rule, the meeting, the checklist and closing.
 #[derive(Template, WebTemplate)]
 #[template(path = "wrapup/handover.html")]
 pub struct HandoverPage {
@@ -242,6 +243,7 @@ pub struct Line {
     pub item: Item,
 }
 
+/// The printable 交接清单 (print layout, one A4 page).
 #[derive(Template, WebTemplate)]
 #[template(path = "wrapup/handover_print.html")]
 pub struct HandoverDoc {

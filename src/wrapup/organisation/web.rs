@@ -22,6 +22,7 @@ use crate::web::{Layout, finish};
 
 const PAGE: &str = "/wrapup/organisation";
 
+/// The W-2 page: 分工, subcommittees, the two groups, the plan and closing.
 #[derive(Template, WebTemplate)]
 #[template(path = "wrapup/organisation.html")]
 pub struct OrganisationPage {
