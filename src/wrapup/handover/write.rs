@@ -378,6 +378,17 @@ pub async fn close(
     community: &Community,
 ) -> AppResult<()> {
     crate::steps::require_open(&state.db, c, STEP).await?;
+    // The formation may have moved since the meeting was recorded (P-7 or R-8 reopened and
+    // decided again): the ten-day check is run again on today's data (an unchanged outcome
+    // keeps the street's override).
+    let formed = read::formation(&state.db, c.id).await?.on();
+    if let (Some(m), Some(formed)) = (read::meeting(&state.db, c.id).await?, formed) {
+        if let Ok(k) = check_handover(formed, m.held_on) {
+            let mut tx = state.db.begin().await?;
+            crate::checks::save(&mut tx, SUBJECT, c.id, &k).await?;
+            tx.commit().await?;
+        }
+    }
     let blockers = read::blockers(&state.db, c.id).await?;
     if !blockers.is_empty() {
         return Err(AppError::conflict(format!(
