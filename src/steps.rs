@@ -437,7 +437,7 @@ async fn reopen_post(
 }
 
 /// The page of a campaign's step, relative to the campaign's own page; empty for the steps
-/// that have no page of their own yet (the street's work, wrap-up, discipline).
+/// that have no page of their own yet (the street's work, W-4, discipline).
 pub fn page(code: &str) -> &'static str {
     match code {
         "P-1" => "party/nominations",
@@ -454,6 +454,9 @@ pub fn page(code: &str) -> &'static str {
         "R-6" => "residents/introductions",
         "R-7" => "residents/election",
         "R-8" => "residents/result",
+        "W-1" => "wrapup/handover",
+        "W-2" => "wrapup/organisation",
+        "W-3" => "wrapup/charter",
         "W-4" => "wrapup/inspection",
         _ => "",
     }

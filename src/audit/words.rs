@@ -4,9 +4,11 @@
 use serde_json::Value;
 
 /// Actions as people read them (stored code, phrase).
-pub const ACTIONS: [(&str, &str); 34] = [
+pub const ACTIONS: [(&str, &str); 36] = [
     ("add", "添加"),
+    ("adopt", "登记通过"),
     ("approved", "批准"),
+    ("attach", "上传文件"),
     ("certify", "确认计票结果"),
     ("check", "核对规则"),
     ("check_in", "签到"),
@@ -42,7 +44,7 @@ pub const ACTIONS: [(&str, &str); 34] = [
 ];
 
 /// Objects as people read them (stored code, phrase).
-pub const ENTITIES: [(&str, &str); 42] = [
+pub const ENTITIES: [(&str, &str); 49] = [
     ("ballot", "选票"),
     ("campaign", "换届工作"),
     ("campaign_step", "工作步骤"),
@@ -82,6 +84,13 @@ pub const ENTITIES: [(&str, &str); 42] = [
     ("street", "街道"),
     ("user", "账号"),
     ("vote", "投票"),
+    ("wrapup_body", "下属组织"),
+    ("wrapup_document", "自治章程、居民公约"),
+    ("wrapup_duty", "成员分工"),
+    ("wrapup_handover", "交接会"),
+    ("wrapup_handover_item", "交接清单项目"),
+    ("wrapup_plan", "工作计划"),
+    ("wrapup_system", "会议制度"),
     ("wrapup_archive", "换届档案"),
     ("wrapup_inspection", "换届验收"),
     ("wrapup_summary", "换届工作总结"),
@@ -89,6 +98,25 @@ pub const ENTITIES: [(&str, &str); 42] = [
 
 /// Field names the rule checks do not already name (stored key, name).
 const FIELDS: &[(&str, &str)] = &[
+    ("handover_on", "交接会日期"),
+    ("handed_by", "交出方"),
+    ("received_by", "接收方"),
+    ("witnessed_by", "监交人"),
+    ("quantity", "数量或说明"),
+    ("handed", "交出方确认"),
+    ("received", "接收方确认"),
+    ("removed", "已移出"),
+    ("names", "项目"),
+    ("duty", "分工"),
+    ("member_names", "成员"),
+    ("head", "负责人"),
+    ("plan", "工作计划"),
+    ("adopted_on", "通过日期"),
+    ("filename", "文件名"),
+    ("bytes", "文件大小（字节）"),
+    ("items", "清单项目数"),
+    ("bodies", "组织数"),
+    ("systems", "会议制度数"),
     ("received_on", "收到日期"),
     ("inspector", "验收人"),
     ("inspected_on", "验收日期"),

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::matrix::{self, Cell, CellState, RowInput, Window};
+use super::matrix::{self, Cell, CellState, Deadline, RowInput, Window};
 use crate::campaigns::{COLS, Campaign};
 use crate::communities::Community;
 use crate::db::{Db, Q};
@@ -197,6 +197,7 @@ pub async fn board(db: &Db, communities: Vec<Community>, today: NaiveDate) -> Ap
     .all(db)
     .await?;
     let figures = figures(db, &ids).await?;
+    let formed = crate::wrapup::handover::read::formations(db, &ids).await?;
     let liaisons = crate::dashboard::liaisons(db).await?;
 
     let mut windows: HashMap<i64, HashMap<String, Window>> = HashMap::new();
@@ -233,10 +234,12 @@ pub async fn board(db: &Db, communities: Vec<Community>, today: NaiveDate) -> Ap
                 let no_windows = HashMap::new();
                 let code = community.code.clone();
                 let href = move |s: &str| crate::steps::href(&code, c.id, s);
+                let deadlines = deadlines(formed.get(&c.id).copied());
                 let input = RowInput {
                     progress: &progress,
                     windows: windows.get(&c.id).unwrap_or(&no_windows),
                     figures: figures.per_campaign.get(&c.id).unwrap_or(&empty_figures),
+                    deadlines: &deadlines,
                     today,
                     href: &href,
                 };
@@ -291,6 +294,28 @@ pub async fn board(db: &Db, communities: Vec<Community>, today: NaiveDate) -> Ap
         objections,
         totals,
     })
+}
+
+/// The deadlines a rule sets for a campaign's steps: W-1's handover within ten days after the
+/// new committees were formed (`formed`), once they are.
+fn deadlines(formed: Option<NaiveDate>) -> HashMap<&'static str, Deadline> {
+    use crate::domain::wrapup::{HANDOVER_DAYS, handover_deadline, month_day};
+    formed
+        .map(|f| {
+            let why = format!(
+                "新班子于 {} 产生，交接会须在 {HANDOVER_DAYS} 日内召开",
+                month_day(f)
+            );
+            (
+                "W-1",
+                Deadline {
+                    due: handover_deadline(f),
+                    why,
+                },
+            )
+        })
+        .into_iter()
+        .collect()
 }
 
 /// For each pipeline, its first step not closed (none once all are).
@@ -393,6 +418,20 @@ async fn figures(db: &Db, ids: &str) -> AppResult<AllFigures> {
     .await?;
     for (cid, n) in nominees {
         add(cid, "R-5", format!("被提名 {n} 人次"));
+    }
+    let checklist: Vec<(i64, i64, i64)> = Q::new(format!(
+        "select campaign_id, count(*), coalesce(sum(case when handed = $1 and received = $1 then 1 else 0 end), 0) \
+         from wrapup_handover_items where campaign_id in ({ids}) group by campaign_id"
+    ))
+    .bind(true)
+    .all(db)
+    .await?;
+    for (cid, n, both) in checklist {
+        add(
+            cid,
+            "W-1",
+            format!("交接清单 {n} 项，双方均已确认 {both} 项"),
+        );
     }
     let took_part: HashMap<i64, i64> = Q::new(format!(
         "select campaign_id, count(*) from resident_participations where campaign_id in ({ids}) group by campaign_id"

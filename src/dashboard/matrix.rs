@@ -83,6 +83,16 @@ pub struct Window {
     pub end: NaiveDate,
 }
 
+/// A step's deadline set by a rule rather than the plan (W-1: ten days after the new
+/// committees were formed).
+#[derive(Clone, Debug)]
+pub struct Deadline {
+    /// The last day.
+    pub due: NaiveDate,
+    /// Where it comes from, as a sentence (`新班子于 5月23日 产生，交接会须在 10 日内召开`).
+    pub why: String,
+}
+
 /// One cell.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cell {
@@ -94,9 +104,9 @@ pub struct Cell {
     pub label: &'static str,
     /// When it closed (China Standard Time date).
     pub closed_on: Option<NaiveDate>,
-    /// Not closed and its planned end has passed.
+    /// Not closed and its planned end (or its rule's deadline) has passed.
     pub overdue: bool,
-    /// Planned end.
+    /// Planned end, or the rule's deadline when that is earlier.
     pub due: Option<NaiveDate>,
     /// Why it stands where it stands: what it waits for, or what must still hold, with figures.
     pub why: Vec<String>,
@@ -127,6 +137,8 @@ pub struct RowInput<'a> {
     pub windows: &'a HashMap<String, Window>,
     /// Figures found per step code (`已有推荐 12 项`), for the explanations.
     pub figures: &'a HashMap<&'static str, Vec<String>>,
+    /// Deadlines set by a rule, by step code (W-1's ten days).
+    pub deadlines: &'a HashMap<&'static str, Deadline>,
     /// Today (China Standard Time).
     pub today: NaiveDate,
     /// The step pages' address (`code` → href).
@@ -189,17 +201,27 @@ pub fn cell(step: &'static Step, input: &RowInput) -> Cell {
             why.extend(conditions(step, input.figures));
         }
     }
-    let overdue = closed_at.is_none() && window.is_some_and(|w| w.end < input.today);
-    if let (true, Some(w)) = (overdue, window) {
+    let deadline = input.deadlines.get(step.code);
+    let late_plan = closed_at.is_none() && window.is_some_and(|w| w.end < input.today);
+    let late_rule = closed_at.is_none() && deadline.is_some_and(|d| d.due < input.today);
+    if let (true, Some(w)) = (late_plan, window) {
         why.push(format!("计划于 {} 前完成，已逾期", w.end));
     }
+    if let (true, Some(d)) = (late_rule, deadline) {
+        why.push(format!("{}，应于 {} 前完成，已逾期", d.why, d.due));
+    }
+    let overdue = late_plan || late_rule;
+    let due = match (window.map(|w| w.end), deadline.map(|d| d.due)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     Cell {
         code: step.code,
         state,
         label: state.zh(),
         closed_on: closed_at.map(crate::clock::beijing_date),
         overdue,
-        due: window.map(|w| w.end),
+        due,
         why,
         href: (input.href)(step.code),
     }
@@ -257,6 +279,15 @@ mod tests {
     }
 
     fn cells(done: &[&str], early: &[&str], today: NaiveDate) -> HashMap<&'static str, Cell> {
+        cells_with(done, early, today, &HashMap::new())
+    }
+
+    fn cells_with(
+        done: &[&str],
+        early: &[&str],
+        today: NaiveDate,
+        deadlines: &HashMap<&'static str, Deadline>,
+    ) -> HashMap<&'static str, Cell> {
         let p = Progress::from_rows(
             done.iter().map(|c| (c.to_string(), at(4, 3))),
             early.iter().map(|c| (c.to_string(), "人手紧".to_string())),
@@ -269,6 +300,7 @@ mod tests {
             progress: &p,
             windows: &w,
             figures: &figures,
+            deadlines,
             today,
             href: &href,
         };
@@ -319,6 +351,39 @@ mod tests {
         assert!(!done["P-1"].overdue);
         assert_eq!(done["P-1"].state, CellState::Done);
         assert_eq!(done["P-1"].short(), "4/3");
+    }
+
+    #[test]
+    fn a_rule_deadline_makes_a_step_overdue_the_day_after_it_before_the_planned_end() {
+        let mut deadlines = HashMap::new();
+        deadlines.insert(
+            "W-1",
+            Deadline {
+                due: d(5, 20),
+                why: "新班子于 5月10日 产生，交接会须在 10 日内召开".into(),
+            },
+        );
+        let done = ["P-1", "P-2", "P-3", "P-4", "P-5", "P-6", "P-7"];
+        let mut all: Vec<&str> = done.to_vec();
+        all.extend(["R-1", "R-2", "R-3", "R-4", "R-5", "R-6", "R-7", "R-8"]);
+        let on_day = cells_with(&all, &[], d(5, 20), &deadlines);
+        assert!(!on_day["W-1"].overdue);
+        assert_eq!(on_day["W-1"].due, Some(d(5, 20)));
+        let after = cells_with(&all, &[], d(5, 21), &deadlines);
+        let w1 = &after["W-1"];
+        assert!(w1.overdue, "{:?}", w1.why);
+        assert!(
+            w1.why
+                .last()
+                .unwrap()
+                .contains("应于 2027-05-20 前完成，已逾期"),
+            "{:?}",
+            w1.why
+        );
+        assert!(!after["W-2"].overdue, "the plan's window is still open");
+        let mut closed = all.clone();
+        closed.push("W-1");
+        assert!(!cells_with(&closed, &[], d(5, 21), &deadlines)["W-1"].overdue);
     }
 
     #[test]

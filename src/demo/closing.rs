@@ -11,8 +11,9 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use crate::steps::Progress;
 
-/// Days after W-3 closed on which the street inspects.
-const AFTER_W3: u64 = 5;
+/// Days after the new committees were formed on which the street inspects (the demo's
+/// handover is on the fourth).
+const AFTER_FORMED: u64 = 15;
 
 /// Drives W-4 of `code`; a line for the report when something was done.
 pub async fn drive(state: &AppState, street: &Client, code: &str) -> AppResult<Option<String>> {
@@ -20,13 +21,19 @@ pub async fn drive(state: &AppState, street: &Client, code: &str) -> AppResult<O
         return Ok(None);
     };
     let p = Progress::load(&state.db, c).await?;
-    let Some(w3) = p.closed_at("W-3") else {
-        return Ok(None);
-    };
-    if p.closed("W-4") || !p.closed("W-1") || !p.closed("W-2") {
+    if p.closed("W-4") || !["W-1", "W-2", "W-3"].iter().all(|s| p.closed(s)) {
         return Ok(None);
     }
-    let day = crate::clock::beijing_date(w3) + chrono::Days::new(AFTER_W3);
+    let h = street
+        .get(&format!("/api/v1/campaigns/{c}/wrapup/handover"))
+        .await?;
+    let Some(formed) = h["formed_on"]
+        .as_str()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    else {
+        return Ok(None);
+    };
+    let day = formed + chrono::Days::new(AFTER_FORMED);
     street.on(&day.to_string());
     let summary = street.get("/api/v1/summary").await?;
     if summary["submitted_at"].is_null() {

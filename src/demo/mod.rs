@@ -10,6 +10,7 @@ mod names;
 pub mod party;
 pub mod residents;
 mod street;
+mod wrapup;
 
 use chrono::Datelike;
 
@@ -200,7 +201,7 @@ async fn drive_party(
             out.extend(party::drive(state, &router, &street, code, stop).await?);
         }
         out.extend(residents::drive(state, &router, &street, "sg01").await?);
-        out.extend(closing::drive(state, &street, "sg01").await?);
+        out.extend(wrapup::drive(state, &street, "sg01").await?);
         Ok(out)
     };
     let out: AppResult<Vec<String>> = walk.await;
@@ -208,6 +209,11 @@ async fn drive_party(
     let mut out = out?;
     out.extend(count::rehearsal(state, &router, &street, accounts).await?);
     out.extend(discipline::fill(state, &street).await?);
+    // W-4 last: the summary it submits counts the discipline register filled above.
+    let pinned = state.clock.pinned();
+    let closed = closing::drive(state, &street, "sg01").await;
+    state.clock.restore(pinned);
+    out.extend(closed?);
     Ok(out)
 }
 

@@ -13,3 +13,4 @@ pub mod rules;
 pub mod statistics;
 pub mod strokes;
 pub mod tally;
+pub mod wrapup;

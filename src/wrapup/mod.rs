@@ -4,7 +4,10 @@
 //! submodule with its records, pages, API and close conditions; this module merges their routes.
 
 pub mod archive;
+pub mod charter;
+pub mod handover;
 pub mod inspection;
+pub mod organisation;
 pub mod statistics;
 pub mod summary;
 
@@ -13,6 +16,9 @@ use crate::routes::RouteDef;
 /// Every route of the wrap-up steps.
 pub fn routes() -> Vec<RouteDef> {
     let mut t = Vec::new();
+    t.extend(handover::routes());
+    t.extend(organisation::routes());
+    t.extend(charter::routes());
     t.extend(statistics::routes());
     t.extend(summary::routes());
     t.extend(inspection::routes());

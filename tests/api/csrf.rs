@@ -13,6 +13,8 @@ use crate::helpers::{B, TestApp, Who, backend, id_number};
 /// Fields (form) or JSON (API) of a valid call of each state-changing route.
 enum Fix {
     Form(Vec<(&'static str, String)>),
+    /// Form fields whose names are made at run time (a checklist item's `q_{id}`).
+    Fields(Vec<(String, String)>),
     Json(Value),
     File(&'static str, Vec<u8>),
     Empty,
@@ -1054,6 +1056,7 @@ fn body(fix: &Fix, csrf: Option<&str>, idem: &str) -> B {
                 .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect(),
         )),
+        Fix::Fields(fields) => B::Form(extra(fields.clone())),
         Fix::File(name, bytes) => {
             B::Multipart(extra(Vec::new()), Some((name.to_string(), bytes.clone())))
         }
@@ -1334,9 +1337,19 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                 &format!("/campaigns/{c}/residents"),
             );
         }
-        let fix = match election {
-            Some((_, vote)) => election_fixture(def, vote),
-            None => fixture(def, &ids, step, &password),
+        let wrapup = crate::wrapup::csrf::csrf_prepare(&app, def, &ids, step).await;
+        let fix = match (election, wrapup) {
+            (Some((_, vote)), _) => election_fixture(def, vote),
+            (None, Some((p, call))) => {
+                use crate::wrapup::csrf::Call;
+                path = p;
+                Some(match call {
+                    Call::Form(v) => Fix::Fields(v),
+                    Call::Json(v) => Fix::Json(v),
+                    Call::File(name, bytes) => Fix::File(name, bytes),
+                })
+            }
+            (None, None) => fixture(def, &ids, step, &password),
         };
         let Some(fix) = fix else {
             failures.push(format!("no fixture for {} {}", def.method, def.path));

@@ -42,3 +42,4 @@ mod statistics;
 mod street;
 mod template;
 mod vote_settings;
+mod wrapup;

@@ -143,7 +143,8 @@ async fn the_demo_communitys_residents_election_statistics_equal_a_count_by_hand
     assert_eq!(st["party"]["members"], party);
     let table = &s["tables"][4]["rows"][0];
     assert_eq!(table[3], if same == 1 { "是" } else { "否" });
-    assert_eq!(s["frozen"], false);
+    // The demo's inspection passed: these are the figures it froze.
+    assert_eq!(s["frozen"], true);
 }
 
 fn cell_num(d: &Data) -> f64 {
@@ -309,16 +310,18 @@ async fn the_archive_lists_every_file_with_its_sha256_and_downloading_it_is_audi
 }
 
 #[tokio::test]
-async fn the_summary_is_drafted_from_the_figures_submitted_then_frozen_and_withdrawn_only_with_a_reason()
+async fn the_summary_is_drafted_from_the_figures_frozen_once_submitted_and_withdrawn_only_with_a_reason()
  {
     let (app, c) = demo().await;
+    // The demo submitted the draft as it was.
     let s = get(&app, "/api/v1/summary").await;
-    assert_eq!(s["saved"], false);
+    assert_eq!(s["saved"], true);
+    assert!(!s["submitted_at"].is_null());
     let stats = get(&app, &format!("/api/v1/campaigns/{c}/statistics")).await;
     let registered = stats["statistics"]["residents_vote"]["registered"]
         .as_i64()
         .unwrap();
-    let body = s["body"].as_str().unwrap();
+    let body = s["body"].as_str().unwrap().to_string();
     assert!(
         body.contains(&format!("登记选民 {registered} 人")),
         "{body}"
@@ -346,33 +349,9 @@ async fn the_summary_is_drafted_from_the_figures_submitted_then_frozen_and_withd
         assert!(!body.contains(n.as_str()), "{n} in the draft");
     }
     let edited = format!("{body}\n五、其他\n街道补充的一段话。");
+    let put = |b: &str| B::Json(json!({"body": b}));
     let r = app
-        .call(
-            Who::Street,
-            Method::PUT,
-            "/api/v1/summary",
-            B::Json(json!({"body": edited})),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.json()["saved"], true);
-    let r = app
-        .call(
-            Who::Street,
-            Method::POST,
-            "/api/v1/summary/submit",
-            B::Empty,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    assert!(!r.json()["submitted_at"].is_null());
-    let r = app
-        .call(
-            Who::Street,
-            Method::PUT,
-            "/api/v1/summary",
-            B::Json(json!({"body": "改"})),
-        )
+        .call(Who::Street, Method::PUT, "/api/v1/summary", put(&edited))
         .await;
     assert_eq!(r.status, 409);
     assert!(r.text.contains("已提交"), "{}", r.text);
@@ -395,12 +374,26 @@ async fn the_summary_is_drafted_from_the_figures_submitted_then_frozen_and_withd
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(r.json()["submitted_at"].is_null());
+    let r = app
+        .call(Who::Street, Method::PUT, "/api/v1/summary", put(&edited))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
     assert!(
         r.json()["body"]
             .as_str()
             .unwrap()
             .contains("街道补充的一段话")
     );
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            "/api/v1/summary/submit",
+            B::Empty,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(!r.json()["submitted_at"].is_null());
     let p = app
         .call(Who::Street, Method::GET, "/summary/print", B::Empty)
         .await;
@@ -412,30 +405,102 @@ async fn the_summary_is_drafted_from_the_figures_submitted_then_frozen_and_withd
 }
 
 #[tokio::test]
-async fn an_inspection_cannot_pass_until_every_item_holds_and_a_failed_one_must_say_why() {
+async fn an_inspection_passes_only_when_every_item_holds_and_then_closes_w4_and_freezes_the_figures()
+ {
     let (app, c) = demo().await;
     let path = format!("/api/v1/campaigns/{c}/wrapup/inspection");
-    let list = get(&app, &path).await;
-    assert_eq!(list["ready"], false);
-    let pass = json!({"inspector": "王验收", "inspected_on": "2027-06-01", "verdict": "passed"});
-    app.on("2027-06-02");
+    // The demo's inspection passed and closed W-4.
+    let v = get(&app, &path).await;
+    assert_eq!(v["closed"], true);
+    assert_eq!(v["inspections"][0]["verdict"], "passed");
+    let again = json!({"inspector": "王验收", "inspected_on": "2027-06-20", "verdict": "passed"});
+    app.on("2027-06-21");
     let r = app
-        .call(Who::Community, Method::POST, &path, B::Json(pass.clone()))
+        .call(Who::Street, Method::POST, &path, B::Json(again.clone()))
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(r.text.contains("W-4"), "{}", r.text);
+    // Reopened by the street, the figures count from the records again.
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            &format!("/api/v1/campaigns/{c}/steps/W-4/reopen"),
+            B::Json(json!({"reason": "补充归档材料"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let s = get(&app, &format!("/api/v1/campaigns/{c}/statistics")).await;
+    assert_eq!(s["frozen"], false);
+    // Without the summary submitted, a passing verdict is refused naming the item.
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            "/api/v1/summary/withdraw",
+            B::Json(json!({"reason": "修改"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let v = get(&app, &path).await;
+    assert_eq!(v["ready"], false);
+    let r = app
+        .call(Who::Community, Method::POST, &path, B::Json(again.clone()))
         .await;
     assert_eq!(r.status, 403, "the street inspects");
     let r = app
-        .call(Who::Street, Method::POST, &path, B::Json(pass))
+        .call(Who::Street, Method::POST, &path, B::Json(again.clone()))
         .await;
-    assert!(r.status == 409, "{}: {}", r.status, r.text);
-    let fail = json!({"inspector": "王验收", "inspected_on": "2027-06-01", "verdict": "failed"});
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(
+        r.text.contains("换届工作总结已提交") && r.text.contains("尚未提交"),
+        "{}",
+        r.text
+    );
+    // A failing verdict must say why; with remarks it is recorded and W-4 stays open.
+    let fail = json!({"inspector": "王验收", "inspected_on": "2027-06-20", "verdict": "failed"});
     let r = app
         .call(Who::Street, Method::POST, &path, B::Json(fail.clone()))
         .await;
-    // W-4 waits for W-1 … W-3, or refuses a failed verdict without remarks.
-    assert!(
-        r.status == 409 || r.status == 422,
-        "{}: {}",
-        r.status,
-        r.text
-    );
+    assert_eq!(r.status, 422, "{}", r.text);
+    let mut with = fail.clone();
+    with["remarks"] = json!("总结未提交");
+    let r = app
+        .call(Who::Street, Method::POST, &path, B::Json(with))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["closed"], false);
+    // A date after today is refused.
+    let mut late = again.clone();
+    late["inspected_on"] = json!("2027-06-22");
+    let r = app
+        .call(Who::Street, Method::POST, &path, B::Json(late))
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    // Submitted again, the inspection passes, closes W-4 and freezes the figures.
+    let r = app
+        .call(
+            Who::Street,
+            Method::POST,
+            "/api/v1/summary/submit",
+            B::Empty,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = app
+        .call(Who::Street, Method::POST, &path, B::Json(again))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["closed"], true);
+    let s = get(&app, &format!("/api/v1/campaigns/{c}/statistics")).await;
+    assert_eq!(s["frozen"], true);
+    let steps = get(&app, &format!("/api/v1/campaigns/{c}/steps")).await;
+    let w4 = steps["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "W-4")
+        .unwrap()
+        .clone();
+    assert_eq!(w4["state"], "closed");
 }

@@ -149,6 +149,13 @@ test('the demo ballots and notices print on one A4 page each, 选民证 eight to
     assert.equal(talk.pages, 1, `the talk record: ${talk.pages} pages`);
     assert.match(talk.text, /谈话对象签名/);
     assert.match(talk.text, /谈话人（签名）/);
+
+    // W-1: the demo's 交接清单 (fifteen items, both tick columns, three signature lines) on one page.
+    const handover = await print('wrapup-handover', `/communities/sg01/campaigns/${sg01}/wrapup/handover/print`);
+    assert.equal(handover.pages, 1, `the handover list: ${handover.pages} pages`);
+    for (const s of ['社区党组织印章', '交出方确认', '接收方确认', '交出方（签名）', '接收方（签名）', '监交人（签名）']) {
+      assert.ok(handover.text.includes(s), `${s} on the handover list`);
+    }
   } finally {
     await browser.close();
     await stopServer(server);

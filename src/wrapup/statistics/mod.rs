@@ -60,11 +60,17 @@ pub async fn of_campaign(
     c: &Campaign,
     m: &Community,
 ) -> AppResult<(CommunityStats, bool)> {
-    let frozen: Option<(String,)> =
+    // The figures frozen at the inspection stand while W-4 stays closed; reopened, it counts
+    // from the records again.
+    let closed = crate::steps::Progress::load(db, c.id).await?.closed("W-4");
+    let frozen: Option<(String,)> = if closed {
         Q::new("select figures from wrapup_statistics where campaign_id = $1")
             .bind(c.id)
             .optional(db)
-            .await?;
+            .await?
+    } else {
+        None
+    };
     if let Some((f,)) = frozen {
         let s = serde_json::from_str(&f).map_err(|e| AppError::internal(e.to_string()))?;
         return Ok((s, true));
