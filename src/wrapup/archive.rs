@@ -47,9 +47,11 @@ struct Doc {
 async fn documents(db: &Db, c: &Campaign, m: &Community) -> AppResult<Vec<Doc>> {
     let base = format!("/communities/{}/campaigns/{}", m.code, c.id);
     let mut out: Vec<Doc> = [
+        ("公开推荐报名汇总表", "/party/nominations/summary"),
         ("公开推荐情况及资格审查公示", "/party/documents/p2-notice"),
         ("资格审查表", "/party/documents/review-form"),
         ("民主推荐票", "/party/documents/recommendation-form"),
+        ("民主推荐得票统计表", "/party/recommendation/summary"),
         ("初步人选名单", "/party/documents/preliminary"),
         ("初步人选公示", "/party/documents/p4-notice"),
         ("候选人预备人选名单", "/party/documents/candidates"),
@@ -67,6 +69,7 @@ async fn documents(db: &Db, c: &Campaign, m: &Community) -> AppResult<Vec<Doc>> 
         ("当选证书", "/residents/result/certificates"),
         ("换届我承诺", "/commitments/print"),
         ("新老班子交接清单", "/wrapup/handover/print"),
+        ("换届统计图表", "/wrapup/statistics"),
     ]
     .into_iter()
     .map(|(t, p)| Doc {

@@ -208,7 +208,7 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
             f(&[("reason", "经街道研究同意")])
         }
         _ => {
-            return discipline_fixture(def, ids)
+            return discipline_fixture(def, ids, step)
                 .or_else(|| party_fixture(def, ids))
                 .or_else(|| lists_fixture(def, ids.party.person))
                 .or_else(|| residents_fixture(def, ids))
@@ -220,9 +220,9 @@ fn fixture(def: &RouteDef, ids: &Ids, step: u32, password: &str) -> Option<Fix> 
     })
 }
 
-/// D-1's routes and the composition's override (sg01's campaign has an elected residents'
+/// D-1's routes, W-4's (`n` numbers a new text) and the composition's override (sg01's campaign has an elected residents'
 /// director with no person behind it, so C-5 fails there and may be overridden).
-fn discipline_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
+fn discipline_fixture(def: &RouteDef, ids: &Ids, n: u32) -> Option<Fix> {
     let f = |v: &[(&'static str, &str)]| {
         Fix::Form(v.iter().map(|(k, v)| (*k, v.to_string())).collect())
     };
@@ -242,6 +242,26 @@ fn discipline_fixture(def: &RouteDef, ids: &Ids) -> Option<Fix> {
         ("POST", "/api/v1/campaigns/{campaign}/commitments") => {
             Fix::Json(json!({"person_id": ids.person, "signed_on": "2027-04-06"}))
         }
+        // W-4: the summary saved (a new text each time), submitted and withdrawn in turn.
+        ("POST", "/summary") => Fix::Form(vec![("body", format!("换届工作总结第 {n} 稿"))]),
+        ("PUT", "/api/v1/summary") => {
+            Fix::Json(json!({ "body": format!("换届工作总结第 {n} 稿") }))
+        }
+        ("POST", "/summary/submit") | ("POST", "/api/v1/summary/submit") => Fix::Empty,
+        ("POST", "/summary/withdraw") => f(&[("reason", "补充修改")]),
+        ("POST", "/api/v1/summary/withdraw") => Fix::Json(json!({"reason": "补充修改"})),
+        // A failed inspection can be recorded whenever W-4 is open (see the preparation).
+        ("POST", "/communities/{code}/campaigns/{campaign}/wrapup/inspection") => f(&[
+            ("inspector", "王验收"),
+            ("inspected_on", "2026-01-02"),
+            ("verdict", "failed"),
+            ("remarks", "交接清单不全"),
+        ]),
+        ("POST", "/api/v1/campaigns/{campaign}/wrapup/inspection") => Fix::Json(
+            json!({"inspector": "王验收", "inspected_on": "2026-01-02", "verdict": "failed", "remarks": "交接清单不全"}),
+        ),
+        ("POST", "/communities/{code}/campaigns/{campaign}/wrapup/archives") => Fix::Empty,
+        ("POST", "/api/v1/campaigns/{campaign}/wrapup/archives") => Fix::Json(json!({})),
         ("POST", "/discipline/talks") => f(&[
             ("held_on", "2027-04-03"),
             ("talked_by", "街道党工委书记"),
@@ -1310,6 +1330,18 @@ async fn every_state_change_refuses_a_missing_token_and_audits_a_proper_call() {
                  values ('D-1', 2027, $1, $1, $1) on conflict (code, year) do update set done_at = excluded.done_at",
             )
             .bind(huanjie::now())
+            .execute(&app.state.db)
+            .await
+            .unwrap();
+        }
+        if def.path.ends_with("/wrapup/inspection") {
+            // W-4 open: its predecessors W-1 … W-3 closed, W-4 itself not.
+            Q::new(
+                "update campaign_steps set done_at = case when code = 'W-4' then null else $1 end \
+                    where campaign_id = $2 and code in ('W-1', 'W-2', 'W-3', 'W-4')",
+            )
+            .bind(huanjie::now())
+            .bind(ids.campaign)
             .execute(&app.state.db)
             .await
             .unwrap();
