@@ -1,9 +1,31 @@
-//! Password hashing with argon2id, always off the async runtime.
+//! Password hashing with argon2id, always off the async runtime, a few hashes at a time.
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 
 use crate::config::PasswordCost;
 use crate::error::AppError;
+
+/// Hashes computed at once, at most. Each argon2 hash holds its memory cost (tens of MiB) while
+/// it runs; a burst of logins — every counter and scrutineer of an evening, or an attacker —
+/// would otherwise run as many as the blocking pool has threads and leave the allocator holding
+/// their peak. Waiting logins queue instead; two per core keeps the cores busy.
+const CONCURRENT_HASHES: usize = 4;
+
+/// The permits of [`CONCURRENT_HASHES`].
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
+/// Runs one argon2 computation on a blocking thread once a permit is free.
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|_| AppError::internal("password hashing: semaphore closed"))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::internal(format!("join: {e}")))
+}
 
 /// Minimum password length accepted for new passwords.
 pub const MIN_LEN: usize = 8;
@@ -13,21 +35,20 @@ pub async fn hash(password: &str, cost: PasswordCost) -> Result<String, AppError
     let pw = password.to_string();
     let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
         .map_err(|e| AppError::internal(format!("argon2 params: {e}")))?;
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
             .hash_password(pw.as_bytes())
             .map(|h| h.to_string())
             .map_err(|e| AppError::internal(format!("hash: {e}")))
     })
-    .await
-    .map_err(|e| AppError::internal(format!("join: {e}")))?
+    .await?
 }
 
 /// Checks a password against a stored hash on a blocking thread (the hash names its own
 /// algorithm and cost).
 pub async fn verify(password: &str, stored: &str) -> bool {
     let (pw, stored) = (password.to_string(), stored.to_string());
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         Argon2::default()
             .verify_password(pw.as_bytes(), stored.as_str())
             .is_ok()
@@ -170,5 +191,31 @@ mod tests {
             argon2::PasswordHash::new(&h).expect("a well-formed hash");
             assert!(!verify("", &h).await && !verify("correct-horse-9", &h).await);
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_than_the_bound_of_hashes_run_at_once() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(hashing(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    // Long enough for the others to pile up behind the permits.
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= CONCURRENT_HASHES, "{most} at once");
+        assert!(most >= 2, "the permits let hashes run side by side: {most}");
     }
 }
