@@ -20,6 +20,7 @@ mod error;
 mod explain;
 mod input;
 pub mod law;
+mod live;
 mod output;
 mod plan;
 mod rules;
@@ -33,6 +34,7 @@ pub use ballots::Ballots;
 pub use counts::{Counts, InvalidCauses, Meeting, NameCount, PostCounts};
 pub use error::TallyError;
 pub use input::{Ballot, PostInput, PostMarks, TallyInput};
+pub use live::LiveTally;
 pub use output::{
     BallotReport, CandidateResult, NextRound, PostResult, QuorumReport, Status, TallyResult,
     VoidReason,

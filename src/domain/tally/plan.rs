@@ -164,6 +164,15 @@ fn check_posts(input: &TallyInput) -> Result<(), TallyError> {
 
 /// `present ≤ electorate`, `issued ≤ present`, ballots in the input `≤ collected`.
 fn check_numbers(input: &TallyInput) -> Result<Meeting, TallyError> {
+    check_numbers_counted(input, input.ballots.len() as u64)
+}
+
+/// The meeting's numbers of `input` checked, with `counted` ballots entered (a running tally
+/// knows how many it holds without holding them).
+pub(super) fn check_numbers_counted(
+    input: &TallyInput,
+    counted: u64,
+) -> Result<Meeting, TallyError> {
     let (electorate, present) = (input.electorate, input.present);
     if present > electorate {
         return Err(TallyError::PresentExceedsElectorate {
@@ -175,7 +184,6 @@ fn check_numbers(input: &TallyInput) -> Result<Meeting, TallyError> {
     if issued > present {
         return Err(TallyError::IssuedExceedsPresent { issued, present });
     }
-    let counted = input.ballots.len() as u64;
     let collected = input.ballots_collected.unwrap_or(counted);
     if counted > collected {
         return Err(TallyError::BallotsExceedCollected { counted, collected });

@@ -4,6 +4,7 @@ mod ballots_rule2;
 mod counting_rule3;
 mod further_vacancy;
 mod input_errors;
+mod live;
 mod props;
 mod round_rule1;
 mod seats_rules5_6;

@@ -70,7 +70,7 @@ fn arb_posts(max_posts: usize) -> impl Strategy<Value = Vec<PostInput>> {
         })
 }
 
-fn arb_ballot(posts: &[PostInput]) -> impl Strategy<Value = Ballot> + use<> {
+pub(super) fn arb_ballot(posts: &[PostInput]) -> impl Strategy<Value = Ballot> + use<> {
     let parts: Vec<_> = posts
         .iter()
         .map(|p| {
@@ -105,7 +105,10 @@ fn arb_ballot(posts: &[PostInput]) -> impl Strategy<Value = Ballot> + use<> {
 }
 
 /// Any well-formed input: posts, settings, round, ballots, meeting numbers.
-fn arb_input(preset: Option<Preset>, max_posts: usize) -> impl Strategy<Value = TallyInput> {
+pub(super) fn arb_input(
+    preset: Option<Preset>,
+    max_posts: usize,
+) -> impl Strategy<Value = TallyInput> {
     let preset = match preset {
         Some(p) => Just(p).boxed(),
         None => prop_oneof![Just(Preset::Party), Just(Preset::Residents)].boxed(),
