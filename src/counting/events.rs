@@ -52,6 +52,8 @@ struct Inner {
     dirty: Mutex<HashSet<i64>>,
     wake: Notify,
     started: AtomicBool,
+    /// The running tallies the events are made from.
+    live: super::live::LiveVotes,
 }
 
 impl Default for Hub {
@@ -62,6 +64,7 @@ impl Default for Hub {
                 dirty: Mutex::new(HashSet::new()),
                 wake: Notify::new(),
                 started: AtomicBool::new(false),
+                live: Default::default(),
             }),
         }
     }
@@ -185,7 +188,13 @@ async fn broadcast_signal(state: &AppState, payload: String) {
 /// The JSON of a vote's current result, as the `result` route and the events give it.
 pub async fn result_json(state: &AppState, vote_id: i64) -> AppResult<String> {
     let vote = load_vote(&state.db, vote_id).await?;
-    let result = tally_of(&state.db, &vote).await?;
+    // A certified vote shows the engine's count of the stored ballots; one being counted its
+    // running tally.
+    let result = if vote.state() == crate::domain::counting::VoteState::Certified {
+        tally_of(&state.db, &vote).await?
+    } else {
+        state.hub.inner.live.result(&state.db, &vote).await?
+    };
     let mut v = serde_json::to_value(&result)
         .map_err(|e| crate::error::AppError::internal(e.to_string()))?;
     v["certified"] =

@@ -10,6 +10,7 @@ mod events;
 mod follow_up;
 mod head_count;
 pub mod hooks;
+mod live;
 mod meetings;
 mod projector;
 pub mod stage;
