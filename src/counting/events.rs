@@ -28,6 +28,9 @@ const CHANNEL: &str = "huanjie_events";
 /// How long the publisher gathers changes before recomputing (bounds the work per vote
 /// under load, and the added latency).
 const COALESCE: Duration = Duration::from_millis(20);
+/// The shortest time between two events of one vote: at most ten a second, whatever the rate
+/// of entries (a change within it is sent when it ends, so nothing is lost).
+const MIN_GAP: Duration = Duration::from_millis(100);
 
 /// What the hub broadcasts to open streams.
 #[derive(Clone, Debug)]
@@ -120,20 +123,62 @@ pub fn start(state: &AppState) {
 }
 
 async fn publisher(state: AppState) {
+    use std::collections::HashMap;
+    use tokio::time::Instant;
+    // When each vote was last sent.
+    let mut last: HashMap<i64, Instant> = HashMap::new();
+    // Votes changed again within their gap: sent when it ends.
+    let mut waiting: HashSet<i64> = HashSet::new();
     loop {
-        state.hub.inner.wake.notified().await;
+        let due = waiting
+            .iter()
+            .filter_map(|v| last.get(v))
+            .map(|t| *t + MIN_GAP)
+            .min();
+        match due {
+            Some(due) => {
+                tokio::select! {
+                    _ = state.hub.inner.wake.notified() => {}
+                    _ = tokio::time::sleep_until(due) => {}
+                }
+            }
+            None => state.hub.inner.wake.notified().await,
+        }
         tokio::time::sleep(COALESCE).await;
-        let dirty = state.hub.take_dirty();
+        let mut dirty: HashSet<i64> = state.hub.take_dirty().into_iter().collect();
+        dirty.extend(waiting.drain());
         // Nobody is watching: a subscriber gets the current result when it connects.
         if state.hub.inner.tx.receiver_count() == 0 {
             continue;
         }
+        let now = Instant::now();
+        last.retain(|_, t| now.duration_since(*t) < Duration::from_secs(600));
         for vote_id in dirty {
-            match result_json(&state, vote_id).await {
-                Ok(json) => state.hub.send(vote_id, json),
+            if last
+                .get(&vote_id)
+                .is_some_and(|t| now.duration_since(*t) < MIN_GAP)
+            {
+                waiting.insert(vote_id);
+                continue;
+            }
+            match result_value(&state, vote_id).await {
+                Ok(mut v) => {
+                    slim(&mut v);
+                    last.insert(vote_id, now);
+                    state.hub.send(vote_id, v.to_string());
+                }
                 Err(e) => tracing::warn!(vote_id, error = %e, "tally event not published"),
             }
         }
+    }
+}
+
+/// An event as a projector needs it: the result without its explanation, the rules applied in
+/// sentences whose numbers change with every ballot (about half of a result's bytes, sent to
+/// every projector in the hall). A stream's first event and the `result` route carry it.
+fn slim(v: &mut serde_json::Value) {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("explanation");
     }
 }
 
@@ -187,6 +232,11 @@ async fn broadcast_signal(state: &AppState, payload: String) {
 
 /// The JSON of a vote's current result, as the `result` route and the events give it.
 pub async fn result_json(state: &AppState, vote_id: i64) -> AppResult<String> {
+    Ok(result_value(state, vote_id).await?.to_string())
+}
+
+/// A vote's current result with its state, as a JSON value.
+async fn result_value(state: &AppState, vote_id: i64) -> AppResult<serde_json::Value> {
     let vote = load_vote(&state.db, vote_id).await?;
     // A certified vote shows the engine's count of the stored ballots; one being counted its
     // running tally.
@@ -200,7 +250,7 @@ pub async fn result_json(state: &AppState, vote_id: i64) -> AppResult<String> {
     v["certified"] =
         serde_json::json!(vote.state() == crate::domain::counting::VoteState::Certified);
     v["state"] = serde_json::json!(vote.state);
-    Ok(v.to_string())
+    Ok(v)
 }
 
 /// Announces that a vote changed: its subscribers get the new result shortly (never failing

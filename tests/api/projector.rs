@@ -336,3 +336,43 @@ async fn a_ballot_counted_through_one_instance_reaches_a_projector_on_another() 
         s.seen
     );
 }
+
+#[tokio::test]
+async fn a_stream_opens_with_the_whole_result_and_then_sends_the_counts_without_the_explanation() {
+    let mut app = TestApp::spawn().await;
+    let room = room(&mut app).await;
+    let v = vote(&app, room.meeting, false).await;
+    counting(&app, v, 3).await;
+    let (_, url) = new_link(&app, v).await;
+    let addr = serve(app.router.clone()).await;
+    let mut s = Stream::open(addr, &format!("{url}/events")).await;
+    assert!(
+        s.until(|t| t.contains("\"explanation\"")).await,
+        "the first event is the whole result: {}",
+        s.seen
+    );
+    let first = s.seen.len();
+    let counter = app.client(Who::Counter).cloned().unwrap();
+    enter(&app, &counter, v, "p-1", for_names(&["王二"])).await;
+    assert!(
+        s.until(|t| t[first..].contains("\"counted\":1")).await,
+        "{}",
+        s.seen
+    );
+    let later = &s.seen[first..];
+    assert!(
+        later.contains("\"threshold\""),
+        "what the projector shows: {later}"
+    );
+    assert!(!later.contains("\"explanation\""), "{later}");
+    // The route still answers the whole result, explanation included.
+    let r = app
+        .call(
+            Who::Street,
+            Method::GET,
+            &format!("/api/v1/votes/{v}/result"),
+            B::Empty,
+        )
+        .await;
+    assert!(!r.json()["explanation"].as_array().unwrap().is_empty());
+}
