@@ -72,6 +72,8 @@ struct Pending {
     key: Key,
     route: String,
     claim: Mutex<Claim>,
+    /// The handler stored its answer in its own transaction ([`answer_in`]).
+    answered: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +126,29 @@ pub(crate) async fn claim_in(tx: &mut Tx) -> Result<(), AppError> {
     }
 }
 
+/// Stores a create's answer in the transaction that wrote its claim, so that the write and its
+/// answer are one commit (ballot entry: one fsync per ballot, not two). `body` must be the
+/// JSON the handler then answers with `status`; without a claim written on this task (no key,
+/// or another transaction claimed it) nothing is stored here and the guard stores the answer
+/// after the handler as for any create.
+pub(crate) async fn answer_in(tx: &mut Tx, status: u16, body: &str) -> Result<(), AppError> {
+    let Ok(p) = PENDING.try_with(Arc::clone) else {
+        return Ok(());
+    };
+    if *p.claim.lock().expect("claim lock") != Claim::Written {
+        return Ok(());
+    }
+    Q::new("update idempotency_keys set status = $1, body = $2 where owner = $3 and key = $4")
+        .bind(i64::from(status))
+        .bind(redact(body.as_bytes()))
+        .bind(&p.owner)
+        .bind(&p.key.key)
+        .execute(&mut *tx)
+        .await?;
+    p.answered.store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok(())
+}
+
 /// Runs `fut` as a create under `key` for `owner` on `route`, as the guard runs a create route:
 /// the first transaction `fut` begins claims the key. Tests use it to stop a create part-way
 /// (a crash between the claim and the commit).
@@ -138,6 +163,7 @@ pub async fn under_key<F: std::future::Future>(
         key,
         route: route.to_string(),
         claim: Mutex::new(Claim::Open),
+        answered: Default::default(),
     });
     PENDING.scope(pending, fut).await
 }
@@ -181,6 +207,7 @@ async fn run_inner(
         key: key.clone(),
         route: meta.route.clone(),
         claim: Mutex::new(Claim::Open),
+        answered: Default::default(),
     });
     let resp = PENDING.scope(Arc::clone(&pending), next.run(req)).await;
     let claim = *pending.claim.lock().expect("claim lock");
@@ -188,6 +215,10 @@ async fn run_inner(
         return replay(state, meta, &owner, &key).await;
     }
     let status = resp.status();
+    if status.is_success() && pending.answered.load(std::sync::atomic::Ordering::SeqCst) {
+        // Stored with the write, in its transaction: one commit for both.
+        return Ok(resp);
+    }
     if status.is_success() || status.is_redirection() {
         let location = resp
             .headers()

@@ -236,17 +236,19 @@ pub async fn enter(
         },
     )
     .await?;
+    let entered = Entered {
+        seq,
+        table,
+        status,
+        warnings,
+    };
+    if ctx.api {
+        // The API's answer (`api_enter`: 201 and this JSON) is stored with the entry.
+        crate::idempotency::answer_in(&mut tx, 201, &json!(entered).to_string()).await?;
+    }
     tx.commit().await?;
     publish(state, vote.id).await;
-    Ok((
-        Entered {
-            seq,
-            table,
-            status,
-            warnings,
-        },
-        false,
-    ))
+    Ok((entered, false))
 }
 
 /// The entry this counter already made under `client_id` (another counter's same id is theirs).

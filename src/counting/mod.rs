@@ -37,6 +37,7 @@ pub mod store_bool {
 }
 
 pub use certified::check_certified;
+pub use entry::{Entered, enter as enter_ballot};
 pub use events::{Hub, Signal, start as start_events};
 pub(crate) use follow_up::create_follow_up;
 pub(crate) use meetings::{MeetingInput, insert_meeting, record_staff};
