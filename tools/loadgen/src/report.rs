@@ -90,14 +90,16 @@ impl Report {
         let rate = self.rate();
         let share = 100.0 * rate / self.bare.commits.max(1e-9);
         let window = self.load.window().as_secs_f64();
-        let layout = match (self.plan.communities, self.plan.instances) {
-            (1, 1) => String::new(),
-            (c, i) => format!(
-                "; {c} communities × {} counters, {i} instance{}",
-                self.plan.counters_per_community,
-                if i == 1 { "" } else { "s" }
-            ),
-        };
+        let mut layout = String::new();
+        if self.plan.communities > 1 {
+            layout += &format!(
+                "; {} communities × {} counters",
+                self.plan.communities, self.plan.counters_per_community
+            );
+        }
+        if self.plan.instances > 1 {
+            layout += &format!("; {} instances", self.plan.instances);
+        }
         println!();
         println!(
             "== loadgen: {} counters, {} projectors (via {:?}), {} s, {} candidates / {} seats, {}{layout}{}",
