@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use crate::Args;
 use crate::counters::{RoomInfo, counter};
 use crate::events::{ProjectorRoom, projector};
-use crate::server::cpu_seconds;
+use crate::server::{cpu_seconds, postgres_cpu};
 use crate::setup::{Plan, Room};
 use crate::stats::Board;
 
@@ -44,6 +44,9 @@ pub struct Load {
     /// CPU seconds of each server instance during the window.
     pub server_cpu: Vec<Option<f64>>,
     pub loadgen_cpu: Option<f64>,
+    /// CPU seconds of the PostgreSQL backends serving the load database during the window
+    /// (backends that ended within it are missed).
+    pub postgres_cpu: Option<f64>,
 }
 
 impl Load {
@@ -59,13 +62,15 @@ struct Wall {
     task: JoinHandle<()>,
 }
 
-/// Runs the load on the servers at `addrs` (processes `pids`) with the rooms set up.
+/// Runs the load on the servers at `addrs` (processes `pids`) with the rooms set up;
+/// `pg_database` names the PostgreSQL load database, if any.
 pub async fn load(
     addrs: &[SocketAddr],
     pids: &[u32],
     args: &Args,
     plan: &Plan,
     rooms: &[Room],
+    pg_database: Option<&str>,
 ) -> Load {
     let board = Board::new(plan);
     let (stop_projectors, projectors_rx) = watch::channel(false);
@@ -78,6 +83,8 @@ pub async fn load(
         let servers: Vec<Option<f64>> = pids.iter().map(|p| cpu_seconds(p)).collect();
         (servers, cpu_seconds("self"))
     };
+    let pg_cpu = || pg_database.map(postgres_cpu).unwrap_or_default();
+    let pg_before = pg_cpu();
     let cpu_before = cpu();
     let started = Instant::now();
     let mut counters = Vec::new();
@@ -107,6 +114,13 @@ pub async fn load(
         let _ = c.await;
     }
     let cpu_after = cpu();
+    let pg_after = pg_cpu();
+    let postgres_cpu = pg_database.map(|_| {
+        pg_after
+            .iter()
+            .map(|(pid, after)| after - pg_before.get(pid).copied().unwrap_or(0.0))
+            .sum()
+    });
     let totals: Vec<(u64, Option<Instant>)> = board.votes.iter().map(|v| v.total()).collect();
     let catch_up = wait_caught_up(&walls, &totals).await;
     let _ = stop_projectors.send(true);
@@ -126,6 +140,7 @@ pub async fn load(
             .map(|(a, b)| delta(*a, *b))
             .collect(),
         loadgen_cpu: delta(cpu_before.1, cpu_after.1),
+        postgres_cpu,
     }
 }
 

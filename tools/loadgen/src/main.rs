@@ -169,20 +169,21 @@ async fn run(args: &Args, plan: &Plan) -> Res<Report> {
     let Some(admin_url) = &args.database else {
         let bare = bare::sqlite(&dir.0, args.bare_seconds).await?;
         let url = format!("sqlite:{}", dir.0.join("huanjie.db").display());
-        return measure(args, plan, &binary, &dir.0, &url, bare, "SQLite").await;
+        return measure(args, plan, &binary, &dir.0, &url, bare, None).await;
     };
     let db = LoadDb::create(admin_url).await?;
     println!("loadgen: load database {}", db.name);
-    let (a, p, b, d, url) = (
+    let (a, p, b, d, url, name) = (
         args.clone(),
         plan.clone(),
         binary.clone(),
         dir.0.clone(),
         db.url.clone(),
+        db.name.clone(),
     );
     let mut task = tokio::spawn(async move {
         let bare = bare::postgres(&url, a.bare_seconds).await?;
-        measure(&a, &p, &b, &d, &url, bare, "PostgreSQL").await
+        measure(&a, &p, &b, &d, &url, bare, Some(&name)).await
     });
     let result = tokio::select! {
         r = &mut task => r.unwrap_or_else(|e| Err(format!("the run panicked: {e}"))),
@@ -202,6 +203,7 @@ async fn run(args: &Args, plan: &Plan) -> Res<Report> {
 
 /// Starts the instances on `url` one after the other (the first runs the migrations), sets up
 /// the rooms, runs the load and gathers the report; the servers are stopped on return.
+/// `pg_database` names the PostgreSQL load database (None: SQLite).
 async fn measure(
     args: &Args,
     plan: &Plan,
@@ -209,7 +211,7 @@ async fn measure(
     dir: &Path,
     url: &str,
     bare: Bare,
-    backend: &'static str,
+    pg_database: Option<&str>,
 ) -> Res<Report> {
     let mut servers: Vec<Server> = Vec::new();
     for i in 0..plan.instances {
@@ -237,7 +239,7 @@ async fn measure(
         .iter()
         .map(|&p| (vm_kb(p, "VmRSS"), vm_kb(p, "VmHWM")))
         .collect();
-    let load = load::load(&addrs, &pids, args, plan, &rooms).await;
+    let load = load::load(&addrs, &pids, args, plan, &rooms, pg_database).await;
     let instances = servers
         .iter()
         .enumerate()
@@ -252,7 +254,11 @@ async fn measure(
         .collect();
     Ok(Report {
         binary: binary.to_path_buf(),
-        backend,
+        backend: if pg_database.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         plan: plan.clone(),
         bare,
         load,

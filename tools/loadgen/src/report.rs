@@ -164,10 +164,9 @@ impl Report {
             fmt_opt(self.load.loadgen_cpu),
             window * cores() as f64,
             cores(),
-            if self.backend == "PostgreSQL" {
-                "; PostgreSQL's own processes not counted"
-            } else {
-                ""
+            match self.load.postgres_cpu {
+                Some(c) => format!("; PostgreSQL backends of the load database {c:.1} s"),
+                None => String::new(),
             }
         );
         self.print_bare(args, share);

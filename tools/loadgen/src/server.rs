@@ -195,3 +195,33 @@ pub fn cores() -> usize {
         .map(|n| n.get())
         .unwrap_or(1)
 }
+
+/// CPU seconds used so far by each PostgreSQL backend serving `database` (a backend's process
+/// title names its database), by pid. The cluster's shared processes (WAL writer,
+/// checkpointer) are not counted.
+pub fn postgres_cpu(database: &str) -> std::collections::HashMap<u32, f64> {
+    let mut out = std::collections::HashMap::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for entry in dir.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(cmd) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            continue;
+        };
+        let cmd = String::from_utf8_lossy(&cmd);
+        if cmd.starts_with("postgres:")
+            && cmd.split_whitespace().any(|w| w == database)
+            && let Some(c) = cpu_seconds(&pid.to_string())
+        {
+            out.insert(pid, c);
+        }
+    }
+    out
+}
