@@ -88,8 +88,11 @@ fn counted_fast(data: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// The same by a full parse: `ballots.counted`, or a top-level `counted` (should the projector's
+/// event become a compact document of counts).
 fn counted_full(data: &str) -> Option<u64> {
-    serde_json::from_str::<Value>(data).ok()?["ballots"]["counted"].as_u64()
+    let v = serde_json::from_str::<Value>(data).ok()?;
+    v["ballots"]["counted"].as_u64().or(v["counted"].as_u64())
 }
 
 /// One projector: holds the event stream, notes when each count first shows, until `stop`.
@@ -145,7 +148,12 @@ pub async fn projector(
             sinks.event(data.len());
             if permit.take().is_some() {
                 // First event: check the quick reading, then let the next projector connect.
-                full_parse = counted_fast(&data) != counted_full(&data);
+                let full = counted_full(&data);
+                full_parse = counted_fast(&data) != full;
+                if full.is_none() {
+                    // Not a sample would be taken: say so rather than report empty figures.
+                    sinks.error("projector: a tally event without a count of ballots".into());
+                }
                 sinks.projector_ready();
             }
             let counted = if full_parse {
@@ -195,5 +203,7 @@ mod tests {
         );
         assert_eq!(counted_fast(&out[0].1), Some(3));
         assert_eq!(counted_full(&out[0].1), Some(3));
+        assert_eq!(counted_full("{\"counted\":4,\"posts\":[]}"), Some(4));
+        assert_eq!(counted_full("{\"posts\":[]}"), None);
     }
 }
