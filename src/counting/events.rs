@@ -153,18 +153,30 @@ async fn publisher(state: AppState) {
         }
         let now = Instant::now();
         last.retain(|_, t| now.duration_since(*t) < Duration::from_secs(600));
+        let mut due_now = Vec::new();
         for vote_id in dirty {
             if last
                 .get(&vote_id)
                 .is_some_and(|t| now.duration_since(*t) < MIN_GAP)
             {
                 waiting.insert(vote_id);
-                continue;
+            } else {
+                last.insert(vote_id, now);
+                due_now.push(vote_id);
             }
-            match result_value(&state, vote_id).await {
+        }
+        // The votes of a busy evening are read side by side, not one after another.
+        let state_ref = &state;
+        let results = futures_util::future::join_all(
+            due_now
+                .iter()
+                .map(|&vote_id| async move { (vote_id, result_value(state_ref, vote_id).await) }),
+        )
+        .await;
+        for (vote_id, r) in results {
+            match r {
                 Ok(mut v) => {
                     slim(&mut v);
-                    last.insert(vote_id, now);
                     state.hub.send(vote_id, v.to_string());
                 }
                 Err(e) => tracing::warn!(vote_id, error = %e, "tally event not published"),
