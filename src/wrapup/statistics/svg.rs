@@ -30,6 +30,17 @@ fn open(out: &mut String, title: &str, height: u32) {
     );
 }
 
+/// A bar's label (the community), right-aligned before the bar at height `y`.
+fn row_label(out: &mut String, y: u32, label: &str) {
+    let _ = write!(
+        out,
+        r##"<text x="{x}" y="{ty}" font-size="12" text-anchor="end">{l}</text>"##,
+        x = LABEL - 6,
+        ty = y + 15,
+        l = escape(label)
+    );
+}
+
 /// Percent bars (0–100), one per `(label, value)`; a missing value is drawn as 无数据.
 pub fn percent_bars(title: &str, items: &[(String, Option<f64>)]) -> String {
     let span = WIDTH - LABEL - VALUE;
@@ -38,13 +49,7 @@ pub fn percent_bars(title: &str, items: &[(String, Option<f64>)]) -> String {
     open(&mut out, title, height);
     for (i, (label, value)) in items.iter().enumerate() {
         let y = 28 + i as u32 * (BAR + GAP);
-        let _ = write!(
-            out,
-            r##"<text x="{x}" y="{ty}" font-size="12" text-anchor="end">{l}</text>"##,
-            x = LABEL - 6,
-            ty = y + 15,
-            l = escape(label)
-        );
+        row_label(&mut out, y, label);
         match value {
             Some(v) => {
                 let w = (v.clamp(0.0, 100.0) / 100.0 * f64::from(span)).round() as u32;
@@ -85,13 +90,7 @@ pub fn stacked_bars(title: &str, legend: &[&str], items: &[(String, Vec<u32>)]) 
     open(&mut out, title, height);
     for (i, (label, parts)) in items.iter().enumerate() {
         let y = 28 + i as u32 * (BAR + GAP);
-        let _ = write!(
-            out,
-            r##"<text x="{x}" y="{ty}" font-size="12" text-anchor="end">{l}</text>"##,
-            x = LABEL - 6,
-            ty = y + 15,
-            l = escape(label)
-        );
+        row_label(&mut out, y, label);
         let mut x = LABEL;
         for (k, n) in parts.iter().enumerate() {
             let w = (f64::from(*n) / f64::from(max) * f64::from(span)).round() as u32;
