@@ -253,6 +253,7 @@ async fn result_value(state: &AppState, vote_id: i64) -> AppResult<serde_json::V
     // A certified vote shows the engine's count of the stored ballots; one being counted its
     // running tally.
     let result = if vote.state() == crate::domain::counting::VoteState::Certified {
+        state.hub.inner.live.forget(vote.id);
         tally_of(&state.db, &vote).await?
     } else {
         state.hub.inner.live.result(&state.db, &vote).await?

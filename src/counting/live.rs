@@ -45,6 +45,14 @@ fn fingerprint(v: &Vote) -> String {
 }
 
 impl LiveVotes {
+    /// Lets go of a vote's running tally (a certified vote is shown from its stored ballots).
+    pub fn forget(&self, vote_id: i64) {
+        self.votes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&vote_id);
+    }
+
     /// The vote's current result, from its running tally brought up to date with the rows.
     pub async fn result(&self, db: &Db, vote: &Vote) -> AppResult<TallyResult> {
         let rows: Vec<(i64, i64, String, Option<String>)> =
