@@ -217,9 +217,11 @@ pub fn check_adoption(attending: i64, votes_for: i64, votes_against: i64) -> Res
             "赞成 {votes_for} 票、反对 {votes_against} 票，合计超过到会人数 {attending} 人"
         ));
     }
-    if votes_for * 2 <= attending {
+    // The majority is the law's one fraction (`tally::law::MAJORITY`), as R-3's adoption uses.
+    let needed = crate::domain::tally::law::MAJORITY.more_than(attending as u64) as i64;
+    if votes_for < needed {
         return Err(format!(
-            "赞成 {votes_for} 票，未超过到会人数 {attending} 人的半数，不能登记为通过"
+            "赞成 {votes_for} 票，未超过到会人数 {attending} 人的半数（至少 {needed} 票），不能登记为通过"
         ));
     }
     Ok(())

@@ -302,11 +302,23 @@ async fn the_archive_lists_every_file_with_its_sha256_and_downloading_it_is_audi
         index.contains("审计日志"),
         "the audit heads are in the index"
     );
-    // Another community's staff cannot download it.
-    let other = app
-        .count("select count(*) from communities where code = 'sg02'")
+    // Another community's staff cannot download it (nor learn that it exists), and their
+    // attempt writes nothing to the audit log.
+    app.create_user("t-sg02", "community", "sg02").await;
+    let other = app.login("t-sg02", crate::helpers::PASSWORD).await;
+    let audited = app.audit_count().await;
+    let r = app
+        .send(
+            Some(&other),
+            Method::GET,
+            &format!("/api/v1/campaigns/{c}/wrapup/archives/{id}"),
+            B::Empty,
+            &[],
+        )
         .await;
-    assert_eq!(other, 1);
+    assert_eq!(r.status, 404, "{}", r.text);
+    assert!(!r.bytes.starts_with(b"PK"), "no archive bytes");
+    assert_eq!(app.audit_count().await, audited);
 }
 
 #[tokio::test]
