@@ -91,6 +91,24 @@ tokio::task_local! {
     static PENDING: Arc<Pending>;
 }
 
+/// The create running on this task, if any, to be carried to the task that writes it (the
+/// group committer, [`crate::db::group`]).
+pub(crate) struct Claimant(Option<Arc<Pending>>);
+
+/// The key of the create running on this task (none outside a create).
+pub(crate) fn claimant() -> Claimant {
+    Claimant(PENDING.try_with(Arc::clone).ok())
+}
+
+/// Runs `fut` as part of the create `c` came from: its transactions claim that key and store
+/// that answer.
+pub(crate) async fn within<F: std::future::Future>(c: Claimant, fut: F) -> F::Output {
+    match c.0 {
+        Some(p) => PENDING.scope(p, fut).await,
+        None => fut.await,
+    }
+}
+
 /// Called by [`crate::db::Db::begin`]: when a create with a key runs on this task, its first
 /// transaction begins by writing the key's claim. The claim, the create's writes and (on
 /// success) the answer thus stand or fall together: a crash before the commit leaves no key,

@@ -19,6 +19,8 @@ pub struct AppState {
     /// The application's own router, once built: the archive (W-4) renders the campaign's
     /// printable pages through it, as the browser would, with the requester's session.
     pub router: Arc<std::sync::OnceLock<axum::Router>>,
+    /// The group committer of ballot entry (SQLite: one writer task, see [`crate::db::group`]).
+    pub writer: Arc<crate::db::group::GroupCommit>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             hub: Default::default(),
             clock,
             router: Default::default(),
+            writer: Default::default(),
         }
     }
 

@@ -74,14 +74,11 @@ fn check_ballot(vote: &Vote, b: &EntryBallot) -> AppResult<Vec<String>> {
         .collect())
 }
 
-/// Re-reconciles ballot `seq` of a table from its live entries.
-/// Refuses an entry that would start a ballot beyond those collected from the box: ballot
-/// `seq` of `table` is new when no counter has entered it yet, and the ballots entered so far
-/// (every table) already number the ballots collected.
-async fn refuse_beyond_the_box(tx: &mut Tx, vote: &Vote, table: i64, seq: i64) -> AppResult<()> {
-    let Some(collected) = vote.ballots_collected else {
-        return Ok(());
-    };
+/// Takes ballot `seq` of `table` for an entry, refusing one that would start a ballot beyond
+/// those collected from the box: the ballot is new when no counter has entered it yet, and the
+/// vote's count of entered ballots (`votes.ballots_entered`, kept by entry and void) already
+/// equals the ballots collected. A new ballot is counted at once (rolled back with the entry).
+async fn take_ballot(tx: &mut Tx, vote: &Vote, table: i64, seq: i64) -> AppResult<()> {
     let known = Q::new("select count(*) from ballot_entries where vote_id = $1 and table_no = $2 and seq = $3 and voided = false")
         .bind(vote.id)
         .bind(table)
@@ -91,18 +88,25 @@ async fn refuse_beyond_the_box(tx: &mut Tx, vote: &Vote, table: i64, seq: i64) -
     if known > 0 {
         return Ok(());
     }
-    let entered = Q::new("select count(*) from (select distinct table_no, seq from ballot_entries where vote_id = $1 and voided = false) b")
-        .bind(vote.id)
-        .scalar(&mut *tx)
-        .await?;
-    if entered >= collected {
-        return Err(AppError::conflict(format!(
-            "收回选票 {collected} 张，已录入 {entered} 张，不能再录入一张新的选票（第 {table} 组第 {seq} 张）。请核对是否重复录入，或请总监票人复核票箱。"
-        )));
+    if let Some(collected) = vote.ballots_collected {
+        let entered = Q::new("select ballots_entered from votes where id = $1")
+            .bind(vote.id)
+            .scalar(&mut *tx)
+            .await?;
+        if entered >= collected {
+            return Err(AppError::conflict(format!(
+                "收回选票 {collected} 张，已录入 {entered} 张，不能再录入一张新的选票（第 {table} 组第 {seq} 张）。请核对是否重复录入，或请总监票人复核票箱。"
+            )));
+        }
     }
+    Q::new("update votes set ballots_entered = ballots_entered + 1 where id = $1")
+        .bind(vote.id)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 
+/// Re-reconciles ballot `seq` of a table from its live entries.
 async fn settle(tx: &mut Tx, vote: &Vote, table: i64, seq: i64) -> AppResult<BallotStatus> {
     let rows: Vec<(String,)> = Q::new("select ballot from ballot_entries where vote_id = $1 and table_no = $2 and seq = $3 and voided = false order by id")
         .bind(vote.id)
@@ -154,6 +158,9 @@ async fn scope_of(state: &AppState, vote: &Vote) -> AppResult<(Meeting, String)>
 
 /// Enters one ballot for the calling counter. The same `client_id` again from the same counter
 /// answers the first entry's number and status (`true` = a replay); ids are each counter's own.
+///
+/// Everything that needs no lock is checked here; the write itself ([`EntryWrite`]) goes
+/// through the group committer, and the answer comes after the commit that holds it.
 pub async fn enter(
     state: &AppState,
     ctx: &Ctx,
@@ -180,75 +187,116 @@ pub async fn enter(
         .await?
         .filter(|s| s.role == "counter")
         .ok_or(AppError::Forbidden)?;
-    let table = staff.table_no.unwrap_or(1);
     let warnings = check_ballot(&vote, ballot)?;
     let (_, scope) = scope_of(state, &vote).await?;
-    let mut tx = state.db.begin().await?;
-    if lock_vote(&mut tx, vote.id).await?.state() != VoteState::Counting {
-        return Err(AppError::conflict("投票已不在计票中。"));
-    }
-    let next_sql = if vote.double_entry {
-        "select coalesce(max(seq), 0) + 1 from ballot_entries where vote_id = $1 and table_no = $2 and user_id = $3 and voided = false"
-    } else {
-        "select coalesce(max(seq), 0) + 1 from ballot_entries where vote_id = $1 and table_no = $2 and $3 = $3 and voided = false"
-    };
-    let seq = Q::new(next_sql)
-        .bind(vote.id)
-        .bind(table)
-        .bind(user.id)
-        .scalar(&mut tx)
-        .await?;
-    refuse_beyond_the_box(&mut tx, &vote, table, seq).await?;
-    let text = serde_json::to_string(&ballot.canonical())
-        .map_err(|e| AppError::internal(e.to_string()))?;
-    let inserted = Q::new("insert into ballot_entries (vote_id, table_no, seq, user_id, client_id, ballot, created_at) values ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(vote.id)
-        .bind(table)
-        .bind(seq)
-        .bind(user.id)
-        .bind(client_id)
-        .bind(&text)
-        .bind(crate::now())
-        .try_execute(&mut tx)
-        .await;
-    match inserted {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {
-            drop(tx);
-            return replay(state, &vote, user.id, client_id)
-                .await?
-                .map(|d| (d, true))
-                .ok_or_else(|| AppError::conflict("请重试。"));
-        }
-        Err(e) => return Err(e.into()),
-    }
-    let status = settle(&mut tx, &vote, table, seq).await?;
-    audit::append(
-        &mut tx,
-        &ctx.actor(),
-        Change {
-            scope,
-            action: "enter",
-            entity: "ballot",
-            entity_id: format!("{}:{table}:{seq}", vote.id),
-            before: None,
-            after: Some(serde_json::from_str(&text).unwrap_or(Value::Null)),
-        },
-    )
-    .await?;
-    let entered = Entered {
-        seq,
-        table,
-        status,
+    let write = EntryWrite {
+        vote_id: vote.id,
+        user_id: user.id,
+        table: staff.table_no.unwrap_or(1),
+        client_id: client_id.to_string(),
+        ballot: ballot.canonical(),
+        scope,
+        actor: ctx.actor(),
+        api: ctx.api,
         warnings,
     };
-    if ctx.api {
-        // The API's answer (`api_enter`: 201 and this JSON) is stored with the entry.
-        crate::idempotency::answer_in(&mut tx, 201, &json!(entered).to_string()).await?;
+    let written = state
+        .writer
+        .run(&state.db, move |mut tx| async move {
+            let out = write.write(&mut tx).await;
+            (tx, out)
+        })
+        .await;
+    match written {
+        Ok(entered) => {
+            publish(state, vote.id).await;
+            Ok((entered, false))
+        }
+        // The same id entered meanwhile (a retry racing its first try): that entry's answer.
+        Err(AppError::Conflict(why)) => match replay(state, &vote, user.id, client_id).await? {
+            Some(done) => Ok((done, true)),
+            None => Err(AppError::Conflict(why)),
+        },
+        Err(e) => Err(e),
     }
-    tx.commit().await?;
-    publish(state, vote.id).await;
-    Ok((entered, false))
+}
+
+/// One checked entry, written under the vote's lock in the group committer's transaction.
+struct EntryWrite {
+    vote_id: i64,
+    user_id: i64,
+    table: i64,
+    client_id: String,
+    ballot: EntryBallot,
+    scope: String,
+    actor: crate::audit::Actor,
+    api: bool,
+    warnings: Vec<String>,
+}
+
+impl EntryWrite {
+    /// Numbers the entry, stores it, settles its ballot, audits it and (API) stores the answer.
+    async fn write(self, tx: &mut Tx) -> AppResult<Entered> {
+        let vote = lock_vote(tx, self.vote_id).await?;
+        if vote.state() != VoteState::Counting {
+            return Err(AppError::conflict("投票已不在计票中。"));
+        }
+        let table = self.table;
+        let next_sql = if vote.double_entry {
+            "select coalesce(max(seq), 0) + 1 from ballot_entries where vote_id = $1 and table_no = $2 and user_id = $3 and voided = false"
+        } else {
+            "select coalesce(max(seq), 0) + 1 from ballot_entries where vote_id = $1 and table_no = $2 and $3 = $3 and voided = false"
+        };
+        let seq = Q::new(next_sql)
+            .bind(vote.id)
+            .bind(table)
+            .bind(self.user_id)
+            .scalar(&mut *tx)
+            .await?;
+        take_ballot(tx, &vote, table, seq).await?;
+        let text =
+            serde_json::to_string(&self.ballot).map_err(|e| AppError::internal(e.to_string()))?;
+        let inserted = Q::new("insert into ballot_entries (vote_id, table_no, seq, user_id, client_id, ballot, created_at) values ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(vote.id)
+            .bind(table)
+            .bind(seq)
+            .bind(self.user_id)
+            .bind(&self.client_id)
+            .bind(&text)
+            .bind(crate::now())
+            .try_execute(&mut *tx)
+            .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(AppError::conflict("请重试。")),
+            Err(e) => return Err(e.into()),
+        }
+        let status = settle(tx, &vote, table, seq).await?;
+        audit::append(
+            tx,
+            &self.actor,
+            Change {
+                scope: self.scope,
+                action: "enter",
+                entity: "ballot",
+                entity_id: format!("{}:{table}:{seq}", vote.id),
+                before: None,
+                after: Some(serde_json::to_value(&self.ballot).unwrap_or(Value::Null)),
+            },
+        )
+        .await?;
+        let entered = Entered {
+            seq,
+            table,
+            status,
+            warnings: self.warnings,
+        };
+        if self.api {
+            // The API's answer (`api_enter`: 201 and this JSON) is stored with the entry.
+            crate::idempotency::answer_in(tx, 201, &json!(entered).to_string()).await?;
+        }
+        Ok(entered)
+    }
 }
 
 /// The entry this counter already made under `client_id` (another counter's same id is theirs).
@@ -312,6 +360,19 @@ async fn void_last(state: &AppState, ctx: &Ctx, vote_id: i64) -> AppResult<i64> 
         .bind(id)
         .execute(&mut tx)
         .await?;
+    let left = Q::new("select count(*) from ballot_entries where vote_id = $1 and table_no = $2 and seq = $3 and voided = false")
+        .bind(vote.id)
+        .bind(table)
+        .bind(seq)
+        .scalar(&mut tx)
+        .await?;
+    if left == 0 {
+        // The ballot is no longer entered by anybody: the box has room for it again.
+        Q::new("update votes set ballots_entered = ballots_entered - 1 where id = $1")
+            .bind(vote.id)
+            .execute(&mut tx)
+            .await?;
+    }
     settle(&mut tx, &vote, table, seq).await?;
     audit::append(
         &mut tx,

@@ -4,6 +4,7 @@
 //! through [`Q`], which binds typed values and dispatches to the backend's own driver. The
 //! few places where the backends differ (connecting, migrations, row locks) live here only.
 
+pub mod group;
 mod query;
 
 pub use query::{Exec, Q, Val};

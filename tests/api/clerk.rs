@@ -136,6 +136,55 @@ async fn no_ballot_is_entered_beyond_those_collected_and_the_refusal_gives_the_n
 }
 
 #[tokio::test]
+async fn a_voided_ballot_frees_its_place_in_the_box_and_a_second_counters_entry_of_it_takes_none() {
+    let mut app = TestApp::spawn().await;
+    let room = cf::room(&mut app).await;
+    let v = cf::vote(&app, room.meeting, true).await;
+    cf::counting(&app, v, 2).await;
+    let c1 = app.client(Who::Counter).cloned().unwrap();
+    let entered = format!("select ballots_entered from votes where id = {v}");
+    // Both counters enter ballot 1 (double entry): one ballot of the two in the box.
+    cf::enter_both(&app, &room, v, "one", cf::for_names(&["李三"])).await;
+    assert_eq!(app.count(&entered).await, 1);
+    let r = cf::enter(&app, &c1, v, "two-a", cf::for_names(&["李三"])).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(app.count(&entered).await, 2);
+    // The box is full: a third ballot is refused with the numbers.
+    let r = cf::enter(&app, &c1, v, "three-a", cf::for_names(&["李三"])).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(
+        message(&r).contains("收回选票 2 张，已录入 2 张"),
+        "{}",
+        r.text
+    );
+    // The counter voids ballot 2 (nobody else entered it): its place is free again.
+    let r = cf::call_as(
+        &app,
+        &c1,
+        Method::POST,
+        &format!("/api/v1/votes/{v}/ballots/void-last"),
+        B::Json(json!({})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(app.count(&entered).await, 1);
+    let r = cf::enter(&app, &c1, v, "two-again", cf::for_names(&["丁一"])).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(app.count(&entered).await, 2);
+    // Voiding one counter's entry of ballot 1 frees nothing: the other's entry stands.
+    let r = cf::call_as(
+        &app,
+        &room.counter2,
+        Method::POST,
+        &format!("/api/v1/votes/{v}/ballots/void-last"),
+        B::Json(json!({})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(app.count(&entered).await, 2);
+}
+
+#[tokio::test]
 async fn a_refused_person_form_comes_back_with_everything_typed_but_tokens() {
     let app = TestApp::spawn().await;
     let c = app.client(Who::Community).cloned().unwrap();

@@ -18,6 +18,7 @@ mod discipline;
 mod documents;
 mod fixtures;
 mod follow_up;
+mod group_commit;
 mod hardening;
 mod head_count;
 mod helpers;

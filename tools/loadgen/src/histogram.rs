@@ -14,6 +14,12 @@ pub struct Histogram {
 /// Sub-buckets per power of two, as a power of two.
 const SUB_BITS: u32 = 9;
 
+impl Default for Histogram {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Histogram {
     pub fn new() -> Histogram {
         Histogram {

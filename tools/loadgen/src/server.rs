@@ -104,6 +104,12 @@ impl Server {
         Ok(server)
     }
 
+    /// Kills the server at once (`SIGKILL`: no shutdown, no flush) and reaps it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

@@ -39,6 +39,12 @@ pub struct Figures {
     pub errors: Mutex<BTreeMap<String, u64>>,
 }
 
+impl Default for Figures {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Figures {
     pub fn new() -> Figures {
         Figures {
