@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_sessions::Session;
 
-use super::events::publish;
+use super::events::publish_ballot;
 use super::store::{
     BallotRow, Meeting, PostDef, Vote, ballots_of, load_meeting, load_vote, lock_vote,
     staff_of_user,
@@ -209,7 +209,7 @@ pub async fn enter(
         .await;
     match written {
         Ok(entered) => {
-            publish(state, vote.id).await;
+            publish_ballot(state, vote.id, entered.table, entered.seq).await;
             Ok((entered, false))
         }
         // The same id entered meanwhile (a retry racing its first try): that entry's answer.
@@ -388,7 +388,7 @@ async fn void_last(state: &AppState, ctx: &Ctx, vote_id: i64) -> AppResult<i64> 
     )
     .await?;
     tx.commit().await?;
-    publish(state, vote.id).await;
+    publish_ballot(state, vote.id, table, seq).await;
     Ok(seq)
 }
 
@@ -477,7 +477,7 @@ async fn settle_queued(
     )
     .await?;
     tx.commit().await?;
-    publish(state, vote.id).await;
+    publish_ballot(state, vote.id, row.table_no, seq).await;
     Ok(BallotRow {
         status: "counted".into(),
         ballot: Some(text),

@@ -4,7 +4,7 @@
 //! on the database recomputes and feeds its own subscribers; with SQLite it stays in process.
 //! Revoking a display link ends its open streams the same way.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -49,10 +49,46 @@ pub struct Hub {
     inner: Arc<Inner>,
 }
 
+/// What changed in a vote since its last event: some ballots (table and number), or anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Changed {
+    /// The vote itself, or anything about it: its result is read whole.
+    All,
+    /// These ballot rows (entered, voided, decided): only they are read again.
+    Ballots(HashSet<(i64, i64)>),
+}
+
+/// Past this many ballots in one window a vote is read whole (cheaper than the list).
+const MAX_HINTS: usize = 4096;
+
+impl Changed {
+    /// Both changes in one.
+    fn merge(&mut self, other: Changed) {
+        match (&mut *self, other) {
+            (Changed::All, _) => {}
+            (me, Changed::All) => *me = Changed::All,
+            (Changed::Ballots(mine), Changed::Ballots(theirs)) => {
+                mine.extend(theirs);
+                if mine.len() > MAX_HINTS {
+                    *self = Changed::All;
+                }
+            }
+        }
+    }
+
+    /// The changed ballots, or `None` when the whole vote is to be read.
+    pub fn ballots(&self) -> Option<&HashSet<(i64, i64)>> {
+        match self {
+            Changed::All => None,
+            Changed::Ballots(b) => Some(b),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
     tx: broadcast::Sender<Signal>,
-    dirty: Mutex<HashSet<i64>>,
+    dirty: Mutex<HashMap<i64, Changed>>,
     wake: Notify,
     started: AtomicBool,
     /// The running tallies the events are made from.
@@ -64,7 +100,7 @@ impl Default for Hub {
         Hub {
             inner: Arc::new(Inner {
                 tx: broadcast::channel(1024).0,
-                dirty: Mutex::new(HashSet::new()),
+                dirty: Mutex::new(HashMap::new()),
                 wake: Notify::new(),
                 started: AtomicBool::new(false),
                 live: Default::default(),
@@ -76,11 +112,18 @@ impl Default for Hub {
 impl Hub {
     /// Marks a vote for recomputation by this instance's publisher.
     pub fn mark(&self, vote_id: i64) {
+        self.mark_changed(vote_id, Changed::All);
+    }
+
+    /// Marks what changed in a vote for this instance's publisher.
+    pub fn mark_changed(&self, vote_id: i64, changed: Changed) {
         self.inner
             .dirty
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(vote_id);
+            .entry(vote_id)
+            .and_modify(|c| c.merge(changed.clone()))
+            .or_insert(changed);
         self.inner.wake.notify_one();
     }
 
@@ -104,10 +147,8 @@ impl Hub {
         self.inner.tx.subscribe()
     }
 
-    fn take_dirty(&self) -> Vec<i64> {
+    fn take_dirty(&self) -> HashMap<i64, Changed> {
         std::mem::take(&mut *self.inner.dirty.lock().unwrap_or_else(|e| e.into_inner()))
-            .into_iter()
-            .collect()
     }
 }
 
@@ -123,16 +164,15 @@ pub fn start(state: &AppState) {
 }
 
 async fn publisher(state: AppState) {
-    use std::collections::HashMap;
     use tokio::time::Instant;
     // When each vote was last sent.
     let mut last: HashMap<i64, Instant> = HashMap::new();
-    // Votes changed again within their gap: sent when it ends.
-    let mut waiting: HashSet<i64> = HashSet::new();
+    // Votes changed again within their gap, with what changed: sent when it ends.
+    let mut waiting: HashMap<i64, Changed> = HashMap::new();
     loop {
         let due = waiting
             .iter()
-            .filter_map(|v| last.get(v))
+            .filter_map(|(v, _)| last.get(v))
             .map(|t| *t + MIN_GAP)
             .min();
         match due {
@@ -145,8 +185,13 @@ async fn publisher(state: AppState) {
             None => state.hub.inner.wake.notified().await,
         }
         tokio::time::sleep(COALESCE).await;
-        let mut dirty: HashSet<i64> = state.hub.take_dirty().into_iter().collect();
-        dirty.extend(waiting.drain());
+        let mut dirty = state.hub.take_dirty();
+        for (vote_id, changed) in waiting.drain() {
+            dirty
+                .entry(vote_id)
+                .and_modify(|c| c.merge(changed.clone()))
+                .or_insert(changed);
+        }
         // Nobody is watching: a subscriber gets the current result when it connects.
         if state.hub.inner.tx.receiver_count() == 0 {
             continue;
@@ -154,25 +199,24 @@ async fn publisher(state: AppState) {
         let now = Instant::now();
         last.retain(|_, t| now.duration_since(*t) < Duration::from_secs(600));
         let mut due_now = Vec::new();
-        for vote_id in dirty {
+        for (vote_id, changed) in dirty {
             if last
                 .get(&vote_id)
                 .is_some_and(|t| now.duration_since(*t) < MIN_GAP)
             {
-                waiting.insert(vote_id);
+                waiting.insert(vote_id, changed);
             } else {
                 last.insert(vote_id, now);
-                due_now.push(vote_id);
+                due_now.push((vote_id, changed));
             }
         }
         // The votes of a busy evening are read side by side, not one after another.
         let state_ref = &state;
-        let results = futures_util::future::join_all(
-            due_now
-                .iter()
-                .map(|&vote_id| async move { (vote_id, result_value(state_ref, vote_id).await) }),
-        )
-        .await;
+        let results =
+            futures_util::future::join_all(due_now.iter().map(|(vote_id, changed)| async move {
+                (*vote_id, result_value(state_ref, *vote_id, changed).await)
+            }))
+            .await;
         for (vote_id, r) in results {
             match r {
                 Ok(mut v) => {
@@ -196,10 +240,15 @@ fn slim(v: &mut serde_json::Value) {
 
 async fn listener(state: AppState) {
     loop {
-        match state.db.listen(CHANNEL).await {
+        let listening = state.db.listen(CHANNEL).await;
+        state.hub.inner.live.forget_all();
+        match listening {
             Ok(Some(mut l)) => loop {
-                match l.recv().await {
-                    Ok(n) => deliver(&state.hub, n.payload()),
+                match l.try_recv().await {
+                    Ok(Some(n)) => deliver(&state.hub, n.payload()),
+                    // The connection was lost (the next call reconnects): what was announced
+                    // meanwhile is lost, so every running tally is read whole again.
+                    Ok(None) => state.hub.inner.live.forget_all(),
                     Err(e) => {
                         tracing::warn!(error = %e, "event listener lost its connection");
                         break;
@@ -213,12 +262,18 @@ async fn listener(state: AppState) {
     }
 }
 
-/// Applies a notification: `t:{vote}` marks a vote, `r:{link}` revokes a display link.
+/// Applies a notification: `t:{vote}` marks a vote, `t:{vote}:{table}:{seq}` one of its
+/// ballots, `r:{link}` revokes a display link.
 fn deliver(hub: &Hub, payload: &str) {
     match payload.split_once(':') {
-        Some(("t", id)) => {
-            if let Ok(id) = id.parse() {
-                hub.mark(id);
+        Some(("t", rest)) => {
+            let mut parts = rest.split(':').map(str::parse::<i64>);
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(Ok(vote)), None, None) => hub.mark(vote),
+                (Some(Ok(vote)), Some(Ok(table)), Some(Ok(seq))) => {
+                    hub.mark_changed(vote, Changed::Ballots(HashSet::from([(table, seq)])))
+                }
+                _ => tracing::warn!(payload, "unknown event notification"),
             }
         }
         Some(("r", id)) => {
@@ -244,11 +299,18 @@ async fn broadcast_signal(state: &AppState, payload: String) {
 
 /// The JSON of a vote's current result, as the `result` route and the events give it.
 pub async fn result_json(state: &AppState, vote_id: i64) -> AppResult<String> {
-    Ok(result_value(state, vote_id).await?.to_string())
+    Ok(result_value(state, vote_id, &Changed::All)
+        .await?
+        .to_string())
 }
 
-/// A vote's current result with its state, as a JSON value.
-async fn result_value(state: &AppState, vote_id: i64) -> AppResult<serde_json::Value> {
+/// A vote's current result with its state, as a JSON value; `changed` says which ballot rows
+/// the running tally must read again.
+async fn result_value(
+    state: &AppState,
+    vote_id: i64,
+    changed: &Changed,
+) -> AppResult<serde_json::Value> {
     let vote = load_vote(&state.db, vote_id).await?;
     // A certified vote shows the engine's count of the stored ballots; one being counted its
     // running tally.
@@ -256,7 +318,12 @@ async fn result_value(state: &AppState, vote_id: i64) -> AppResult<serde_json::V
         state.hub.inner.live.forget(vote.id);
         tally_of(&state.db, &vote).await?
     } else {
-        state.hub.inner.live.result(&state.db, &vote).await?
+        state
+            .hub
+            .inner
+            .live
+            .result(&state.db, &vote, changed.ballots())
+            .await?
     };
     let mut v = serde_json::to_value(&result)
         .map_err(|e| crate::error::AppError::internal(e.to_string()))?;
@@ -270,6 +337,12 @@ async fn result_value(state: &AppState, vote_id: i64) -> AppResult<serde_json::V
 /// the change that caused it).
 pub async fn publish(state: &AppState, vote_id: i64) {
     broadcast_signal(state, format!("t:{vote_id}")).await;
+}
+
+/// Announces that one ballot of a vote changed (entered, voided, decided): only that row is
+/// read again for the next event.
+pub async fn publish_ballot(state: &AppState, vote_id: i64, table: i64, seq: i64) {
+    broadcast_signal(state, format!("t:{vote_id}:{table}:{seq}")).await;
 }
 
 /// Announces that a display link was revoked: its open streams end at once.

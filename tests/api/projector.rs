@@ -376,3 +376,61 @@ async fn a_stream_opens_with_the_whole_result_and_then_sends_the_counts_without_
         .await;
     assert!(!r.json()["explanation"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn after_its_first_event_a_stream_follows_entries_and_a_void_by_reading_only_the_changed_ballots()
+ {
+    let mut app = TestApp::spawn().await;
+    let room = room(&mut app).await;
+    let v = vote(&app, room.meeting, false).await;
+    counting(&app, v, 5).await;
+    let (_, url) = new_link(&app, v).await;
+    let addr = serve(app.router.clone()).await;
+    // The stream's first event reads the vote whole; what follows names only the ballots.
+    let mut s = Stream::open(addr, &format!("{url}/events")).await;
+    let counter = app.client(Who::Counter).cloned().unwrap();
+    for (i, name) in ["王二", "王二", "丁一"].iter().enumerate() {
+        let r = enter(&app, &counter, v, &format!("h-{i}"), for_names(&[name])).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    assert!(s.until(|t| t.contains("\"counted\":3")).await, "{}", s.seen);
+    let before = s.seen.len();
+    let r = call_as(
+        &app,
+        &counter,
+        Method::POST,
+        &format!("/api/v1/votes/{v}/ballots/void-last"),
+        B::Json(json!({})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // The voided ballot's row is gone: the hinted read finds it missing and takes it out.
+    assert!(
+        s.until(|t| t[before..].contains("\"counted\":2")).await,
+        "{}",
+        &s.seen[before..]
+    );
+    let last = s.seen[before..]
+        .rsplit("data: ")
+        .next()
+        .unwrap()
+        .to_string();
+    let event: serde_json::Value = serde_json::from_str(last.lines().next().unwrap()).unwrap();
+    let result = app
+        .call(
+            Who::Street,
+            Method::GET,
+            &format!("/api/v1/votes/{v}/result"),
+            B::Empty,
+        )
+        .await
+        .json();
+    assert!(
+        event["posts"].as_array().is_some_and(|p| !p.is_empty()),
+        "{event}"
+    );
+    assert_eq!(
+        event["posts"], result["posts"],
+        "event and a whole recount agree"
+    );
+}
