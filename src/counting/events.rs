@@ -171,8 +171,8 @@ async fn publisher(state: AppState) {
     let mut waiting: HashMap<i64, Changed> = HashMap::new();
     loop {
         let due = waiting
-            .iter()
-            .filter_map(|(v, _)| last.get(v))
+            .keys()
+            .filter_map(|v| last.get(v))
             .map(|t| *t + MIN_GAP)
             .min();
         match due {
@@ -415,19 +415,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_notification_marks_its_vote_or_revokes_its_link() {
+    fn a_notification_marks_its_vote_its_ballots_or_revokes_its_link() {
         let hub = Hub::default();
         let mut rx = hub.subscribe();
         deliver(&hub, "t:7");
-        deliver(&hub, "t:7");
-        deliver(&hub, "t:9");
-        let mut dirty = hub.take_dirty();
-        dirty.sort();
+        deliver(&hub, "t:7:1:4");
+        deliver(&hub, "t:9:1:4");
+        deliver(&hub, "t:9:2:1");
+        deliver(&hub, "t:9:1:4");
+        let dirty = hub.take_dirty();
         assert_eq!(
             dirty,
-            vec![7, 9],
-            "two marks of one vote are one recomputation"
+            HashMap::from([
+                (7, Changed::All),
+                (9, Changed::Ballots(HashSet::from([(1, 4), (2, 1)]))),
+            ]),
+            "marks of one vote are one recomputation; a whole mark covers its ballots"
         );
+        deliver(&hub, "t:9:1");
+        assert!(hub.take_dirty().is_empty(), "a half key marks nothing");
         deliver(&hub, "r:3");
         assert!(matches!(rx.try_recv(), Ok(Signal::Revoked(3))));
         deliver(&hub, "nonsense");
