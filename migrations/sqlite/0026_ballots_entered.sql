@@ -8,3 +8,10 @@ update votes set ballots_entered = (
         where e.vote_id = votes.id and e.voided = false
     ) b
 );
+
+-- A counter's retry is found by its client id (the replay of an entry), whatever its table:
+-- without this index the lookup read every entry of the vote.
+create index ballot_entries_client on ballot_entries(vote_id, user_id, client_id);
+
+-- Every ballot entry looks up the counter's staff record in the meeting.
+create index meeting_staff_user on meeting_staff(meeting_id, user_id);
