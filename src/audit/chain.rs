@@ -151,18 +151,24 @@ pub fn entry_hash(e: &Entry) -> String {
 
 /// Appends a change to its chain inside the caller's transaction.
 pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<Entry, AppError> {
-    Q::new("insert into audit_heads (scope, seq, hash) values ($1, 0, $2) on conflict (scope) do nothing")
-        .bind(&change.scope)
-        .bind(GENESIS)
-        .execute(&mut *tx)
-        .await?;
     let lock = tx.for_update();
-    let (seq, prev): (i64, String) = Q::new(format!(
-        "select seq, hash from audit_heads where scope = $1{lock}"
-    ))
-    .bind(&change.scope)
-    .one(&mut *tx)
-    .await?;
+    let head_sql = format!("select seq, hash from audit_heads where scope = $1{lock}");
+    let head: Option<(i64, String)> = Q::new(head_sql.clone())
+        .bind(&change.scope)
+        .optional(&mut *tx)
+        .await?;
+    let (seq, prev) = match head {
+        Some(head) => head,
+        None => {
+            // A chain's first entry: its head starts at the genesis hash.
+            Q::new("insert into audit_heads (scope, seq, hash) values ($1, 0, $2) on conflict (scope) do nothing")
+                .bind(&change.scope)
+                .bind(GENESIS)
+                .execute(&mut *tx)
+                .await?;
+            Q::new(head_sql).bind(&change.scope).one(&mut *tx).await?
+        }
+    };
     let mut e = Entry {
         id: 0,
         scope: change.scope,

@@ -76,23 +76,26 @@ fn check_ballot(vote: &Vote, b: &EntryBallot) -> AppResult<Vec<String>> {
 
 /// Takes ballot `seq` of `table` for an entry, refusing one that would start a ballot beyond
 /// those collected from the box: the ballot is new when no counter has entered it yet, and the
-/// vote's count of entered ballots (`votes.ballots_entered`, kept by entry and void) already
-/// equals the ballots collected. A new ballot is counted at once (rolled back with the entry).
-async fn take_ballot(tx: &mut Tx, vote: &Vote, table: i64, seq: i64) -> AppResult<()> {
-    let known = Q::new("select count(*) from ballot_entries where vote_id = $1 and table_no = $2 and seq = $3 and voided = false")
-        .bind(vote.id)
-        .bind(table)
-        .bind(seq)
-        .scalar(&mut *tx)
-        .await?;
+/// vote's count of entered ballots (`ballots_entered`, kept by entry and void, read with the
+/// vote's lock) already equals the ballots collected. A new ballot is counted at once (rolled
+/// back with the entry). Answers whether the ballot is new.
+async fn take_ballot(tx: &mut Tx, vote: &Vote, table: i64, seq: i64) -> AppResult<bool> {
+    // Single entry numbers each entry past the table's highest live one: always a new ballot.
+    let known = if vote.double_entry {
+        Q::new("select count(*) from ballot_entries where vote_id = $1 and table_no = $2 and seq = $3 and voided = false")
+            .bind(vote.id)
+            .bind(table)
+            .bind(seq)
+            .scalar(&mut *tx)
+            .await?
+    } else {
+        0
+    };
     if known > 0 {
-        return Ok(());
+        return Ok(false);
     }
     if let Some(collected) = vote.ballots_collected {
-        let entered = Q::new("select ballots_entered from votes where id = $1")
-            .bind(vote.id)
-            .scalar(&mut *tx)
-            .await?;
+        let entered = vote.ballots_entered;
         if entered >= collected {
             return Err(AppError::conflict(format!(
                 "收回选票 {collected} 张，已录入 {entered} 张，不能再录入一张新的选票（第 {table} 组第 {seq} 张）。请核对是否重复录入，或请总监票人复核票箱。"
@@ -103,7 +106,7 @@ async fn take_ballot(tx: &mut Tx, vote: &Vote, table: i64, seq: i64) -> AppResul
         .bind(vote.id)
         .execute(&mut *tx)
         .await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Re-reconciles ballot `seq` of a table from its live entries.
@@ -118,8 +121,19 @@ async fn settle(tx: &mut Tx, vote: &Vote, table: i64, seq: i64) -> AppResult<Bal
         .iter()
         .filter_map(|(b,)| serde_json::from_str(b).ok())
         .collect();
+    store_reconciled(tx, vote, table, seq, &entries).await
+}
+
+/// Stores where ballot `seq` of a table stands, given its live entries.
+async fn store_reconciled(
+    tx: &mut Tx,
+    vote: &Vote,
+    table: i64,
+    seq: i64,
+    entries: &[EntryBallot],
+) -> AppResult<BallotStatus> {
     let now = crate::now();
-    match reconcile(vote.double_entry, &entries) {
+    match reconcile(vote.double_entry, entries) {
         None => {
             Q::new("delete from ballots where vote_id = $1 and table_no = $2 and seq = $3")
                 .bind(vote.id)
@@ -255,7 +269,7 @@ impl EntryWrite {
             .bind(self.user_id)
             .scalar(&mut *tx)
             .await?;
-        take_ballot(tx, &vote, table, seq).await?;
+        let new = take_ballot(tx, &vote, table, seq).await?;
         let text =
             serde_json::to_string(&self.ballot).map_err(|e| AppError::internal(e.to_string()))?;
         let inserted = Q::new("insert into ballot_entries (vote_id, table_no, seq, user_id, client_id, ballot, created_at) values ($1, $2, $3, $4, $5, $6, $7)")
@@ -273,7 +287,12 @@ impl EntryWrite {
             Err(e) if is_unique_violation(&e) => return Err(AppError::conflict("请重试。")),
             Err(e) => return Err(e.into()),
         }
-        let status = settle(tx, &vote, table, seq).await?;
+        // A new ballot's only live entry is this one: nothing to read back.
+        let status = if new {
+            store_reconciled(tx, &vote, table, seq, std::slice::from_ref(&self.ballot)).await?
+        } else {
+            settle(tx, &vote, table, seq).await?
+        };
         audit::append(
             tx,
             &self.actor,

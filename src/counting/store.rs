@@ -152,11 +152,13 @@ pub struct Vote {
     pub audit_head: Option<String>,
     /// When certified.
     pub certified_at: Option<DateTime<Utc>>,
+    /// Ballots entered so far (a table and number with a live entry), kept by entry and void.
+    pub ballots_entered: i64,
 }
 
 /// Columns of [`Vote`].
 pub const VOTE_COLS: &str = "id, meeting_id, title, preset, settings, round, follows_id, electorate, posts, double_entry, state, present, \
-    ballots_issued, ballots_collected, result, audit_head, certified_at";
+    ballots_issued, ballots_collected, result, audit_head, certified_at, ballots_entered";
 
 impl Vote {
     /// The state.

@@ -231,6 +231,7 @@ pub(super) async fn insert_vote(
         result: None,
         audit_head: None,
         certified_at: None,
+        ballots_entered: 0,
     };
     // The engine checks the definition (seats, duplicate names, settings, round).
     let input = draft
