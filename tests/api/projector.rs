@@ -338,7 +338,7 @@ async fn a_ballot_counted_through_one_instance_reaches_a_projector_on_another() 
 }
 
 #[tokio::test]
-async fn a_stream_opens_with_the_whole_result_and_then_sends_the_counts_without_the_explanation() {
+async fn a_stream_opens_with_the_whole_result_and_then_sends_what_the_projector_shows() {
     let mut app = TestApp::spawn().await;
     let room = room(&mut app).await;
     let v = vote(&app, room.meeting, false).await;
@@ -365,6 +365,35 @@ async fn a_stream_opens_with_the_whole_result_and_then_sends_the_counts_without_
         "what the projector shows: {later}"
     );
     assert!(!later.contains("\"explanation\""), "{later}");
+    // What the projector shows, and nothing it does not.
+    let event: serde_json::Value = serde_json::from_str(
+        later
+            .rsplit("data: ")
+            .next()
+            .and_then(|d| d.lines().next())
+            .unwrap(),
+    )
+    .unwrap();
+    let c = &event["posts"][0]["candidates"];
+    assert!(c.as_array().is_some_and(|c| c.len() == 3), "{event}");
+    let wang = c
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "王二")
+        .unwrap();
+    assert_eq!(wang["for"], 1, "{event}");
+    assert!(wang["status"].is_string(), "{event}");
+    for gone in [
+        "abstain",
+        "write_in",
+        "next_round",
+        "quorum",
+        "provisional",
+        "tie",
+    ] {
+        assert!(!later.contains(&format!("\"{gone}\"")), "{gone} in {later}");
+    }
     // The route still answers the whole result, explanation included.
     let r = app
         .call(
@@ -429,8 +458,24 @@ async fn after_its_first_event_a_stream_follows_entries_and_a_void_by_reading_on
         event["posts"].as_array().is_some_and(|p| !p.is_empty()),
         "{event}"
     );
+    let shown = |v: &serde_json::Value| -> Vec<(String, i64, String)> {
+        v["posts"][0]["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap().to_string(),
+                    c["for"].as_i64().unwrap(),
+                    c["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
     assert_eq!(
-        event["posts"], result["posts"],
+        shown(&event),
+        shown(&result),
         "event and a whole recount agree"
     );
+    assert_eq!(event["ballots"], result["ballots"]);
 }
