@@ -457,6 +457,11 @@ mod tests {
         );
         deliver(&hub, "t:9:1");
         assert!(hub.take_dirty().is_empty(), "a half key marks nothing");
+        // Past the hint limit a vote is read whole.
+        for seq in 0..=MAX_HINTS as i64 {
+            hub.mark_changed(4, Changed::Ballots(HashSet::from([(1, seq)])));
+        }
+        assert_eq!(hub.take_dirty(), HashMap::from([(4, Changed::All)]));
         deliver(&hub, "r:3");
         assert!(matches!(rx.try_recv(), Ok(Signal::Revoked(3))));
         deliver(&hub, "nonsense");
