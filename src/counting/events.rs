@@ -85,6 +85,16 @@ impl Changed {
     }
 }
 
+/// Adds what changed in a vote to the changes gathered so far.
+fn merge_into(dirty: &mut HashMap<i64, Changed>, vote_id: i64, changed: Changed) {
+    match dirty.entry(vote_id) {
+        std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().merge(changed),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(changed);
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
     tx: broadcast::Sender<Signal>,
@@ -117,13 +127,9 @@ impl Hub {
 
     /// Marks what changed in a vote for this instance's publisher.
     pub fn mark_changed(&self, vote_id: i64, changed: Changed) {
-        self.inner
-            .dirty
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(vote_id)
-            .and_modify(|c| c.merge(changed.clone()))
-            .or_insert(changed);
+        let mut dirty = self.inner.dirty.lock().unwrap_or_else(|e| e.into_inner());
+        merge_into(&mut dirty, vote_id, changed);
+        drop(dirty);
         self.inner.wake.notify_one();
     }
 
@@ -187,10 +193,7 @@ async fn publisher(state: AppState) {
         tokio::time::sleep(COALESCE).await;
         let mut dirty = state.hub.take_dirty();
         for (vote_id, changed) in waiting.drain() {
-            dirty
-                .entry(vote_id)
-                .and_modify(|c| c.merge(changed.clone()))
-                .or_insert(changed);
+            merge_into(&mut dirty, vote_id, changed);
         }
         // Nobody is watching: a subscriber gets the current result when it connects.
         if state.hub.inner.tx.receiver_count() == 0 {

@@ -72,13 +72,13 @@ impl LiveVotes {
         vote: &Vote,
         changed: Option<&HashSet<Key>>,
     ) -> AppResult<TallyResult> {
+        let print = fingerprint(vote);
         let mut changed = changed;
         loop {
             let fresh = {
                 let votes = self.votes.lock().unwrap_or_else(|e| e.into_inner());
                 votes.get(&vote.id).is_some_and(|h| {
-                    h.vote == fingerprint(vote)
-                        && h.read_whole.is_some_and(|t| t.elapsed() < FULL_EVERY)
+                    h.vote == print && h.read_whole.is_some_and(|t| t.elapsed() < FULL_EVERY)
                 })
             };
             let (rows, whole) = match changed.filter(|_| fresh) {
@@ -94,9 +94,7 @@ impl LiveVotes {
             let mut template = vote.tally_input(&[], None).map_err(AppError::internal)?;
             template.ballots_collected = vote.ballots_collected.map(|c| c.max(0) as u64);
             let mut votes = self.votes.lock().unwrap_or_else(|e| e.into_inner());
-            let stale = votes
-                .get(&vote.id)
-                .is_none_or(|h| h.vote != fingerprint(vote));
+            let stale = votes.get(&vote.id).is_none_or(|h| h.vote != print);
             if stale && !whole {
                 // Rebuilt meanwhile for another version of the vote: read it whole.
                 changed = None;
@@ -108,7 +106,7 @@ impl LiveVotes {
                 votes.insert(
                     vote.id,
                     Held {
-                        vote: fingerprint(vote),
+                        vote: print.clone(),
                         tally,
                         rows: HashMap::new(),
                         read_whole: None,
